@@ -1,0 +1,111 @@
+package io.stablegate.engine.invoice;
+
+import io.stablegate.engine.audit.EventHasher;
+import io.stablegate.engine.chain.TransferKey;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
+import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** An invoice as its events made it. Immutable; {@link #apply} returns the next version. */
+public record Invoice(
+    UUID id,
+    UUID merchantId,
+    Chain chain,
+    String address,
+    BigDecimal amount,
+    BigDecimal payAmount,
+    String orderId,
+    String description,
+    String metadataJson,
+    Instant createdAt,
+    Instant expiresAt,
+    int requiredConfirmations,
+    InvoiceStatus status,
+    List<Payment> payments,
+    boolean paidLate,
+    Instant updatedAt,
+    String lastHash)
+    implements InvoiceState {
+
+  public Invoice {
+    payments = List.copyOf(payments);
+  }
+
+  static Invoice created(InvoiceCreated e, String hash) {
+    return new Invoice(
+        e.invoiceId(), e.merchantId(), e.chain(), e.address(), e.amount(), e.payAmount(),
+        e.orderId(), e.description(), e.metadataJson(), e.at(), e.expiresAt(),
+        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash);
+  }
+
+  /** The sum of final payments. */
+  public BigDecimal amountPaid() {
+    return payments.stream().filter(Payment::isFinal).map(Payment::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+  }
+
+  public Optional<Payment> payment(TransferKey key) {
+    return payments.stream().filter(p -> p.is(key)).findFirst();
+  }
+
+  /** The invoice's draft, to recognise a retried creation. */
+  public InvoiceDraft draft() {
+    return new InvoiceDraft(merchantId, chain, address, amount, payAmount, orderId, description,
+        metadataJson, expiresAt, requiredConfirmations);
+  }
+
+  @Override
+  public InvoiceState apply(InvoiceEvent event) {
+    String hash = EventHasher.hash(event);
+    return switch (event) {
+      case InvoiceCreated e -> throw new IllegalStateException("invoice " + id + " already exists");
+      case PaymentDetected e -> {
+        List<Payment> next = new ArrayList<>(payments);
+        next.add(new Payment(e.transfer().txHash(), e.transfer().logIndex(), e.transfer().from(),
+            e.transfer().amount(), e.transfer().blockNumber(), e.confirmations(),
+            PaymentStatus.CONFIRMING, e.at()));
+        InvoiceStatus nextStatus = status == InvoiceStatus.PENDING ? InvoiceStatus.CONFIRMING : status;
+        yield with(nextStatus, next, paidLate, e.at(), hash);
+      }
+      case PaymentConfirmationsUpdated e ->
+          with(status, replace(e.txHash(), e.logIndex(), p -> p.withConfirmations(e.confirmations())),
+              paidLate, e.at(), hash);
+      case PaymentConfirmed e ->
+          with(status, replace(e.txHash(), e.logIndex(), p -> p.asFinal(e.confirmations())),
+              paidLate, e.at(), hash);
+      case PaymentReverted e -> {
+        List<Payment> next = payments.stream()
+            .filter(p -> !(p.txHash().equals(e.txHash()) && p.logIndex() == e.logIndex()))
+            .toList();
+        InvoiceStatus nextStatus =
+            status == InvoiceStatus.CONFIRMING && next.isEmpty() ? InvoiceStatus.PENDING : status;
+        yield with(nextStatus, next, paidLate, e.at(), hash);
+      }
+      case InvoicePaid e -> with(InvoiceStatus.PAID, payments, e.late(), e.at(), hash);
+      case InvoiceExpired e -> with(InvoiceStatus.EXPIRED, payments, paidLate, e.at(), hash);
+      case InvoiceCancelled e -> with(InvoiceStatus.CANCELLED, payments, paidLate, e.at(), hash);
+    };
+  }
+
+  private List<Payment> replace(String txHash, int logIndex, java.util.function.UnaryOperator<Payment> change) {
+    return payments.stream()
+        .map(p -> p.txHash().equals(txHash) && p.logIndex() == logIndex ? change.apply(p) : p)
+        .toList();
+  }
+
+  private Invoice with(InvoiceStatus newStatus, List<Payment> newPayments, boolean late, Instant at, String hash) {
+    return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
+        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash);
+  }
+}

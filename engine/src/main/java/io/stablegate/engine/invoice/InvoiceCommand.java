@@ -1,0 +1,42 @@
+package io.stablegate.engine.invoice;
+
+import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.chain.TransferKey;
+import io.stablegate.engine.serialization.CborSerializable;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/**
+ * What an invoice entity is asked to do. Every command replies with the invoice as it stands
+ * afterwards, or a {@link StatusReply#error} that persisted nothing. The chain-side commands are
+ * idempotent: repeating one leaves the invoice as it is.
+ */
+public sealed interface InvoiceCommand extends CborSerializable {
+
+  ActorRef<StatusReply<Invoice>> replyTo();
+
+  /** Creates the invoice; repeating it with the same draft returns the existing invoice. */
+  record Create(InvoiceDraft draft, ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
+
+  record Get(ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
+
+  /** The merchant cancels; only a PENDING invoice can be. */
+  record Cancel(ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
+
+  /** Sent by the expiry sweeper: expires the invoice if it is PENDING and its time is up. */
+  record Expire(ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
+
+  /** A transfer of the invoice's payAmount to its address was seen, routed by the wallet ledger. */
+  record RecordPayment(Transfer transfer, int confirmations, ActorRef<StatusReply<Invoice>> replyTo)
+      implements InvoiceCommand {}
+
+  record UpdateConfirmations(TransferKey transfer, int confirmations, ActorRef<StatusReply<Invoice>> replyTo)
+      implements InvoiceCommand {}
+
+  /** The payment's block has the required confirmations and is still canonical. */
+  record ConfirmPayment(TransferKey transfer, int confirmations, ActorRef<StatusReply<Invoice>> replyTo)
+      implements InvoiceCommand {}
+
+  /** The payment's block left the canonical chain. */
+  record RevertPayment(TransferKey transfer, ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
+}

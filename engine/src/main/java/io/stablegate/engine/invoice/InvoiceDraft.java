@@ -1,0 +1,24 @@
+package io.stablegate.engine.invoice;
+
+import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.serialization.CborSerializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Everything a new invoice is made of, already validated and with its payAmount allocated by the
+ * wallet ledger. {@code metadataJson} is the merchant's metadata object as compact JSON text.
+ */
+public record InvoiceDraft(
+    UUID merchantId,
+    Chain chain,
+    String address,
+    BigDecimal amount,
+    BigDecimal payAmount,
+    String orderId,
+    String description,
+    String metadataJson,
+    Instant expiresAt,
+    int requiredConfirmations)
+    implements CborSerializable {}

@@ -1,0 +1,99 @@
+package io.stablegate.engine.invoice;
+
+import io.stablegate.engine.audit.HashChained;
+import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.serialization.CborSerializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Everything that happens to an invoice, one event per fact. Every event links to the previous one
+ * by hash ({@link HashChained}); the events that the merchant hears about carry the id of their
+ * webhook event ({@link NotifiesMerchant}), fixed once so that every delivery attempt repeats it.
+ */
+public sealed interface InvoiceEvent extends CborSerializable, HashChained {
+
+  UUID invoiceId();
+
+  Instant at();
+
+  /** An event that the merchant is told about by webhook. */
+  sealed interface NotifiesMerchant extends InvoiceEvent {
+    UUID webhookEventId();
+
+    WebhookEventType webhookType();
+  }
+
+  record InvoiceCreated(
+      UUID invoiceId,
+      UUID merchantId,
+      Chain chain,
+      String address,
+      BigDecimal amount,
+      BigDecimal payAmount,
+      String orderId,
+      String description,
+      String metadataJson,
+      Instant expiresAt,
+      int requiredConfirmations,
+      Instant at,
+      String prevHash)
+      implements InvoiceEvent {}
+
+  /** A transfer of exactly the payAmount was seen in a block; not final yet. */
+  record PaymentDetected(
+      UUID invoiceId, Transfer transfer, int confirmations, UUID webhookEventId, Instant at, String prevHash)
+      implements NotifiesMerchant {
+    @Override
+    public WebhookEventType webhookType() {
+      return WebhookEventType.PAYMENT_DETECTED;
+    }
+  }
+
+  record PaymentConfirmationsUpdated(
+      UUID invoiceId, String txHash, int logIndex, int confirmations, Instant at, String prevHash)
+      implements InvoiceEvent {}
+
+  /** The payment's block has the required confirmations and is canonical: the payment is final. */
+  record PaymentConfirmed(
+      UUID invoiceId, String txHash, int logIndex, int confirmations, Instant at, String prevHash)
+      implements InvoiceEvent {}
+
+  /** The payment's block left the canonical chain before it was final. */
+  record PaymentReverted(
+      UUID invoiceId, String txHash, int logIndex, UUID webhookEventId, Instant at, String prevHash)
+      implements NotifiesMerchant {
+    @Override
+    public WebhookEventType webhookType() {
+      return WebhookEventType.PAYMENT_REVERTED;
+    }
+  }
+
+  /** Final payments cover the payAmount; {@code late} when the invoice had expired or been cancelled. */
+  record InvoicePaid(
+      UUID invoiceId, BigDecimal amountPaid, boolean late, UUID webhookEventId, Instant at, String prevHash)
+      implements NotifiesMerchant {
+    @Override
+    public WebhookEventType webhookType() {
+      return late ? WebhookEventType.PAID_LATE : WebhookEventType.PAID;
+    }
+  }
+
+  record InvoiceExpired(UUID invoiceId, UUID webhookEventId, Instant at, String prevHash)
+      implements NotifiesMerchant {
+    @Override
+    public WebhookEventType webhookType() {
+      return WebhookEventType.EXPIRED;
+    }
+  }
+
+  record InvoiceCancelled(UUID invoiceId, UUID webhookEventId, Instant at, String prevHash)
+      implements NotifiesMerchant {
+    @Override
+    public WebhookEventType webhookType() {
+      return WebhookEventType.CANCELLED;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package io.stablegate.engine.ledger;
+
+import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.serialization.CborSerializable;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+
+/** What the ledger of one {@code (chain, address)} is asked to do. */
+public sealed interface WalletLedgerCommand extends CborSerializable {
+
+  /**
+   * Reserve the smallest free payAmount for a new invoice; replies with it. Repeating it for the
+   * same invoice returns the same payAmount.
+   */
+  record Allocate(UUID invoiceId, BigDecimal amount, Instant expiresAt, ActorRef<StatusReply<BigDecimal>> replyTo)
+      implements WalletLedgerCommand {}
+
+  /** The invoice is paid or cancelled. */
+  record Release(UUID invoiceId, ReleaseReason reason, ActorRef<StatusReply<Done>> replyTo)
+      implements WalletLedgerCommand {}
+
+  /** A transfer to this wallet was seen: which invoice does it pay? Always answers the same for one transfer. */
+  record Route(Transfer transfer, ActorRef<StatusReply<TransferRoute>> replyTo) implements WalletLedgerCommand {}
+
+  /** A transfer that paid no invoice became final: keep it for the merchant. */
+  record RecordUnmatched(Transfer transfer, ActorRef<StatusReply<Done>> replyTo) implements WalletLedgerCommand {}
+}
