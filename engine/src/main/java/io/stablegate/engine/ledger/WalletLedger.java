@@ -35,7 +35,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * The ledger of one wallet on one chain, {@code <CHAIN>|<address>}. It hands out payAmounts that
+ * The ledger of one wallet on one chain, {@code <CHAIN>:<address>}. It hands out payAmounts that
  * are unique among the wallet's open invoices (the amount plus the smallest free 0.0001 step), keeps
  * each reserved until the invoice is paid or the late-payment window after expiry or cancellation
  * has passed, and says which invoice an observed transfer pays. Being one actor per wallet is what
@@ -54,7 +54,7 @@ public final class WalletLedger
 
   /** The entity id of the ledger of {@code address} (canonical form) on {@code chain}. */
   public static String entityId(Chain chain, String address) {
-    return chain.name() + "|" + address;
+    return chain.name() + ":" + address;
   }
 
   public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock) {
