@@ -51,7 +51,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setOverrideWorkingDirectory(binaries.toFile())
           .setPGStartupWait(Duration.ofSeconds(60))
           .setServerConfig("max_connections", "300")
-          .setServerConfig("synchronous_commit", durableCommits ? "on" : "off");
+          .setServerConfig("synchronous_commit", durableCommits ? "on" : "off")
+          // zonky starts postgres with -F (no fsync); a later -c fsync=on wins.
+          .setServerConfig("fsync", durableCommits ? "on" : "off");
       if (port > 0) {
         builder.setPort(port);
       }
