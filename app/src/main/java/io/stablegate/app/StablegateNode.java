@@ -39,6 +39,8 @@ public final class StablegateNode {
         .withFallback(config)
         .resolve();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "stablegate", nodeConfig);
+    NodeHealth health = NodeHealth.get(system);
+    health.database(database);
     CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database",
         () -> {
           database.close();
@@ -54,7 +56,8 @@ public final class StablegateNode {
     ExpirySweeper.init(system, new InvoiceReadRepository(database.dataSource()), invoices, clock);
     ChainStatusBoard chains = ChainStatusBoard.start(system);
 
-    HttpServer.start(system, new HealthRoutes(chains).route());
+    HttpServer.start(system, new HealthRoutes(chains).route())
+        .thenAccept(binding -> health.httpBound(true));
     return system;
   }
 

@@ -30,6 +30,9 @@ class ServeIT {
       var health = node.get("/api/v1/health");
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"status\":\"ok\"");
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+          .until(() -> node.management("/ready").statusCode() == 200);
+      assertThat(node.management("/alive").statusCode()).isEqualTo(200);
       assertThat(node.stop(Duration.ofSeconds(60))).isIn(0, 143);
     }
     assertThat(Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION"))).isTrue();

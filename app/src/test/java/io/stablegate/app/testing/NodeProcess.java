@@ -23,11 +23,13 @@ public final class NodeProcess implements AutoCloseable {
 
   private final Process process;
   private final int httpPort;
+  private final int managementPort;
   private final Path log;
 
-  private NodeProcess(Process process, int httpPort, Path log) {
+  private NodeProcess(Process process, int httpPort, int managementPort, Path log) {
     this.process = process;
     this.httpPort = httpPort;
+    this.managementPort = managementPort;
     this.log = log;
   }
 
@@ -48,7 +50,8 @@ public final class NodeProcess implements AutoCloseable {
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
     try {
       log.getParent().toFile().mkdirs();
-      return new NodeProcess(builder.start(), Integer.parseInt(settings.get("STABLEGATE_HTTP_PORT")), log);
+      return new NodeProcess(builder.start(), Integer.parseInt(settings.get("STABLEGATE_HTTP_PORT")),
+          Integer.parseInt(settings.get("STABLEGATE_MANAGEMENT_PORT")), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -60,6 +63,13 @@ public final class NodeProcess implements AutoCloseable {
 
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A GET on the management port ({@code /ready}, {@code /alive}). */
+  public HttpResponse<String> management(String path) throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + managementPort + path);
+    return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
