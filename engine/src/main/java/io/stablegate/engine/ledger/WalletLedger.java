@@ -35,7 +35,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * The ledger of one wallet on one chain, {@code <CHAIN>|<address>}. It hands out payAmounts that
+ * The ledger of one wallet on one chain, {@code <CHAIN>:<address>}. It hands out payAmounts that
  * are unique among the wallet's open invoices (the amount plus the smallest free 0.0001 step), keeps
  * each reserved until the invoice is paid or the late-payment window after expiry or cancellation
  * has passed, and says which invoice an observed transfer pays. Being one actor per wallet is what
@@ -52,9 +52,12 @@ public final class WalletLedger
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, clock)));
   }
 
-  /** The entity id of the ledger of {@code address} (canonical form) on {@code chain}. */
+  /**
+   * The entity id of the ledger of {@code address} (canonical form) on {@code chain}. Not {@code |}:
+   * Pekko reserves it as the separator of persistence ids and refuses an entity id containing it.
+   */
   public static String entityId(Chain chain, String address) {
-    return chain.name() + "|" + address;
+    return chain.name() + ":" + address;
   }
 
   public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock) {
