@@ -153,6 +153,9 @@ public final class WalletLedger
       case PAID -> null;
       case CANCELLED -> earliest(slot.get().holdUntil(), now.plus(settings.latePaymentWindow()));
     };
+    if (holdUntil != null && holdUntil.equals(slot.get().holdUntil())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
     return Effect()
         .persist(new PayAmountReleased(cmd.invoiceId(), slot.get().payAmount(), cmd.reason(), holdUntil, now))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
