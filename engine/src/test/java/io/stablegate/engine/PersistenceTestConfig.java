@@ -19,6 +19,8 @@ public final class PersistenceTestConfig {
             pekko.persistence.testkit.events.serialize = on
             pekko.persistence.testkit.snapshots.serialize = on
             pekko.loglevel = WARNING
+            # Only a ceiling: the machine is shared, and a first command waits for the JIT.
+            pekko.actor.testkit.typed.single-expect-default = 10s
             """)
         .withFallback(EventSourcedBehaviorTestKit.config())
         .withFallback(PersistenceTestKitSnapshotPlugin.config())
