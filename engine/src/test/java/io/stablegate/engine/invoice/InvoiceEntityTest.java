@@ -69,7 +69,7 @@ class InvoiceEntityTest {
   private EventSourcedBehaviorTestKit<InvoiceCommand, InvoiceEvent, InvoiceState> kit(InvoiceSettings settings) {
     return EventSourcedBehaviorTestKit.create(testKit.system(),
         InvoiceEntity.create(UUID.randomUUID(), settings, clock),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings());
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
   private EventSourcedBehaviorTestKit<InvoiceCommand, InvoiceEvent, InvoiceState> kit() {

@@ -46,7 +46,7 @@ class WalletLedgerTest {
    * {@link WalletLedgerState.Snapshot}, which the snapshot tests below recover through CBOR.
    */
   private static final EventSourcedBehaviorTestKit.SerializationSettings SERIALIZATION =
-      EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false);
+      EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true).withVerifyState(false);
 
   private static ActorTestKit testKit;
   private static final SecureRandom RANDOM = new SecureRandom();
