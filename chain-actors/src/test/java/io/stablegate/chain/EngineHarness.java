@@ -1,0 +1,154 @@
+package io.stablegate.chain;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.chain.ChainStatus;
+import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.invoice.InvoiceService;
+import io.stablegate.engine.ledger.PaymentMatcher;
+import io.stablegate.engine.ledger.TransferRoute;
+import io.stablegate.engine.ledger.WalletLedger;
+import io.stablegate.engine.ledger.WalletLedgerCommand;
+import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.awaitility.Awaitility;
+
+/**
+ * The engine on a single-node cluster with Pekko's in-memory journal: invoices, wallet ledgers, the
+ * status board and a set of watched wallets the test edits. Watchers are spawned as plain children
+ * so a test can stop one and start it again on the same journal.
+ */
+public final class EngineHarness implements AutoCloseable {
+  private final ActorTestKit testKit;
+  private final InvoiceService invoices;
+  private final PaymentMatcher matcher;
+  private final ChainStatusBoard board;
+  private final Set<String> wallets = ConcurrentHashMap.newKeySet();
+
+  public EngineHarness(Config chainConfig) {
+    Config config = chainConfig
+        .withFallback(ConfigFactory.parseString("""
+            pekko.actor.provider = cluster
+            pekko.remote.artery.canonical.hostname = 127.0.0.1
+            pekko.remote.artery.canonical.port = 0
+            pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+            pekko.loglevel = INFO
+            stablegate.chain-watcher.min-backoff = 100ms
+            stablegate.chain-watcher.max-backoff = 1s
+            stablegate.chain-watcher.rpc-timeout = 3s
+            """))
+        .withFallback(PersistenceTestKitPlugin.getInstance().config())
+        .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
+        .withFallback(ConfigFactory.load())
+        .resolve();
+    testKit = ActorTestKit.create("watcher-test", config);
+    ActorSystem<?> system = testKit.system();
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> cluster.selfMember().status() == MemberStatus.up());
+    InvoiceEntity.init(system, Clock.systemUTC());
+    WalletLedger.init(system, Clock.systemUTC());
+    invoices = new InvoiceService(system);
+    matcher = new PaymentMatcher(system);
+    board = ChainStatusBoard.start(system);
+  }
+
+  public ActorSystem<?> system() {
+    return testKit.system();
+  }
+
+  public PaymentMatcher matcher() {
+    return matcher;
+  }
+
+  public ChainStatusBoard board() {
+    return board;
+  }
+
+  public WatchedWallets watchedWallets() {
+    return chain -> CompletableFuture.completedFuture(Set.copyOf(wallets));
+  }
+
+  public void watch(String address) {
+    wallets.add(address);
+  }
+
+  public WatcherSettings settings(Chain chain) {
+    return WatcherSettings.fromConfig(system().settings().config(), chain);
+  }
+
+  public ActorRef<WatcherCommand> startWatcher(WatcherSettings settings) {
+    return testKit.spawn(ChainWatchers.behavior(settings, matcher, watchedWallets(), board, Clock.systemUTC()));
+  }
+
+  public void stopWatcher(ActorRef<WatcherCommand> watcher) {
+    testKit.stop(watcher, Duration.ofSeconds(10));
+  }
+
+  public Checkpoint checkpoint(ActorRef<WatcherCommand> watcher) {
+    return await(AskPattern.ask(watcher, WatcherCommand.GetCheckpoint::new, Duration.ofSeconds(5),
+        testKit.system().scheduler()));
+  }
+
+  /** Waits until the watcher has processed {@code block}. */
+  public void awaitScanned(Chain chain, long block) {
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+        .until(() -> status(chain).map(s -> s.scanned() >= block).orElse(false));
+  }
+
+  public Optional<ChainStatus> status(Chain chain) {
+    return Optional.ofNullable(board.current().get(chain));
+  }
+
+  public Invoice createInvoice(Chain chain, String address, String amount) {
+    return await(invoices.create(new InvoiceService.NewInvoice(UUID.randomUUID(), UUID.randomUUID(), chain, address,
+        new BigDecimal(amount), null, null, "{}", Instant.now().plus(Duration.ofMinutes(30)))));
+  }
+
+  public Invoice invoice(UUID id) {
+    return await(invoices.get(id));
+  }
+
+  /** What the wallet ledger answers for a transfer it has routed before (it never changes its mind). */
+  public TransferRoute route(Transfer transfer) {
+    return await(ClusterSharding.get(system())
+        .entityRefFor(WalletLedger.ENTITY_KEY, WalletLedger.entityId(transfer.chain(), transfer.to()))
+        .<TransferRoute>askWithStatus(reply -> new WalletLedgerCommand.Route(transfer, reply), Duration.ofSeconds(5)));
+  }
+
+  public static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    testKit.shutdownTestKit();
+  }
+}
