@@ -153,8 +153,11 @@ final class ChainScanner {
         break;
       }
     }
-    long depth = tip - ancestor;
-    boolean deep = depth >= settings.confirmations() || ancestor < oldest;
+    if (ancestor < oldest) {
+      log.warn("{}: no remembered block is still canonical; rescanning from block {}, before all we remember",
+          settings.chain(), oldest);
+    }
+    boolean deep = tip - ancestor >= settings.confirmations();
     return new ScanResult.Reorganized(client.endpoint(), head, ancestor, tip, deep);
   }
 }

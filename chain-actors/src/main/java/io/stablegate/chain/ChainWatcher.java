@@ -250,6 +250,8 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
 
   private CompletionStage<WatcherCommand> tellAdvanced(Checkpoint checkpoint, Advanced scan) {
     long tip = scan.tip();
+    log.debug("{}: read up to block {} (head {}) on {}: {} new transfers, final {}", settings.chain(), tip,
+        scan.head(), EndpointPool.redact(scan.endpoint()), scan.transfers().size(), scan.finalKeys());
     return observeInOrder(scan.transfers(), tip).thenCompose(detected -> {
       List<PendingTransfer> all = new ArrayList<>(checkpoint.pending());
       all.addAll(detected);

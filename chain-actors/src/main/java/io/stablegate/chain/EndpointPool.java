@@ -34,6 +34,7 @@ public final class EndpointPool<C extends ChainClient> implements AutoCloseable 
     final String endpoint;
     C client;
     int failures;
+    String lastError;
     Instant restUntil = Instant.MIN;
 
     Slot(String endpoint) {
@@ -73,9 +74,9 @@ public final class EndpointPool<C extends ChainClient> implements AutoCloseable 
       }
       return slot.client;
     }
-    Instant soonest = slots.stream().map(s -> s.restUntil).min(Instant::compareTo).orElse(now);
-    throw new NoEndpointAvailable("every endpoint failed recently; the next is tried in "
-        + Duration.between(now, soonest).toMillis() + " ms");
+    Slot<C> soonest = slots.stream().min(java.util.Comparator.comparing(s -> s.restUntil)).orElseThrow();
+    throw new NoEndpointAvailable("every endpoint failed recently (" + redact(soonest.endpoint) + ": "
+        + soonest.lastError + "); the next is tried in " + Duration.between(now, soonest.restUntil).toMillis() + " ms");
   }
 
   /** The call on {@code client} failed: that endpoint rests, and its client is reopened later. */
@@ -106,6 +107,7 @@ public final class EndpointPool<C extends ChainClient> implements AutoCloseable 
 
   private void rest(Slot<C> slot, Throwable error) {
     slot.failures++;
+    slot.lastError = describe(error);
     long base = minBackoff.toMillis() << Math.min(slot.failures - 1, 20);
     long capped = Math.min(base, maxBackoff.toMillis());
     // Full jitter on the upper half keeps several nodes from hammering a recovering endpoint together.
