@@ -47,7 +47,10 @@ public final class EngineHarness implements AutoCloseable {
   private final ChainStatusBoard board;
   private final Set<String> wallets = ConcurrentHashMap.newKeySet();
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EngineHarness.class);
+
   public EngineHarness(Config chainConfig) {
+    long started = System.nanoTime();
     Config config = chainConfig
         .withFallback(ConfigFactory.parseString("""
             pekko.actor.provider = cluster
@@ -58,6 +61,8 @@ public final class EngineHarness implements AutoCloseable {
             stablegate.chain-watcher.min-backoff = 100ms
             stablegate.chain-watcher.max-backoff = 1s
             stablegate.chain-watcher.rpc-timeout = 3s
+            # Snapshots every few events, so that restarts in tests also recover from one.
+            stablegate.chain-watcher.snapshot-every = 3
             """))
         .withFallback(PersistenceTestKitPlugin.getInstance().config())
         .withFallback(PersistenceTestKitSnapshotPlugin.getInstance().config())
@@ -74,6 +79,7 @@ public final class EngineHarness implements AutoCloseable {
     invoices = new InvoiceService(system);
     matcher = new PaymentMatcher(system);
     board = ChainStatusBoard.start(system);
+    log.info("Engine up on a single-node cluster in {} ms", (System.nanoTime() - started) / 1_000_000);
   }
 
   public ActorSystem<?> system() {
@@ -124,8 +130,13 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public Invoice createInvoice(Chain chain, String address, String amount) {
-    return await(invoices.create(new InvoiceService.NewInvoice(UUID.randomUUID(), UUID.randomUUID(), chain, address,
-        new BigDecimal(amount), null, null, "{}", Instant.now().plus(Duration.ofMinutes(30)))));
+    return await(createInvoiceAsync(chain, address, new BigDecimal(amount)));
+  }
+
+  public java.util.concurrent.CompletionStage<Invoice> createInvoiceAsync(Chain chain, String address,
+      BigDecimal amount) {
+    return invoices.create(new InvoiceService.NewInvoice(UUID.randomUUID(), UUID.randomUUID(), chain, address,
+        amount, null, null, "{}", Instant.now().plus(Duration.ofMinutes(30))));
   }
 
   public Invoice invoice(UUID id) {
