@@ -85,7 +85,6 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
   private String lastError;
   private Instant lastErrorAt;
 
-  @SuppressWarnings("unchecked")
   private ChainWatcher(ActorContext<WatcherCommand> ctx, TimerScheduler<WatcherCommand> timers,
       WatcherSettings settings, EndpointPool.Connector<? extends ChainClient> connector, PaymentMatcher matcher,
       WatchedWallets wallets, ChainStatusBoard board, Clock clock) {
@@ -93,8 +92,8 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
     this.ctx = ctx;
     this.timers = timers;
     this.settings = settings;
-    this.pool = new EndpointPool<>(settings.endpoints(), (EndpointPool.Connector<ChainClient>) connector,
-        settings.minBackoff(), settings.maxBackoff(), clock);
+    this.pool = new EndpointPool<>(settings.endpoints(), connector::connect, settings.minBackoff(),
+        settings.maxBackoff(), clock);
     this.scanner = new ChainScanner(settings);
     this.matcher = matcher;
     this.wallets = wallets;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.chain.Checkpoint;
 import io.stablegate.chain.EngineHarness;
-import io.stablegate.chain.PendingTransfer;
 import io.stablegate.chain.WatcherCommand;
 import io.stablegate.chain.WatcherSettings;
 import io.stablegate.engine.chain.Transfer;
@@ -122,15 +121,10 @@ class EvmChainWatcherTest {
     // The unmatched transfer became final too and left the checkpoint; the ledger keeps its answers.
     engine.awaitScanned(Chain.ETHEREUM, block + CONFIRMATIONS - 1);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.checkpoint(watcher).pending().isEmpty());
-    Transfer paying = new Transfer(Chain.ETHEREUM, paid.getTransactionHash(), 0, "", wallet,
+    int logIndex = paid.getLogs().get(0).getLogIndex().intValueExact();
+    Transfer paying = new Transfer(Chain.ETHEREUM, paid.getTransactionHash(), logIndex, "", wallet,
         invoice.payAmount(), block, "", done.payments().get(0).detectedAt());
-    assertThat(engine.route(withLogIndex(paying, paid)).invoiceId()).isEqualTo(invoice.id());
-  }
-
-  private static Transfer withLogIndex(Transfer t, TransactionReceipt receipt) {
-    int logIndex = receipt.getLogs().get(0).getLogIndex().intValueExact();
-    return new Transfer(t.chain(), t.txHash(), logIndex, t.from(), t.to(), t.amount(), t.blockNumber(),
-        t.blockHash(), t.blockTime());
+    assertThat(engine.route(paying).invoiceId()).isEqualTo(invoice.id());
   }
 
   @Test
@@ -321,10 +315,5 @@ class EvmChainWatcherTest {
     assertThat(engine.invoice(invoice.id()).amountPaid()).isEqualByComparingTo(invoice.payAmount());
     WatcherSettings settings = engine.settings(Chain.BSC);
     assertThat(settings.confirmations()).isEqualTo(CONFIRMATIONS);
-  }
-
-  @SuppressWarnings("unused")
-  private static List<PendingTransfer> pending(Checkpoint checkpoint) {
-    return checkpoint.pending();
   }
 }
