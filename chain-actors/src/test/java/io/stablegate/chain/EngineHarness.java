@@ -58,6 +58,10 @@ public final class EngineHarness implements AutoCloseable {
             pekko.remote.artery.canonical.port = 0
             pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
             pekko.loglevel = INFO
+            # A busy shared machine can take longer than the default 10 s to stop a cluster node;
+            # a slow shutdown is not what these tests are about.
+            pekko.actor.testkit.typed.system-shutdown-default = 30s
+            pekko.actor.testkit.typed.throw-on-shutdown-timeout = off
             stablegate.chain-watcher.min-backoff = 100ms
             stablegate.chain-watcher.max-backoff = 1s
             stablegate.chain-watcher.rpc-timeout = 3s
