@@ -153,7 +153,7 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
     pollAgain = false;
     timers.cancel(POLL_TIMER);
     ctx.pipeToSelf(cycle(state), (done, error) -> error == null ? done
-        : new CycleFailed(null, EndpointPool.describe(error)));
+        : new CycleFailed(EndpointPool.describe(error)));
     return Effect().none();
   }
 

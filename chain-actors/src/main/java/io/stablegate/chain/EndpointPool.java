@@ -75,8 +75,10 @@ public final class EndpointPool<C extends ChainClient> implements AutoCloseable 
       return slot.client;
     }
     Slot<C> soonest = slots.stream().min(java.util.Comparator.comparing(s -> s.restUntil)).orElseThrow();
+    // Connecting may have taken a while: measure the wait from now, not from the start of this call.
     throw new NoEndpointAvailable("every endpoint failed recently (" + redact(soonest.endpoint) + ": "
-        + soonest.lastError + "); the next is tried in " + Duration.between(now, soonest.restUntil).toMillis() + " ms");
+        + soonest.lastError + "); the next is tried in "
+        + Math.max(0, Duration.between(clock.instant(), soonest.restUntil).toMillis()) + " ms");
   }
 
   /** The call on {@code client} failed: that endpoint rests, and its client is reopened later. */

@@ -22,5 +22,5 @@ public sealed interface WatcherCommand extends CborSerializable {
   record CycleDone(ScanResult result, WatcherEvent event) implements WatcherCommand {}
 
   /** A cycle failed before the engine heard anything it would not hear again. Local only. */
-  record CycleFailed(String endpoint, String error) implements WatcherCommand {}
+  record CycleFailed(String error) implements WatcherCommand {}
 }

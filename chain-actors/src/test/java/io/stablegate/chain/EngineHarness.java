@@ -41,6 +41,12 @@ import org.awaitility.Awaitility;
  * so a test can stop one and start it again on the same journal.
  */
 public final class EngineHarness implements AutoCloseable {
+  /**
+   * How long tests wait for something that should happen. Waits end as soon as it does; the bound is
+   * generous because the shared 2-core machine is at times many times oversubscribed.
+   */
+  public static final Duration PATIENCE = Duration.ofSeconds(60);
+
   private final ActorTestKit testKit;
   private final InvoiceService invoices;
   private final PaymentMatcher matcher;
@@ -64,7 +70,8 @@ public final class EngineHarness implements AutoCloseable {
             pekko.actor.testkit.typed.throw-on-shutdown-timeout = off
             stablegate.chain-watcher.min-backoff = 100ms
             stablegate.chain-watcher.max-backoff = 1s
-            stablegate.chain-watcher.rpc-timeout = 3s
+            # Generous: the shared 2-core machine can be slow enough to trip the 5 s default on a cold JVM.
+            stablegate.ask-timeout = 30s
             # Snapshots every few events, so that restarts in tests also recover from one.
             stablegate.chain-watcher.snapshot-every = 3
             """))
@@ -76,7 +83,7 @@ public final class EngineHarness implements AutoCloseable {
     ActorSystem<?> system = testKit.system();
     Cluster cluster = Cluster.get(system);
     cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    Awaitility.await().atMost(Duration.ofSeconds(20))
+    Awaitility.await().atMost(PATIENCE)
         .until(() -> cluster.selfMember().status() == MemberStatus.up());
     InvoiceEntity.init(system, Clock.systemUTC());
     WalletLedger.init(system, Clock.systemUTC());
@@ -115,17 +122,17 @@ public final class EngineHarness implements AutoCloseable {
   }
 
   public void stopWatcher(ActorRef<WatcherCommand> watcher) {
-    testKit.stop(watcher, Duration.ofSeconds(10));
+    testKit.stop(watcher, PATIENCE);
   }
 
   public Checkpoint checkpoint(ActorRef<WatcherCommand> watcher) {
-    return await(AskPattern.ask(watcher, WatcherCommand.GetCheckpoint::new, Duration.ofSeconds(5),
+    return await(AskPattern.ask(watcher, WatcherCommand.GetCheckpoint::new, PATIENCE,
         testKit.system().scheduler()));
   }
 
   /** Waits until the watcher has processed {@code block}. */
   public void awaitScanned(Chain chain, long block) {
-    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+    Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
         .until(() -> status(chain).map(s -> s.scanned() >= block).orElse(false));
   }
 
@@ -151,12 +158,12 @@ public final class EngineHarness implements AutoCloseable {
   public TransferRoute route(Transfer transfer) {
     return await(ClusterSharding.get(system())
         .entityRefFor(WalletLedger.ENTITY_KEY, WalletLedger.entityId(transfer.chain(), transfer.to()))
-        .<TransferRoute>askWithStatus(reply -> new WalletLedgerCommand.Route(transfer, reply), Duration.ofSeconds(5)));
+        .<TransferRoute>askWithStatus(reply -> new WalletLedgerCommand.Route(transfer, reply), PATIENCE));
   }
 
   public static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
     try {
-      return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return stage.toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -44,7 +44,7 @@ public final class Anvil implements AutoCloseable {
     Anvil anvil = new Anvil(process, port);
     Web3j probe = Web3j.build(new HttpService(anvil.url()));
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+      Awaitility.await().atMost(io.stablegate.chain.EngineHarness.PATIENCE).pollInterval(Duration.ofMillis(50))
           .ignoreExceptions()
           .until(() -> {
             if (!process.isAlive()) {

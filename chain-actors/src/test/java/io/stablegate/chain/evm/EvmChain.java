@@ -82,7 +82,7 @@ public final class EvmChain implements AutoCloseable {
 
   /** The receipt, once anvil has mined the transaction (automine answers a moment after the send). */
   public TransactionReceipt receipt(String txHash) {
-    return org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+    return org.awaitility.Awaitility.await().atMost(io.stablegate.chain.EngineHarness.PATIENCE)
         .pollInterval(java.time.Duration.ofMillis(10))
         .until(() -> call(web3j.ethGetTransactionReceipt(txHash)).getTransactionReceipt(),
             java.util.Optional::isPresent)

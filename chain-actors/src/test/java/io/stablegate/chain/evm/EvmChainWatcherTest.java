@@ -109,7 +109,7 @@ class EvmChainWatcherTest {
     });
 
     chain.mine(1);
-    Awaitility.await().atMost(Duration.ofSeconds(20))
+    Awaitility.await().atMost(EngineHarness.PATIENCE)
         .until(() -> engine.invoice(invoice.id()).status() == InvoiceStatus.PAID);
     Invoice done = engine.invoice(invoice.id());
     assertThat(done.amountPaid()).isEqualByComparingTo(invoice.payAmount());
@@ -120,7 +120,7 @@ class EvmChainWatcherTest {
 
     // The unmatched transfer became final too and left the checkpoint; the ledger keeps its answers.
     engine.awaitScanned(Chain.ETHEREUM, block + CONFIRMATIONS - 1);
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.checkpoint(watcher).pending().isEmpty());
+    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() -> engine.checkpoint(watcher).pending().isEmpty());
     int logIndex = paid.getLogs().get(0).getLogIndex().intValueExact();
     Transfer paying = new Transfer(Chain.ETHEREUM, paid.getTransactionHash(), logIndex, "", wallet,
         invoice.payAmount(), block, "", done.payments().get(0).detectedAt());
@@ -149,7 +149,7 @@ class EvmChainWatcherTest {
     assertThat(chain.receipt(hashes.get(1)).getBlockNumber().longValueExact()).isEqualTo(block);
 
     chain.mine(CONFIRMATIONS - 1);
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() ->
         engine.invoice(first.id()).status() == InvoiceStatus.PAID
             && engine.invoice(second.id()).status() == InvoiceStatus.PAID);
     assertThat(engine.invoice(first.id()).payments()).singleElement()
@@ -178,7 +178,7 @@ class EvmChainWatcherTest {
     chain.mine(CONFIRMATIONS + 2);
     long head = chain.head();
     engine.awaitScanned(Chain.ETHEREUM, head);
-    Awaitility.await().atMost(Duration.ofSeconds(10))
+    Awaitility.await().atMost(EngineHarness.PATIENCE)
         .until(() -> engine.invoice(invoice.id()).status() == InvoiceStatus.PENDING);
     assertThat(engine.invoice(invoice.id()).payments()).isEmpty();
     assertThat(engine.status(Chain.ETHEREUM).orElseThrow().deepReorg()).isFalse();
@@ -198,7 +198,7 @@ class EvmChainWatcherTest {
 
     long earlyBlock = chain.transfer(usdt6, wallet, units(early, 6)).getBlockNumber().longValueExact();
     engine.awaitScanned(Chain.ETHEREUM, earlyBlock);
-    Awaitility.await().atMost(Duration.ofSeconds(10))
+    Awaitility.await().atMost(EngineHarness.PATIENCE)
         .until(() -> engine.invoice(early.id()).status() == InvoiceStatus.CONFIRMING);
     assertThat(engine.checkpoint(watcher).pending()).hasSize(1);
     engine.stopWatcher(watcher);
@@ -213,7 +213,7 @@ class EvmChainWatcherTest {
 
     ActorRef<WatcherCommand> again = engine.startWatcher(engine.settings(Chain.ETHEREUM));
     engine.awaitScanned(Chain.ETHEREUM, head);
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() ->
         engine.invoice(early.id()).status() == InvoiceStatus.PAID
             && missed.stream().allMatch(i -> engine.invoice(i.id()).status() == InvoiceStatus.PAID));
     for (Invoice invoice : missed) {
@@ -252,7 +252,7 @@ class EvmChainWatcherTest {
 
       engine.startWatcher(engine.settings(Chain.ETHEREUM));
       engine.awaitScanned(Chain.ETHEREUM, head);
-      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+      Awaitility.await().atMost(EngineHarness.PATIENCE).until(() ->
           invoices.stream().allMatch(i -> engine.invoice(i.id()).status() == InvoiceStatus.PAID));
       assertThat(picky.refused()).isPositive();
     }
@@ -274,11 +274,11 @@ class EvmChainWatcherTest {
       first.close();
       long block = chain.transfer(usdt6, wallet, units(invoice, 6)).getBlockNumber().longValueExact();
       chain.mine(CONFIRMATIONS - 1);
-      Awaitility.await().atMost(Duration.ofSeconds(20))
+      Awaitility.await().atMost(EngineHarness.PATIENCE)
           .until(() -> engine.invoice(invoice.id()).status() == InvoiceStatus.PAID);
       assertThat(engine.invoice(invoice.id()).payments()).singleElement()
           .extracting(Payment::blockNumber).isEqualTo(block);
-      Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+      Awaitility.await().atMost(EngineHarness.PATIENCE).until(() ->
           engine.status(Chain.ETHEREUM).orElseThrow().endpoint().equals(anvil.url()));
     } finally {
       first.close();
@@ -289,7 +289,7 @@ class EvmChainWatcherTest {
   void anEndpointOnAnotherChainIdIsRefused() {
     engine(Chain.ETHEREUM, anvil.url(), usdt6, chain.head() + 1, "stablegate.chains.ethereum.chain-id = 1");
     engine.startWatcher(engine.settings(Chain.ETHEREUM));
-    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.status(Chain.ETHEREUM)
+    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() -> engine.status(Chain.ETHEREUM)
         .map(s -> s.lastError() != null && s.lastError().contains("chain id")).orElse(false));
     assertThat(engine.status(Chain.ETHEREUM).orElseThrow().scanned()).isEqualTo(-1);
   }
@@ -310,7 +310,7 @@ class EvmChainWatcherTest {
 
     chain.transfer(usdt18, wallet, units(invoice, 18));
     chain.mine(CONFIRMATIONS - 1);
-    Awaitility.await().atMost(Duration.ofSeconds(30))
+    Awaitility.await().atMost(EngineHarness.PATIENCE)
         .until(() -> engine.invoice(invoice.id()).status() == InvoiceStatus.PAID);
     assertThat(engine.invoice(invoice.id()).amountPaid()).isEqualByComparingTo(invoice.payAmount());
     WatcherSettings settings = engine.settings(Chain.BSC);

@@ -72,7 +72,7 @@ class TronChainWatcherTest {
   }
 
   private void awaitStatus(Invoice invoice, InvoiceStatus status) {
-    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> engine.invoice(invoice.id()).status() == status);
+    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() -> engine.invoice(invoice.id()).status() == status);
   }
 
   @Test
@@ -182,7 +182,7 @@ class TronChainWatcherTest {
     chain.mine(List.of(pay(invoice, wallet)));
     chain.mineEmpty(CONFIRMATIONS - 1);
     awaitStatus(invoice, InvoiceStatus.PAID);
-    Awaitility.await().atMost(Duration.ofSeconds(5))
+    Awaitility.await().atMost(EngineHarness.PATIENCE)
         .until(() -> engine.status(Chain.TRON).orElseThrow().endpoint().equals(second.endpoint()));
   }
 }
