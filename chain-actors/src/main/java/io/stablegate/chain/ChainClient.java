@@ -20,12 +20,19 @@ public interface ChainClient extends AutoCloseable {
   /** The block at {@code number}, or empty when the node does not have it (yet). */
   Optional<BlockRef> block(long number) throws Exception;
 
-  /** The blocks {@code from..to}, in order; fails if the node lacks any of them. */
+  /** The node does not have a block it announced, or not yet: ask again later. */
+  final class BlockNotAvailable extends IllegalStateException {
+    public BlockNotAvailable(long number) {
+      super("node has no block " + number + " yet");
+    }
+  }
+
+  /** Exactly the blocks {@code from..to}, in order; fails if the node lacks any of them. */
   default List<BlockRef> blocks(long from, long to) throws Exception {
     List<BlockRef> blocks = new java.util.ArrayList<>();
     for (long n = from; n <= to; n++) {
       long number = n;
-      blocks.add(block(n).orElseThrow(() -> new IllegalStateException("node has no block " + number + " yet")));
+      blocks.add(block(n).orElseThrow(() -> new BlockNotAvailable(number)));
     }
     return blocks;
   }

@@ -67,6 +67,9 @@ final class ChainScanner {
       return new ScanResult.Advanced(client.endpoint(), head, checkpoint.scanned(), List.of(), List.of(), Set.of());
     }
     List<BlockRef> blocks = client.blocks(from, to);
+    if (blocks.size() != to - from + 1 || blocks.get(0).number() != from) {
+      throw new IllegalStateException("asked for blocks " + from + ".." + to + ", got " + blocks.size());
+    }
     Optional<BlockRef> parent = checkpoint.block(from - 1);
     if (parent.isPresent() && !blocks.get(0).parentHash().equals(parent.get().hash())) {
       log.warn("{}: block {} does not follow our block {} ({} ≠ {}): reorganisation", settings.chain(), from,

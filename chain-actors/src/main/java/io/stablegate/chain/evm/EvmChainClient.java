@@ -47,6 +47,7 @@ public final class EvmChainClient implements ChainClient {
   private final String token;
   private final int decimals;
   private final LogRange logRange;
+  private volatile boolean batchesWork = true;
 
   private EvmChainClient(Chain chain, String url, Web3j web3j, OkHttpClient http, String token, int decimals,
       LogRange logRange) {
@@ -120,9 +121,28 @@ public final class EvmChainClient implements ChainClient {
     return Optional.ofNullable(block).map(EvmChainClient::ref);
   }
 
-  /** Headers in JSON-RPC batches: a catch-up of hundreds of blocks costs a few round trips. */
+  /**
+   * Headers in JSON-RPC batches: a catch-up of hundreds of blocks costs a few round trips. Some
+   * providers refuse batches or cap them; then this client reads headers one by one from then on.
+   */
   @Override
-  public List<BlockRef> blocks(long from, long to) throws IOException {
+  public List<BlockRef> blocks(long from, long to) throws Exception {
+    if (batchesWork) {
+      try {
+        return batchedBlocks(from, to);
+      } catch (BlockNotAvailable e) {
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        batchesWork = false;
+        org.slf4j.LoggerFactory.getLogger(EvmChainClient.class).info(
+            "{} {} refused a batch of headers ({}); reading them one by one", chain,
+            EndpointPool.redact(url), e.getMessage());
+      }
+    }
+    return ChainClient.super.blocks(from, to);
+  }
+
+  private List<BlockRef> batchedBlocks(long from, long to) throws IOException {
     List<BlockRef> blocks = new ArrayList<>();
     for (long start = from; start <= to; start += HEADER_BATCH) {
       long end = Math.min(to, start + HEADER_BATCH - 1);
@@ -131,10 +151,14 @@ public final class EvmChainClient implements ChainClient {
         batch.add(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false));
       }
       BatchResponse response = batch.send();
+      if (response.getResponses().size() != end - start + 1) {
+        throw new IllegalStateException("a batch of " + (end - start + 1) + " headers got "
+            + response.getResponses().size() + " answers");
+      }
       for (Response<?> r : response.getResponses()) {
         EthBlock.Block block = check((EthBlock) r).getBlock();
         if (block == null) {
-          throw new IllegalStateException("node has no block " + (from + blocks.size()) + " yet");
+          throw new BlockNotAvailable(from + blocks.size());
         }
         blocks.add(ref(block));
       }

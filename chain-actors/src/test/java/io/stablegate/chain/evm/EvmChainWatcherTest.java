@@ -233,8 +233,8 @@ class EvmChainWatcherTest {
   }
 
   @Test
-  void shrinksTheLogRangeWhenTheProviderRefusesIt() throws Exception {
-    try (RpcProxy picky = new RpcProxy(anvil.url(), 5)) {
+  void shrinksTheLogRangeAndReadsHeadersSinglyWhenTheProviderRefuses() throws Exception {
+    try (RpcProxy picky = new RpcProxy(anvil.url(), 5, true)) {
       long start = chain.head() + 1;
       ethereum(picky.url(), start);
       String wallet = EvmChain.newWallet();

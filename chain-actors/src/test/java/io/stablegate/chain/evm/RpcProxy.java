@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A JSON-RPC provider in front of anvil, as picky as public ones: it refuses {@code eth_getLogs}
- * over more than {@code maxLogRange} blocks with error -32005, and it can die.
+ * over more than {@code maxLogRange} blocks with error -32005, may refuse batch requests, and can die.
  */
 public final class RpcProxy implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,12 +26,18 @@ public final class RpcProxy implements AutoCloseable {
   private final HttpClient client = HttpClient.newHttpClient();
   private final URI target;
   private final int maxLogRange;
+  private final boolean refuseBatches;
   private final AtomicInteger refused = new AtomicInteger();
   private final AtomicInteger getLogs = new AtomicInteger();
 
   public RpcProxy(String target, int maxLogRange) throws IOException {
+    this(target, maxLogRange, false);
+  }
+
+  public RpcProxy(String target, int maxLogRange, boolean refuseBatches) throws IOException {
     this.target = URI.create(target);
     this.maxLogRange = maxLogRange;
+    this.refuseBatches = refuseBatches;
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext("/", this::handle);
@@ -55,6 +61,11 @@ public final class RpcProxy implements AutoCloseable {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       JsonNode request = JSON.readTree(body);
+      if (request.isArray() && refuseBatches) {
+        reply(exchange, 200, ("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,"
+            + "\"message\":\"batch requests are not supported\"}}").getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       if (request.isObject() && "eth_getLogs".equals(request.path("method").asText())) {
         getLogs.incrementAndGet();
         JsonNode filter = request.path("params").path(0);
