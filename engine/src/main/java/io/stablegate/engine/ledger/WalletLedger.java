@@ -69,9 +69,7 @@ public final class WalletLedger
   private final Clock clock;
 
   private WalletLedger(String entityId, LedgerSettings settings, Clock clock) {
-    // The entity id holds "|" itself (CHAIN|address), which PersistenceId.of refuses; the id is the
-    // same string it would have built, "WalletLedger|CHAIN|address".
-    super(PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + entityId));
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     this.settings = settings;
     this.clock = clock;
