@@ -1,5 +1,6 @@
 package io.stablegate.engine.webhook;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.WebhookEventType;
 import java.time.Instant;
@@ -36,6 +37,7 @@ public record WebhookDelivery(
     return new WebhookDelivery(eventId, type, createdAt, invoice, Status.PENDING, 0, 0, createdAt);
   }
 
+  @JsonIgnore
   public boolean isPending() {
     return status == Status.PENDING;
   }
