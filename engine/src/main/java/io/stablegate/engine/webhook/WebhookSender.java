@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -50,6 +52,11 @@ public final class WebhookSender {
   private final ConnectionPoolSettings pool;
   private final EndpointConcurrencyLimiter limiter;
   private final org.apache.pekko.event.LoggingAdapter log;
+  /**
+   * Why the guard last refused a host. The refusal happens inside the connection pool, which reports
+   * it only as a failed connection; this lets the attempt say why.
+   */
+  private final Map<String, String> refusals = new ConcurrentHashMap<>();
 
   public WebhookSender(ActorSystem<?> system, WebhookSettings settings, WebhookTargetGuard guard, Clock clock) {
     this.settings = settings;
@@ -63,8 +70,11 @@ public final class WebhookSender {
     ClientTransport checkedTransport = ClientTransport.withCustomResolver((host, port) ->
         CompletableFuture.supplyAsync(() -> {
           try {
-            return new InetSocketAddress(guard.resolve(host), (Integer) port);
+            InetSocketAddress checked = new InetSocketAddress(guard.resolve(host), (Integer) port);
+            refusals.remove(bare(host));
+            return checked;
           } catch (RefusedTargetException e) {
+            refusals.put(bare(host), e.getMessage());
             throw new CompletionException(e);
           }
         }, resolving));
@@ -111,8 +121,8 @@ public final class WebhookSender {
             .thenApply(snippet -> result(attemptedAt, started, response.status().intValue(), snippet)))
         .toCompletableFuture()
         .orTimeout(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionally(error -> new AttemptResult(attemptedAt, null, describe(error), elapsedMs(started),
-            Verdict.RETRY));
+        .exceptionally(error -> new AttemptResult(attemptedAt, null, describe(error, uri.getHost()),
+            elapsedMs(started), Verdict.RETRY));
   }
 
   private AttemptResult result(Instant attemptedAt, long started, int status, String snippet) {
@@ -146,12 +156,20 @@ public final class WebhookSender {
         .exceptionally(error -> "");
   }
 
+  private static String bare(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
   private static long elapsedMs(long startedNanos) {
     return Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
   }
 
   /** A short reason for the attempts list; never the request (it carries signatures). */
-  private String describe(Throwable error) {
+  private String describe(Throwable error, String host) {
+    String refusal = refusals.get(bare(host));
+    if (refusal != null) {
+      return "refused target: " + refusal;
+    }
     Throwable cause = error;
     while ((cause instanceof CompletionException || cause.getCause() instanceof RefusedTargetException)
         && cause.getCause() != null) {
