@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,8 @@ class WebhookDeliveryBenchmark {
   private static final int MERCHANTS = Integer.getInteger("benchmark.merchants", 20);
   private static final int EVENTS = Integer.getInteger("benchmark.events", 2000);
   private static final int WARM_UP = 200;
+  private static final int PACED_EVENTS = Integer.getInteger("benchmark.paced-events", 300);
+  private static final int PACED_RATE = Integer.getInteger("benchmark.paced-rate", 20);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
@@ -55,21 +60,18 @@ class WebhookDeliveryBenchmark {
       long started = run(node, merchants, EVENTS, receiver, before);
       List<WebhookReceiver.Received> measured = receiver.received().subList(before, before + EVENTS);
       long finished = measured.stream().mapToLong(WebhookReceiver.Received::receivedAtMillis).max().orElseThrow();
-      List<Long> latencies = new ArrayList<>();
-      for (WebhookReceiver.Received r : measured) {
-        Instant createdAt = Instant.parse(JSON.readTree(r.body()).get("createdAt").asText());
-        latencies.add(r.receivedAtMillis() - createdAt.toEpochMilli());
-      }
-      latencies.sort(Long::compare);
+      List<Long> burst = latencies(measured);
       double seconds = (finished - started) / 1000.0;
+      List<Long> steady = paced(node, merchants, PACED_EVENTS, PACED_RATE, receiver);
       String report = String.format(Locale.ROOT,
-          "webhook delivery benchmark: %d events, %d merchants, %d CPUs (load avg %.1f)%n"
-              + "throughput: %.0f events/s (from the first cancel to the last arrival, %.2f s)%n"
-              + "latency state change -> arrival: p50 %d ms, p99 %d ms, max %d ms%n",
-          EVENTS, MERCHANTS, Runtime.getRuntime().availableProcessors(),
+          "webhook delivery benchmark: %d merchants, %d CPUs (load avg %.1f at the end)%n"
+              + "burst of %d state changes: %.0f events/s (first cancel to last arrival, %.2f s); "
+              + "latency state change -> arrival p50 %d ms, p99 %d ms, max %d ms%n"
+              + "steady %d events at %d/s: latency state change -> arrival p50 %d ms, p99 %d ms, max %d ms%n",
+          MERCHANTS, Runtime.getRuntime().availableProcessors(),
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-          EVENTS / seconds, seconds, percentile(latencies, 50), percentile(latencies, 99),
-          latencies.get(latencies.size() - 1));
+          EVENTS, EVENTS / seconds, seconds, percentile(burst, 50), percentile(burst, 99), burst.get(burst.size() - 1),
+          PACED_EVENTS, PACED_RATE, percentile(steady, 50), percentile(steady, 99), steady.get(steady.size() - 1));
       Files.writeString(Path.of("target", "webhook-benchmark.txt"), report);
       System.out.print(report);
     }
@@ -78,6 +80,43 @@ class WebhookDeliveryBenchmark {
   /** Creates {@code count} invoices, then cancels them all, 64 at a time, and waits for every event; returns when the cancels began. */
   private static long run(WebhookTestNode node, List<UUID> merchants, int count, WebhookReceiver receiver,
       int alreadyReceived) throws Exception {
+    List<UUID> invoices = create(node, merchants, count);
+    Semaphore inFlight = new Semaphore(64);
+    long cancelsStarted = System.currentTimeMillis();
+    List<CompletableFuture<?>> cancels = new ArrayList<>();
+    for (UUID id : invoices) {
+      inFlight.acquire();
+      cancels.add(node.invoices().cancel(id).toCompletableFuture().whenComplete((r, e) -> inFlight.release()));
+    }
+    CompletableFuture.allOf(cancels.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+    Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
+        .until(() -> receiver.received().size() >= alreadyReceived + count);
+    return cancelsStarted;
+  }
+
+  /** Cancels {@code count} invoices at a steady {@code perSecond}, so latency is measured without a backlog. */
+  private static List<Long> paced(WebhookTestNode node, List<UUID> merchants, int count, int perSecond,
+      WebhookReceiver receiver) throws Exception {
+    List<UUID> invoices = create(node, merchants, count);
+    int before = receiver.received().size();
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger next = new AtomicInteger();
+    try {
+      ticker.scheduleAtFixedRate(() -> {
+        int i = next.getAndIncrement();
+        if (i < count) {
+          node.invoices().cancel(invoices.get(i));
+        }
+      }, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
+      Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
+          .until(() -> receiver.received().size() >= before + count);
+    } finally {
+      ticker.shutdownNow();
+    }
+    return latencies(receiver.received().subList(before, before + count));
+  }
+
+  private static List<UUID> create(WebhookTestNode node, List<UUID> merchants, int count) throws Exception {
     List<UUID> invoices = new ArrayList<>();
     String wallet = Invoices.randomEvmWallet();
     Semaphore inFlight = new Semaphore(64);
@@ -95,16 +134,17 @@ class WebhookDeliveryBenchmark {
           .toCompletableFuture().whenComplete((r, e) -> inFlight.release()));
     }
     CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-    long cancelsStarted = System.currentTimeMillis();
-    List<CompletableFuture<?>> cancels = new ArrayList<>();
-    for (UUID id : invoices) {
-      inFlight.acquire();
-      cancels.add(node.invoices().cancel(id).toCompletableFuture().whenComplete((r, e) -> inFlight.release()));
+    return invoices;
+  }
+
+  private static List<Long> latencies(List<WebhookReceiver.Received> received) throws Exception {
+    List<Long> latencies = new ArrayList<>();
+    for (WebhookReceiver.Received r : received) {
+      Instant createdAt = Instant.parse(JSON.readTree(r.body()).get("createdAt").asText());
+      latencies.add(r.receivedAtMillis() - createdAt.toEpochMilli());
     }
-    CompletableFuture.allOf(cancels.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
-    Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(20))
-        .until(() -> receiver.received().size() >= alreadyReceived + count);
-    return cancelsStarted;
+    latencies.sort(Long::compare);
+    return latencies;
   }
 
   private static long percentile(List<Long> sorted, int p) {
