@@ -89,8 +89,7 @@ public final class InvoiceEntity
 
   public static Behavior<InvoiceCommand> create(UUID invoiceId, InvoiceSettings settings, Clock clock,
       Optional<WebhookDispatch> webhooks) {
-    return Behaviors.setup(context -> new InvoiceEntity(invoiceId, settings, clock, context, webhooks,
-        WebhookSettings.fromConfig(context.getSystem().settings().config())));
+    return Behaviors.setup(context -> new InvoiceEntity(invoiceId, settings, clock, context, webhooks));
   }
 
   private final UUID invoiceId;
@@ -98,17 +97,21 @@ public final class InvoiceEntity
   private final Clock clock;
   private final ActorContext<InvoiceCommand> context;
   private final Optional<WebhookDispatch> webhooks;
-  private final WebhookSettings webhookSettings;
 
   private InvoiceEntity(UUID invoiceId, InvoiceSettings settings, Clock clock, ActorContext<InvoiceCommand> context,
-      Optional<WebhookDispatch> webhooks, WebhookSettings webhookSettings) {
+      Optional<WebhookDispatch> webhooks) {
     super(PersistenceId.of(ENTITY_KEY.name(), invoiceId.toString()));
     this.invoiceId = invoiceId;
     this.settings = settings;
     this.clock = clock;
     this.context = context;
     this.webhooks = webhooks;
-    this.webhookSettings = webhookSettings;
+  }
+
+  /** The node's webhook settings; read from config only where no dispatch is wired (tests of other parts). */
+  private WebhookSettings webhookSettings() {
+    return webhooks.map(WebhookDispatch::settings)
+        .orElseGet(() -> WebhookSettings.fromConfig(context.getSystem().settings().config()));
   }
 
   @Override
@@ -278,6 +281,7 @@ public final class InvoiceEntity
     }
     Instant now = now();
     AttemptResult result = cmd.result();
+    WebhookSettings webhookSettings = webhookSettings();
     WebhookDelivery.Status outcome;
     Instant nextAttemptAt = null;
     switch (result.verdict()) {
@@ -288,7 +292,8 @@ public final class InvoiceEntity
           outcome = WebhookDelivery.Status.FAILED;
         } else {
           outcome = WebhookDelivery.Status.PENDING;
-          nextAttemptAt = now.plus(jittered(webhookSettings.retrySchedule().get(delivery.scheduleIndex())));
+          nextAttemptAt = now.plus(
+              jittered(webhookSettings.retrySchedule().get(delivery.scheduleIndex()), webhookSettings.jitter()));
         }
       }
     }
@@ -332,8 +337,8 @@ public final class InvoiceEntity
   }
 
   /** The schedule's delay stretched by up to {@code jitter}; drawn here and persisted, so replay agrees. */
-  private Duration jittered(Duration delay) {
-    double factor = 1 + ThreadLocalRandom.current().nextDouble() * webhookSettings.jitter();
+  private static Duration jittered(Duration delay, double jitter) {
+    double factor = 1 + ThreadLocalRandom.current().nextDouble() * jitter;
     return Duration.ofMillis(Math.round(delay.toMillis() * factor));
   }
 
