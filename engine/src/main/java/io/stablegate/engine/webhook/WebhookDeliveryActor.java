@@ -58,9 +58,11 @@ public final class WebhookDeliveryActor {
     WebhookSettings s = dispatch.settings();
     return Behaviors.supervise(Behaviors.<Message>setup(ctx -> Behaviors.<Message>withTimers(timers ->
             new WebhookDeliveryActor(ctx, timers, invoice, invoiceId, merchantId, eventId, dispatch).load())))
-        .onFailure(DeliveryFailedException.class,
-            SupervisorStrategy.restartWithBackoff(s.restartBackoffMin(), s.restartBackoffMax(), s.restartRandomFactor())
-                .withLogLevel(Level.DEBUG));
+        // Any failure, not only a failed attempt: a bug must not leave the delivery without an actor
+        // until the sweeper comes by, and the backoff keeps it from spinning.
+        .onFailure(SupervisorStrategy.restartWithBackoff(s.restartBackoffMin(), s.restartBackoffMax(),
+                s.restartRandomFactor())
+            .withLogLevel(Level.DEBUG));
   }
 
   private final ActorContext<Message> context;
