@@ -56,13 +56,16 @@ public final class WebhookDeliveryActor {
   public static Behavior<Message> create(ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId,
       UUID eventId, WebhookDispatch dispatch) {
     WebhookSettings s = dispatch.settings();
-    return Behaviors.supervise(Behaviors.<Message>setup(ctx -> Behaviors.<Message>withTimers(timers ->
-            new WebhookDeliveryActor(ctx, timers, invoice, invoiceId, merchantId, eventId, dispatch).load())))
-        // Any failure, not only a failed attempt: a bug must not leave the delivery without an actor
-        // until the sweeper comes by, and the backoff keeps it from spinning.
-        .onFailure(SupervisorStrategy.restartWithBackoff(s.restartBackoffMin(), s.restartBackoffMax(),
-                s.restartRandomFactor())
-            .withLogLevel(Level.DEBUG));
+    Behavior<Message> delivering = Behaviors.supervise(Behaviors.<Message>setup(ctx -> Behaviors.<Message>withTimers(
+            timers -> new WebhookDeliveryActor(ctx, timers, invoice, invoiceId, merchantId, eventId, dispatch).load())))
+        .onFailure(DeliveryFailedException.class, backoff(s).withLogLevel(Level.DEBUG)); // logged above, at INFO
+    // Anything else is a bug: logged as an error, and retried with the same backoff so that the
+    // delivery does not sit without an actor until the sweeper comes by.
+    return Behaviors.supervise(delivering).onFailure(Exception.class, backoff(s));
+  }
+
+  private static org.apache.pekko.actor.typed.BackoffSupervisorStrategy backoff(WebhookSettings s) {
+    return SupervisorStrategy.restartWithBackoff(s.restartBackoffMin(), s.restartBackoffMax(), s.restartRandomFactor());
   }
 
   private final ActorContext<Message> context;
