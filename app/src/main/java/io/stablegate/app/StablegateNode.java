@@ -5,8 +5,9 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.ledger.WalletLedger;
-import io.stablegate.http.HealthRoutes;
 import io.stablegate.http.HttpServer;
+import io.stablegate.http.StablegateApi;
+import io.stablegate.http.security.ProductionGuard;
 import io.stablegate.persistence.db.Database;
 import io.stablegate.persistence.expiry.ExpirySweeper;
 import io.stablegate.persistence.projection.InvoiceReadRepository;
@@ -33,6 +34,7 @@ public final class StablegateNode {
   private StablegateNode() {}
 
   public static ActorSystem<Void> start(Config config) {
+    ProductionGuard.check(config);
     Database database = Database.start(config);
     Config nodeConfig = NodeConfig.seedNodes(config)
         .withFallback(database.pekkoConfig())
@@ -54,7 +56,8 @@ public final class StablegateNode {
     ExpirySweeper.init(system, new InvoiceReadRepository(database.dataSource()), invoices, clock);
     ChainStatusBoard chains = ChainStatusBoard.start(system);
 
-    HttpServer.start(system, new HealthRoutes(chains).route());
+    StablegateApi api = StablegateApi.create(system, database.dataSource(), invoices, chains);
+    HttpServer.start(system, api.route());
     return system;
   }
 
