@@ -135,7 +135,12 @@ public final class ApiClient {
   public Answer raw(String method, String path, byte[] body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(request::header);
+    // An empty value suppresses the header (and, for Cookie, the held cookies).
+    headers.forEach((name, value) -> {
+      if (!value.isEmpty()) {
+        request.header(name, value);
+      }
+    });
     if (!cookies.isEmpty() && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Cookie"))) {
       request.header("Cookie", String.join("; ", cookies.entrySet().stream()
           .map(e -> e.getKey() + "=" + e.getValue()).toList()));
