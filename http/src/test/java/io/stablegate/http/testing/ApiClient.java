@@ -68,6 +68,10 @@ public final class ApiClient {
     this.baseUrl = baseUrl;
   }
 
+  public static ApiClient forBaseUrl(String baseUrl) {
+    return new ApiClient(baseUrl);
+  }
+
   public String apiKey() {
     return apiKey;
   }
