@@ -4,9 +4,11 @@ import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Authenticated;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -113,8 +115,11 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
             }
             Route route = inner.apply(new Caller(session.merchantId(), Actor.SESSION));
             if (sessions.needsRenewal(session)) {
-              return setCookie(cookies.jwt(sessions.issue(session.merchantId(), session.csrfToken())).cookie(),
-                  () -> route);
+              // Both cookies get the new lifetime, or the csrf cookie would expire under a live session.
+              List<HttpHeader> renewed = List.of(
+                  cookies.jwt(sessions.issue(session.merchantId(), session.csrfToken())),
+                  cookies.csrf(session.csrfToken()));
+              return respondWithHeaders(renewed, () -> route);
             }
             return route;
           })));
