@@ -90,6 +90,11 @@ class BadInputTest {
         invoice("malformed JSON", "{\"amount\": ", 400, "body"),
         invoice("not an object", "[]", 400, "body"),
         invoice("null body", "null", 400, "body"),
+        invoice("metadata nested 5,000 deep", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"metadata\": {\"k\": "
+            + "[".repeat(5000) + "]".repeat(5000) + "}}", 400, "body"),
+        new Case("invalid UTF-8", () -> merchant.raw("POST", "/api/v1/invoices",
+            new byte[] {'{', '"', 'a', 'm', 'o', 'u', 'n', 't', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+            with(key(), "Content-Type", "application/json")), 400, null),
         // amounts
         invoice("negative amount", body("-1", "ETHEREUM"), 400, "amount"),
         invoice("zero amount", body("0", "ETHEREUM"), 400, "amount"),
