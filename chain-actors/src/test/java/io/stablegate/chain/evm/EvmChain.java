@@ -48,7 +48,11 @@ public final class EvmChain implements AutoCloseable {
   /** Deploys TestUsdt with {@code decimals}; returns its address (lower case). */
   public String deployToken(int decimals) {
     try {
-      String bin = Files.readString(Path.of("src/test/solidity/TestUsdt.bin")).trim();
+      Path compiled = Path.of("src/test/solidity/TestUsdt.bin");
+      if (!Files.exists(compiled)) {
+        compiled = Path.of("..", "chain-actors").resolve(compiled);
+      }
+      String bin = Files.readString(compiled).trim();
       String data = bin + TypeEncoder.encode(new Uint8(decimals));
       TransactionReceipt receipt = send(null, data, BigInteger.valueOf(3_000_000));
       String token = receipt.getContractAddress();
