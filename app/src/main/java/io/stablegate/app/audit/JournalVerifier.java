@@ -1,0 +1,153 @@
+package io.stablegate.app.audit;
+
+import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code audit verify}: replays the whole journal through Pekko Persistence Query and checks
+ * CONTRACT §6's invariants, then the settings-change log's hash chain.
+ *
+ * <p>Persistence ids are streamed ({@code currentPersistenceIds}); each invoice's events are streamed
+ * ({@code currentEventsByPersistenceId}) and folded into an {@link InvoiceReplay}. Up to {@code
+ * parallelism} invoices replay at once, but their results are taken in the order of the ids, so a
+ * run is deterministic. Memory holds those few invoices, one batch of credited transfers and the
+ * tallies below — nothing that grows with the journal.
+ */
+final class JournalVerifier {
+  private static final Logger log = LoggerFactory.getLogger(JournalVerifier.class);
+
+  /** Paid totals of one chain: the sum of final payments, over how many invoices. */
+  record ChainTotal(long paidInvoices, long finalPayments, BigDecimal amount) {
+    ChainTotal plus(Invoice invoice) {
+      long finals = invoice.payments().stream().filter(p -> p.isFinal()).count();
+      return new ChainTotal(paidInvoices + (invoice.status() == InvoiceStatus.PAID ? 1 : 0),
+          finalPayments + finals, amount.add(invoice.amountPaid()));
+    }
+  }
+
+  record Report(
+      long invoices,
+      long invoiceEvents,
+      long otherPersistenceIds,
+      Map<InvoiceStatus, Long> statuses,
+      Map<Chain, ChainTotal> paidPerChain,
+      long creditedTransfers,
+      long settingsMerchants,
+      long settingsChanges,
+      Optional<Violation> violation,
+      Duration elapsed) {}
+
+  private final AuditDatabase database;
+  private final int parallelism;
+  private final int creditBatchSize;
+  private final int fetchSize;
+
+  JournalVerifier(AuditDatabase database, int parallelism, int creditBatchSize, int fetchSize) {
+    this.database = database;
+    this.parallelism = parallelism;
+    this.creditBatchSize = creditBatchSize;
+    this.fetchSize = fetchSize;
+  }
+
+  Report verify() throws SQLException, InterruptedException {
+    long started = System.nanoTime();
+    try (Connection connection = database.connect();
+        CreditedTransfers credits = new CreditedTransfers(connection, creditBatchSize)) {
+      Tally tally = new Tally(credits);
+      AtomicLong others = new AtomicLong();
+      var readJournal = database.readJournal();
+      var system = database.system();
+      try {
+        readJournal.currentPersistenceIds()
+            .filter(id -> {
+              if (InvoiceReplay.isInvoice(id)) {
+                return true;
+              }
+              others.incrementAndGet();
+              return false;
+            })
+            .mapAsync(parallelism, id -> readJournal.currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE)
+                .runFold(new InvoiceReplay(id), JournalVerifier::replay, system))
+            .map(tally::accept)
+            .takeWhile(goOn -> goOn)
+            .runWith(Sink.ignore(), system)
+            .toCompletableFuture()
+            .get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the replay failed: " + e.getCause(), e.getCause());
+      }
+      if (tally.violation.isEmpty()) {
+        tally.violation = credits.flush();
+      }
+      long merchants = 0;
+      long changes = 0;
+      if (tally.violation.isEmpty()) {
+        SettingsChangeReplay.Result settings = new SettingsChangeReplay(fetchSize).run(connection);
+        merchants = settings.merchants();
+        changes = settings.changes();
+        tally.violation = settings.violation();
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      log.info("Replayed {} invoices ({} events) in {}", tally.invoices, tally.events, elapsed);
+      return new Report(tally.invoices, tally.events, others.get(), tally.statuses, tally.paid, credits.credited(),
+          merchants, changes, tally.violation, elapsed);
+    }
+  }
+
+  private static InvoiceReplay replay(InvoiceReplay replay, EventEnvelope envelope) {
+    long ordering = envelope.offset() instanceof Sequence sequence ? sequence.value() : -1;
+    return replay.accept(envelope.sequenceNr(), ordering, envelope.event());
+  }
+
+  /** What the replayed invoices add up to; touched by one stream stage at a time, in order. */
+  private static final class Tally {
+    private final CreditedTransfers credits;
+    private final Map<InvoiceStatus, Long> statuses = new EnumMap<>(InvoiceStatus.class);
+    private final Map<Chain, ChainTotal> paid = new EnumMap<>(Chain.class);
+    private long invoices;
+    private long events;
+    private Optional<Violation> violation = Optional.empty();
+
+    Tally(CreditedTransfers credits) {
+      this.credits = credits;
+    }
+
+    /** Whether to go on. */
+    boolean accept(InvoiceReplay replay) throws SQLException {
+      replay.finish();
+      invoices++;
+      events += replay.events();
+      replay.credits().forEach(credits::add);
+      replay.invoice().ifPresent(invoice -> {
+        statuses.merge(invoice.status(), 1L, Long::sum);
+        paid.merge(invoice.chain(), new ChainTotal(0, 0, BigDecimal.ZERO).plus(invoice),
+            (a, b) -> new ChainTotal(a.paidInvoices() + b.paidInvoices(), a.finalPayments() + b.finalPayments(),
+                a.amount().add(b.amount())));
+      });
+      if (replay.violation().isPresent()) {
+        // A double credit among the invoices before this one was found first.
+        violation = Optional.of(credits.flush().orElse(replay.violation().get()));
+        return false;
+      }
+      if (credits.batchFull()) {
+        violation = credits.flush();
+      }
+      return violation.isEmpty();
+    }
+  }
+}
