@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class JournalVerifier {
   private static final Logger log = LoggerFactory.getLogger(JournalVerifier.class);
+  private static final long PROGRESS_EVERY = 100_000;
 
   /** Paid totals of one chain: the sum of final payments, over how many invoices. */
   record ChainTotal(long paidInvoices, long finalPayments, BigDecimal amount) {
@@ -131,7 +132,11 @@ final class JournalVerifier {
     boolean accept(InvoiceReplay replay) throws SQLException {
       replay.finish();
       invoices++;
+      long before = events;
       events += replay.events();
+      if (events / PROGRESS_EVERY != before / PROGRESS_EVERY) {
+        log.info("{} invoices ({} events) replayed so far", invoices, events);
+      }
       replay.credits().forEach(credits::add);
       replay.invoice().ifPresent(invoice -> {
         statuses.merge(invoice.status(), 1L, Long::sum);

@@ -2,6 +2,7 @@ package io.stablegate.app.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
@@ -62,7 +63,8 @@ final class EngineJournal {
 
   static EngineJournal build() throws Exception {
     EngineJournal journal = new EngineJournal(TestDatabase.fresh());
-    try (TestNode node = new TestNode(journal.db)) {
+    // A first ask meets a cold node (shard allocation, connection pools) on a shared CI machine.
+    try (TestNode node = new TestNode(journal.db, ConfigFactory.parseString("stablegate.ask-timeout = 30s"))) {
       journal.write(node);
     }
     return journal;

@@ -112,6 +112,23 @@ final class JournalRows implements AutoCloseable {
     }
   }
 
+  /** A stored event in the journal's global order. */
+  record Stored(long ordering, String persistenceId, long seqNr, Object event) {}
+
+  java.util.List<Stored> all() throws SQLException {
+    java.util.List<Stored> all = new java.util.ArrayList<>();
+    try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+        "SELECT ordering, persistence_id, sequence_number, event_ser_id, event_ser_manifest, event_payload "
+            + "FROM event_journal WHERE deleted = false ORDER BY ordering");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        all.add(new Stored(rs.getLong(1), rs.getString(2), rs.getLong(3),
+            serialization.deserialize(rs.getBytes(6), rs.getInt(4), rs.getString(5)).get()));
+      }
+    }
+    return all;
+  }
+
   void execute(String sql, Object... params) throws SQLException {
     try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {

@@ -3,6 +3,10 @@ package io.stablegate.app.audit;
 import static io.stablegate.app.audit.EngineJournal.persistenceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.audit.EventHasher;
 import io.stablegate.engine.audit.SettingsChange;
@@ -11,22 +15,31 @@ import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
+import io.stablegate.engine.invoice.InvoiceEvent;
 import io.stablegate.persistence.audit.SettingsChangeLog;
 import io.stablegate.persistence.db.DbCoordinates;
 import java.io.StringWriter;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code audit verify} on a journal written by the real engine: clean, it passes; each kind of
- * tampering done with SQL on the stored rows makes it fail and name the persistence id and the
- * sequence number of the tampered event.
+ * {@code audit verify | export | invoice} on a journal written by the real engine. Clean, it
+ * verifies; each kind of tampering done with SQL on the stored rows makes verify fail and name the
+ * persistence id and the sequence number of the tampered event; the export round-trips.
  */
-class AuditVerifyTest {
+class AuditCommandTest {
   private static EngineJournal journal;
 
   record Outcome(int exitCode, String out, String err) {}
@@ -176,6 +189,111 @@ class AuditVerifyTest {
   void badArgumentsExitWithTwo() {
     assertThat(audit(journal.db, "verify", "--format", "csv").exitCode()).isEqualTo(AuditCommand.USAGE);
     assertThat(audit(journal.db, "export", "--from", "2026-01-01").exitCode()).isEqualTo(AuditCommand.USAGE);
+  }
+
+  @Test
+  void exportAsJsonLinesRoundTrips() throws Exception {
+    Path file = Files.createTempFile(Path.of("target"), "export", ".jsonl");
+    Outcome outcome = audit(journal.db, "export", "--from", "2000-01-01", "--to", "2999-12-31", "--format", "json",
+        "--out", file.toString());
+    assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<JournalRows.Stored> stored;
+    try (JournalRows rows = new JournalRows(journal.db)) {
+      stored = rows.all();
+    }
+    assertThat(lines).hasSize(stored.size());
+    ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
+    int invoiceEvents = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      JsonNode exported = json.readTree(line);
+      JournalRows.Stored row = stored.get(i);
+      String type = row.event().getClass().getSimpleName();
+      assertThat(exported.get("ordering").asLong()).isEqualTo(row.ordering());
+      assertThat(exported.get("persistenceId").asText()).isEqualTo(row.persistenceId());
+      assertThat(exported.get("seqNr").asLong()).isEqualTo(row.seqNr());
+      assertThat(exported.get("type").asText()).isEqualTo(type);
+      if (row.event() instanceof InvoiceEvent event) {
+        invoiceEvents++;
+        String hash = EventHasher.hash(event);
+        assertThat(exported.get("hash").asText()).isEqualTo(hash);
+        assertThat(exported.get("prevHash").asText()).isEqualTo(event.prevHash());
+        // Anyone can recompute the hash from the exported text alone…
+        String eventText = line.substring(line.indexOf(",\"event\":") + 9, line.length() - 1);
+        String canonical = "{\"event\":" + eventText + ",\"type\":\"" + type + "\"}";
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(canonical.getBytes(StandardCharsets.UTF_8)))).isEqualTo(hash);
+        // …and the exported event is the stored one.
+        Object parsed = json.treeToValue(exported.get("event"), event.getClass());
+        assertThat(EventHasher.hash(parsed)).isEqualTo(hash);
+      } else {
+        assertThat(exported.get("hash").isNull()).isTrue();
+      }
+    }
+    assertThat(invoiceEvents).isEqualTo(2 + 5 + 5 + 4 + 2 + 3);
+
+    Outcome merchantOnly = audit(journal.db, "export", "--from", "2000-01-01", "--to", "2999-12-31", "--format",
+        "json", "--merchant", journal.merchant.toString());
+    assertThat(merchantOnly.out().lines()).hasSize(invoiceEvents)
+        .allSatisfy(line -> assertThat(line).contains("\"persistenceId\":\"Invoice|"));
+    assertThat(audit(journal.db, "export", "--from", "2000-01-01", "--to", "2999-12-31", "--format", "json",
+        "--merchant", UUID.randomUUID().toString()).out()).isEmpty();
+    assertThat(audit(journal.db, "export", "--from", "2000-01-01", "--to", "2000-01-01", "--format", "json").out())
+        .isEmpty();
+  }
+
+  @Test
+  void exportAsCsvHasOneRecordPerEvent() throws Exception {
+    Outcome outcome = audit(journal.db, "export", "--from", "2000-01-01", "--to", "2999-12-31", "--format", "csv");
+    assertThat(outcome.exitCode()).isZero();
+    List<String> lines = outcome.out().lines().toList();
+    int events;
+    try (JournalRows rows = new JournalRows(journal.db)) {
+      events = rows.all().size();
+    }
+    assertThat(lines).hasSize(events + 1);
+    assertThat(lines.get(0)).isEqualTo(JournalExporter.CSV_HEADER);
+    String created = lines.stream().filter(l -> l.contains(",InvoiceCreated,")).findFirst().orElseThrow();
+    assertThat(created).contains("," + EventHasher.GENESIS + ",");
+  }
+
+  /** The real entry point in its own JVM: exit code, report on standard output, log on standard error. */
+  @Test
+  void mainRunsTheAuditAndExitsWithItsCode() throws Exception {
+    DbCoordinates copy = journal.copy();
+    Outcome clean = runMain(copy, "audit", "verify", "--db", copy.url(), "--db-user", copy.user(),
+        "--db-password", copy.password());
+    assertThat(clean.exitCode()).as(clean.err()).isZero();
+    assertThat(clean.out()).startsWith("Audit of " + copy.url()).contains("OK:").doesNotContain("INFO");
+
+    try (JournalRows copyRows = new JournalRows(copy)) {
+      copyRows.execute("UPDATE event_journal SET deleted = true WHERE persistence_id = ? AND sequence_number = 2",
+          persistenceId(journal.cancelled));
+    }
+    Outcome broken = runMain(copy, "audit", "verify", "--db", copy.url(), "--db-user", copy.user(),
+        "--db-password", copy.password());
+    assertThat(broken.exitCode()).isEqualTo(AuditCommand.VIOLATION);
+    assertThat(broken.out()).contains("VIOLATION at " + persistenceId(journal.cancelled) + " sequence number 2");
+  }
+
+  private static Outcome runMain(DbCoordinates db, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+        // the shipped logging config, not a test one that the test class path may also hold
+        "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
+        "-cp", System.getProperty("java.class.path"), "io.stablegate.app.Main"));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(Path.of("target"), "main", ".out");
+    Path err = Files.createTempFile(Path.of("target"), "main", ".err");
+    Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("audit did not finish");
+    }
+    return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   private static void assertViolation(Outcome outcome, String persistenceId, long seqNr, String why) {
