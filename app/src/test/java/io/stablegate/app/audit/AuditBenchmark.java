@@ -44,6 +44,8 @@ public final class AuditBenchmark {
   public static void main(String[] args) throws Exception {
     long target = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000;
     String heap = args.length > 1 ? args[1] : "256m";
+    // e.g. -XX:StartFlightRecording=filename=audit.jfr, or -Dstablegate.audit.replay-parallelism=16
+    List<String> jvmOptions = args.length > 2 ? List.of(args[2].split(" ")) : List.of();
     DbCoordinates fresh = TestDatabase.fresh();
     // One multi-row INSERT per batch instead of one statement per row.
     DbCoordinates db = new DbCoordinates(fresh.url() + (fresh.url().contains("?") ? "&" : "?")
@@ -52,7 +54,7 @@ public final class AuditBenchmark {
     long started = System.nanoTime();
     long written = write(db, target);
     log.info("Wrote {} events in {} s", written, (System.nanoTime() - started) / 1_000_000_000L);
-    runVerify(db, heap);
+    runVerify(db, heap, jvmOptions);
     System.exit(0);
   }
 
@@ -144,12 +146,14 @@ public final class AuditBenchmark {
     };
   }
 
-  private static void runVerify(DbCoordinates db, String heap) throws IOException, InterruptedException {
+  private static void runVerify(DbCoordinates db, String heap, List<String> jvmOptions)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx" + heap,
-        "-Dlogback.configurationFile=" + Path.of("app", "target", "classes", "logback.xml").toAbsolutePath(),
-        "-cp", System.getProperty("java.class.path"), "io.stablegate.app.Main",
+        "-Dlogback.configurationFile=" + Path.of("app", "target", "classes", "logback.xml").toAbsolutePath()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.stablegate.app.Main",
         "audit", "verify", "--db", db.url(), "--db-user", db.user(), "--db-password", db.password()));
     log.info("Running {}", String.join(" ", command));
     Process process = new ProcessBuilder(command).inheritIO().start();

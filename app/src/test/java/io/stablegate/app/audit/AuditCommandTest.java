@@ -33,6 +33,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code audit verify | export | invoice} on a journal written by the real engine. Clean, it
@@ -60,9 +62,10 @@ class AuditCommandTest {
     return new Outcome(code, out.toString(), err.toString());
   }
 
-  @Test
-  void theEnginesJournalVerifiesClean() {
-    Outcome outcome = audit(journal.db, "verify");
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void theEnginesJournalVerifiesClean(boolean direct) {
+    Outcome outcome = direct ? audit(journal.db, "verify", "--direct") : audit(journal.db, "verify");
 
     assertThat(outcome.exitCode()).as(outcome.out() + outcome.err()).isZero();
     assertThat(outcome.out())
@@ -112,6 +115,7 @@ class AuditCommandTest {
     }
 
     assertViolation(audit(copy, "verify"), id, 3, "event 3 missing");
+    assertViolation(audit(copy, "verify", "--direct"), id, 3, "event 3 missing");
   }
 
   @Test
@@ -126,6 +130,7 @@ class AuditCommandTest {
     }
 
     assertViolation(audit(copy, "verify"), id, 3, "event 3 links to neither");
+    assertViolation(audit(copy, "verify", "--direct"), id, 3, "event 3 links to neither");
   }
 
   @Test
@@ -146,10 +151,10 @@ class AuditCommandTest {
       assertThat(last + 2).isEqualTo(6);
     }
 
-    Outcome outcome = audit(copy, "verify");
-
-    assertViolation(outcome, victim, 6, "credited again");
-    assertThat(outcome.out()).contains("already credited to " + persistenceId(journal.paid) + " (event 4)");
+    for (Outcome outcome : List.of(audit(copy, "verify"), audit(copy, "verify", "--direct"))) {
+      assertViolation(outcome, victim, 6, "credited again");
+      assertThat(outcome.out()).contains("already credited to " + persistenceId(journal.paid) + " (event 4)");
+    }
   }
 
   @Test
@@ -269,13 +274,14 @@ class AuditCommandTest {
     assertThat(clean.out()).startsWith("Audit of " + copy.url()).contains("OK:").doesNotContain("INFO");
 
     try (JournalRows copyRows = new JournalRows(copy)) {
-      copyRows.execute("UPDATE event_journal SET deleted = true WHERE persistence_id = ? AND sequence_number = 2",
-          persistenceId(journal.cancelled));
+      // Hidden from the read journal as a soft-deleted event, in the middle of the invoice.
+      copyRows.execute("UPDATE event_journal SET deleted = true WHERE persistence_id = ? AND sequence_number = 3",
+          persistenceId(journal.paid));
     }
     Outcome broken = runMain(copy, "audit", "verify", "--db", copy.url(), "--db-user", copy.user(),
         "--db-password", copy.password());
     assertThat(broken.exitCode()).isEqualTo(AuditCommand.VIOLATION);
-    assertThat(broken.out()).contains("VIOLATION at " + persistenceId(journal.cancelled) + " sequence number 2");
+    assertThat(broken.out()).contains("VIOLATION at " + persistenceId(journal.paid) + " sequence number 3");
   }
 
   private static Outcome runMain(DbCoordinates db, String... args) throws Exception {
