@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The figures of docs/performance-audit.md: writes a journal of N invoice events straight into
  * {@code event_journal} (built with the engine's event handler, so every hash links, and serialized
  * by Pekko's own serializer: exactly the rows the engine writes), then runs {@code stablegate audit
- * verify} on it in a child JVM under {@code /usr/bin/time -v} with a small heap.
+ * verify} on it in child JVMs under {@code /usr/bin/time -v} with a small heap: through Pekko
+ * Persistence Query, then {@code --direct}.
  *
  * <p>Run: {@code java -cp <test class path> io.stablegate.app.audit.AuditBenchmark [events] [heap]}.
  */
@@ -54,7 +55,10 @@ public final class AuditBenchmark {
     long started = System.nanoTime();
     long written = write(db, target);
     log.info("Wrote {} events in {} s", written, (System.nanoTime() - started) / 1_000_000_000L);
-    runVerify(db, heap, jvmOptions);
+    if (!jvmOptions.contains("-Ddirect-only")) {
+      runVerify(db, heap, jvmOptions, List.of());
+    }
+    runVerify(db, heap, jvmOptions, List.of("--direct"));
     System.exit(0);
   }
 
@@ -146,7 +150,7 @@ public final class AuditBenchmark {
     };
   }
 
-  private static void runVerify(DbCoordinates db, String heap, List<String> jvmOptions)
+  private static void runVerify(DbCoordinates db, String heap, List<String> jvmOptions, List<String> verifyOptions)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -155,6 +159,7 @@ public final class AuditBenchmark {
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.stablegate.app.Main",
         "audit", "verify", "--db", db.url(), "--db-user", db.user(), "--db-password", db.password()));
+    command.addAll(verifyOptions);
     log.info("Running {}", String.join(" ", command));
     Process process = new ProcessBuilder(command).inheritIO().start();
     log.info("audit verify exited with {}", process.waitFor());
