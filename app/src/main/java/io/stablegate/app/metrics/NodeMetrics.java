@@ -93,19 +93,24 @@ public final class NodeMetrics {
 
   private record Hosted(AtomicInteger gauge, int shards) implements PollMessage {}
 
+  private static void askHosted(org.apache.pekko.actor.typed.javadsl.ActorContext<PollMessage> ctx,
+      ClusterSharding sharding, org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> key,
+      AtomicInteger gauge) {
+    ctx.ask(CurrentShardRegionState.class, sharding.shardState(), Duration.ofSeconds(5),
+        replyTo -> new GetShardRegionState(key, replyTo),
+        (state, error) -> new Hosted(gauge, state == null ? gauge.get() : state.getShards().size()));
+  }
+
   /** Asks the local shard regions every 10 s how many shards they host. */
   private static Behavior<PollMessage> pollShards(AtomicInteger invoices, AtomicInteger ledgers) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
-      ActorRef<CurrentShardRegionState> invoiceReplies =
-          ctx.messageAdapter(CurrentShardRegionState.class, s -> new Hosted(invoices, s.getShards().size()));
-      ActorRef<CurrentShardRegionState> ledgerReplies =
-          ctx.messageAdapter(CurrentShardRegionState.class, s -> new Hosted(ledgers, s.getShards().size()));
       timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(10));
       return Behaviors.receive(PollMessage.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
-            sharding.shardState().tell(new GetShardRegionState(InvoiceEntity.ENTITY_KEY, invoiceReplies));
-            sharding.shardState().tell(new GetShardRegionState(WalletLedger.ENTITY_KEY, ledgerReplies));
+            // one ask per entity type: a message adapter per reply class would serve only the last one
+            askHosted(ctx, sharding, InvoiceEntity.ENTITY_KEY, invoices);
+            askHosted(ctx, sharding, WalletLedger.ENTITY_KEY, ledgers);
             return Behaviors.same();
           })
           .onMessage(Hosted.class, hosted -> {
