@@ -18,7 +18,7 @@ public final class NodeHealth implements Extension {
   };
 
   public static NodeHealth get(ActorSystem<?> system) {
-    return system.extension(ID);
+    return system.registerExtension(ID);
   }
 
   void database(Database database) {

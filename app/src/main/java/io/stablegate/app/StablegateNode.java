@@ -5,7 +5,10 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.ledger.WalletLedger;
+import io.micrometer.core.instrument.Metrics;
+import io.stablegate.app.metrics.NodeMetrics;
 import io.stablegate.http.HealthRoutes;
+import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
 import io.stablegate.persistence.db.Database;
 import io.stablegate.persistence.expiry.ExpirySweeper;
@@ -56,7 +59,10 @@ public final class StablegateNode {
     ExpirySweeper.init(system, new InvoiceReadRepository(database.dataSource()), invoices, clock);
     ChainStatusBoard chains = ChainStatusBoard.start(system);
 
-    HttpServer.start(system, new HealthRoutes(chains).route())
+    NodeMetrics.bind(system, chains);
+    HttpMetrics httpMetrics = new HttpMetrics(Metrics.globalRegistry);
+
+    HttpServer.start(system, httpMetrics.instrument(new HealthRoutes(chains).route()))
         .thenAccept(binding -> health.httpBound(true));
     return system;
   }

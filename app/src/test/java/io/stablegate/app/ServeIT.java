@@ -33,6 +33,12 @@ class ServeIT {
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> node.management("/ready").statusCode() == 200);
       assertThat(node.management("/alive").statusCode()).isEqualTo(200);
+      var metrics = node.management("/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body())
+          .contains("stablegate_cluster_members 1.0")
+          .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/v1/health\",status=\"200\"}")
+          .contains("jvm_memory_used_bytes");
       assertThat(node.stop(Duration.ofSeconds(60))).isIn(0, 143);
     }
     assertThat(Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION"))).isTrue();

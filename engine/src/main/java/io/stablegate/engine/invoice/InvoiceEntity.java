@@ -134,11 +134,12 @@ public final class InvoiceEntity
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> expire(Invoice state, Expire cmd) {
-    Instant now = now();
-    if (state.status() != InvoiceStatus.PENDING || now.isBefore(state.expiresAt())) {
+    // Due-ness is judged on the untruncated clock: expiresAt may carry sub-millisecond digits, and a
+    // truncated "now" would keep the invoice PENDING for up to a millisecond after it is due.
+    if (state.status() != InvoiceStatus.PENDING || clock.instant().isBefore(state.expiresAt())) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
-    return persistAndReply(new InvoiceExpired(invoiceId, UUID.randomUUID(), now, state.lastHash()), cmd);
+    return persistAndReply(new InvoiceExpired(invoiceId, UUID.randomUUID(), now(), state.lastHash()), cmd);
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> recordPayment(Invoice state, RecordPayment cmd) {

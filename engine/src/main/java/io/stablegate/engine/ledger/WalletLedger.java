@@ -52,7 +52,10 @@ public final class WalletLedger
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, clock)));
   }
 
-  /** The entity id of the ledger of {@code address} (canonical form) on {@code chain}. */
+  /**
+   * The entity id of the ledger of {@code address} (canonical form) on {@code chain}. Not {@code |}:
+   * Pekko reserves it as the separator of persistence ids and refuses an entity id containing it.
+   */
   public static String entityId(Chain chain, String address) {
     return chain.name() + ":" + address;
   }
@@ -150,6 +153,9 @@ public final class WalletLedger
       case PAID -> null;
       case CANCELLED -> earliest(slot.get().holdUntil(), now.plus(settings.latePaymentWindow()));
     };
+    if (holdUntil != null && holdUntil.equals(slot.get().holdUntil())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
     return Effect()
         .persist(new PayAmountReleased(cmd.invoiceId(), slot.get().payAmount(), cmd.reason(), holdUntil, now))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());

@@ -1,5 +1,6 @@
 package io.stablegate.persistence.projection;
 
+import io.micrometer.core.instrument.Metrics;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceEvent;
 import io.stablegate.engine.invoice.InvoiceState;
@@ -23,6 +24,8 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
       apply(connection, envelope.event());
       return null;
     });
+    // stablegate_invoice_events_total{event="InvoiceCreated"|"InvoicePaid"|"InvoiceExpired"|…}
+    Metrics.counter("stablegate.invoice.events", "event", envelope.event().getClass().getSimpleName()).increment();
   }
 
   private static void apply(Connection connection, InvoiceEvent event) throws Exception {
