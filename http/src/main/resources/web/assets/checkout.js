@@ -74,6 +74,7 @@ function render(invoice) {
   document.getElementById('confirmations-text').textContent = `${done} of ${required}`;
   document.getElementById('progress').hidden = !(status === 'CONFIRMING' || status === 'PAID');
   document.getElementById('pay-details').hidden = !OPEN.has(status);
+  if (!OPEN.has(status)) document.getElementById('copy-feedback').textContent = '';
   updateCountdown();
 }
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -12,7 +13,6 @@ import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -116,20 +116,30 @@ public final class Browser implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeAsyncScript(js, args);
   }
 
-  /** A screenshot of the whole page at the given window width, saved as {@code name}.png. */
+  /**
+   * A screenshot of the whole page as a browser of the given viewport shows it (phone sizes are
+   * emulated as a mobile device), saved as {@code name}.png.
+   */
   public Path screenshot(String name, Dimension size) {
-    driver.manage().window().setSize(size);
-    long height = ((Number) script("return Math.ceil(document.documentElement.scrollHeight)")).longValue();
-    driver.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.max(size.getHeight(), height)));
-    byte[] png = driver.getScreenshotAs(OutputType.BYTES);
-    driver.manage().window().setSize(DESKTOP);
-    Path file = screenshots.resolve(name + ".png");
+    boolean phone = size.getWidth() < 600;
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", size.getWidth(),
+        "height", size.getHeight(), "deviceScaleFactor", 1, "mobile", phone));
     try {
-      Files.write(file, png);
+      Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+      @SuppressWarnings("unchecked")
+      Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
+      double height = Math.max(size.getHeight(), ((Number) content.get("height")).doubleValue());
+      Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+          "captureBeyondViewport", true,
+          "clip", Map.of("x", 0, "y", 0, "width", size.getWidth(), "height", height, "scale", 1)));
+      Path file = screenshots.resolve(name + ".png");
+      Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
+      return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
-    return file;
   }
 
   /** Browser console messages so far (CSP violations appear here). */

@@ -14,6 +14,9 @@ public final class ReadModelJson {
       .addModule(new JavaTimeModule())
       .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
       .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
+      // Documents carry derived bean properties too (Payment.isFinal() is written as "final"); reading
+      // them back must not fail, or the projection stops at the first final payment.
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .build();
 
   private ReadModelJson() {}
