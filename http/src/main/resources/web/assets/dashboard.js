@@ -103,7 +103,7 @@ function badge(status, paidLate) {
 }
 
 /** A form field: label, input, hint and the place for its error, wired for screen readers. */
-function field({id, label, hint, ...input}) {
+function field({id, label, hint, wide, ...input}) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = `${id}-error`;
   const tag = input.tag ?? 'input';
@@ -112,7 +112,7 @@ function field({id, label, hint, ...input}) {
   delete input.options;
   const control = h(tag, {id, name: id, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' '), ...input},
     options ?? []);
-  return h('div', {class: 'field'},
+  return h('div', {class: wide ? 'field field-wide' : 'field'},
     h('label', {for: id}, label),
     control,
     hint ? h('p', {class: 'hint', id: hintId}, hint) : null,
@@ -200,6 +200,16 @@ function showSecret(title, text, secret) {
     dialog.showModal();
     copy.focus();
   });
+}
+
+/** Labels each cell with its column's heading, so that narrow screens can show rows as cards. */
+function stackable(table) {
+  table.classList.add('stack');
+  const headings = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.cells].forEach((cell, i) => { if (headings[i]) cell.dataset.label = headings[i]; });
+  }
+  return table;
 }
 
 function view(title, ...children) {
@@ -305,7 +315,7 @@ function invoicesView() {
       replace(table, h('p', {class: 'empty'}, 'No invoices match.'));
       return;
     }
-    replace(table, h('table', {class: 'invoices'},
+    replace(table, stackable(h('table', {class: 'invoices'},
       h('caption', {class: 'visually-hidden'}, 'Invoices, newest first'),
       h('thead', {}, h('tr', {},
         ['Status', 'Amount', 'Chain', 'Order id', 'Created', ''].map((c) => h('th', {scope: 'col'}, c)))),
@@ -316,7 +326,7 @@ function invoicesView() {
         h('td', {}, i.orderId ?? '—'),
         h('td', {}, time(i.createdAt)),
         h('td', {}, h('a', {href: `#/invoices/${i.id}`, 'aria-label': `Details of invoice ${i.orderId ?? i.id}`},
-          'Details')))))));
+          'Details'))))))));
   }
 
   function renderPager(more) {
@@ -353,7 +363,7 @@ function createInvoiceForm() {
     field({id: 'orderId', label: 'Order id (optional)', maxlength: 128}),
     field({id: 'description', label: 'Description (optional)', maxlength: 500}),
     field({id: 'expiresInMinutes', label: 'Expires in (minutes)', type: 'number', min: 1, max: 10080, value: 30}),
-    field({id: 'apiKey', label: 'API key', type: 'password', autocomplete: 'off', required: true,
+    field({id: 'apiKey', label: 'API key', type: 'password', autocomplete: 'off', required: true, wide: true,
       hint: 'Creating invoices needs your API key. It is used for this call only and kept in this tab\'s memory.'}),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create invoice')));
   const chain = form.querySelector('#chain');
@@ -464,7 +474,7 @@ async function invoiceView(id) {
     replace(payments, h('h2', {id: 'payments-title'}, 'Payments'),
       invoice.payments.length === 0
         ? h('p', {class: 'empty'}, 'No transfer seen yet.')
-        : h('div', {class: 'table-wrap'}, h('table', {},
+        : h('div', {class: 'table-wrap'}, stackable(h('table', {},
           h('thead', {}, h('tr', {}, ['Transaction', 'From', 'Amount', 'Block', 'Confirmations', 'Status']
             .map((c) => h('th', {scope: 'col'}, c)))),
           h('tbody', {}, invoice.payments.map((p) => h('tr', {},
@@ -473,7 +483,7 @@ async function invoiceView(id) {
             h('td', {class: 'num'}, `${p.amount} USDT`),
             h('td', {class: 'num'}, p.blockNumber),
             h('td', {class: 'num'}, `${Math.min(p.confirmations, invoice.requiredConfirmations)} / ${invoice.requiredConfirmations}`),
-            h('td', {}, p.status)))))));
+            h('td', {}, p.status))))))));
   }
 
   async function renderEvents() {
@@ -511,7 +521,7 @@ async function invoiceView(id) {
     replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Webhook deliveries'), result,
       list.length === 0
         ? h('p', {class: 'empty'}, 'No delivery attempt yet. Set a webhook URL in Settings to receive events.')
-        : h('div', {class: 'table-wrap'}, h('table', {},
+        : h('div', {class: 'table-wrap'}, stackable(h('table', {},
           h('thead', {}, h('tr', {}, ['Event', 'Attempt', 'When', 'Answer', 'Took', '']
             .map((c) => h('th', {scope: 'col'}, c)))),
           h('tbody', {}, list.map((a) => h('tr', {},
@@ -530,7 +540,7 @@ async function invoiceView(id) {
               } finally {
                 event.target.disabled = false;
               }
-            }}, 'Redeliver'))))))));
+            }}, 'Redeliver')))))))));
   }
 
   await refresh();
@@ -699,7 +709,7 @@ function unmatchedView() {
     cursors[page + 1] = result.nextCursor ?? undefined;
     replace(table, result.items.length === 0
       ? h('p', {class: 'empty'}, 'No unmatched transfers.')
-      : h('table', {},
+      : stackable(h('table', {},
         h('thead', {}, h('tr', {}, ['Chain', 'Amount', 'From', 'To', 'Transaction', 'Block', 'Seen']
           .map((c) => h('th', {scope: 'col'}, c)))),
         h('tbody', {}, result.items.map((t) => h('tr', {},
@@ -709,7 +719,7 @@ function unmatchedView() {
           h('td', {}, h('code', {class: 'address'}, t.to)),
           h('td', {}, h('code', {class: 'hash'}, `${t.txHash}#${t.logIndex}`)),
           h('td', {class: 'num'}, t.blockNumber),
-          h('td', {}, time(t.seenAt)))))));
+          h('td', {}, time(t.seenAt))))))));
     replace(pager,
       h('button', {type: 'button', class: 'button-secondary', disabled: page === 0,
         onclick: () => { page -= 1; load(); }}, 'Previous'),
