@@ -10,6 +10,7 @@ import io.stablegate.app.metrics.NodeMetrics;
 import io.stablegate.http.HealthRoutes;
 import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
+import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.persistence.db.Database;
 import io.stablegate.persistence.expiry.ExpirySweeper;
 import io.stablegate.persistence.projection.InvoiceReadRepository;
@@ -19,6 +20,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
@@ -62,7 +64,11 @@ public final class StablegateNode {
     NodeMetrics.bind(system, chains);
     HttpMetrics httpMetrics = new HttpMetrics(Metrics.globalRegistry);
 
-    HttpServer.start(system, httpMetrics.instrument(new HealthRoutes(chains).route()))
+    // With the merchant API (branch api) this becomes api.route(pages.route()), which also adds the
+    // security headers (CSP) around the pages.
+    PageRoutes pages = new PageRoutes(invoices, system.settings().config());
+    HttpServer.start(system, httpMetrics.instrument(
+        Directives.concat(new HealthRoutes(chains).route(), pages.route())))
         .thenAccept(binding -> health.httpBound(true));
     return system;
   }
