@@ -411,6 +411,9 @@ async function invoiceView(id) {
     } catch (e) {
       replace(summary, h('h2', {id: 'summary-title'}, 'Invoice'),
         notice(e.status === 404 ? 'There is no such invoice.' : e.message, 'error'));
+      lastShown = null;
+      // 401 ends the session elsewhere; a busy or unreachable node (503, 429, offline) is asked again
+      if (!stopped && e.status !== 404 && e.status !== 401) timer = setTimeout(refresh, REFRESH_MS * 2);
       return;
     }
     // Re-render only what changed, so that an open <details> or the focus is not lost every tick.
