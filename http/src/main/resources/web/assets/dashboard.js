@@ -85,7 +85,8 @@ function endSession(notice) {
   else location.hash = '#/login';
 }
 
-whenUnauthorized(() => endSession('Your session has ended. Log in again.'));
+// Only a session that existed can end; the first look at /api/v1/me on a fresh visit is 401 too.
+whenUnauthorized(() => { if (session.me) endSession('Your session has ended. Log in again.'); });
 
 document.getElementById('logout').addEventListener('click', async () => {
   try {

@@ -105,6 +105,7 @@ class DashboardCheckoutIT {
     browser.open(base + "/");
     browser.visible("form #email");
     assertThat(browser.driver().getCurrentUrl()).endsWith("/dashboard/#/login");
+    assertThat(browser.findAll(".notice")).as("a first visit is not told that a session ended").isEmpty();
     browser.screenshot("01-login-desktop", Browser.DESKTOP);
     browser.screenshot("01-login-phone", Browser.PHONE);
     String email = "merchant-" + UUID.randomUUID() + "@example.com";

@@ -128,7 +128,10 @@ public final class Browser implements AutoCloseable {
       Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
       @SuppressWarnings("unchecked")
       Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
-      double height = Math.max(size.getHeight(), ((Number) content.get("height")).doubleValue());
+      // A modal dialog's backdrop covers the viewport only: show such a page as the user sees it.
+      boolean modal = Boolean.TRUE.equals(script("return document.querySelector('dialog[open]') !== null"));
+      double height = modal ? size.getHeight()
+          : Math.max(size.getHeight(), ((Number) content.get("height")).doubleValue());
       Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
           "captureBeyondViewport", true,
           "clip", Map.of("x", 0, "y", 0, "width", size.getWidth(), "height", height, "scale", 1)));
