@@ -148,6 +148,15 @@ class DashboardCheckoutIT {
     assertThat(browser.visible(
         "form[data-chain=BSC] .field-error:not([hidden]), form[data-chain=BSC] .form-alert:not([hidden])").getText())
         .isNotBlank();
+    // the webhook URL: its secret is shown once, and again on rotation
+    browser.type("#webhook-url", "http://127.0.0.1:9/stablegate-hook");
+    browser.click("#webhook-title + form button[type=submit]");
+    assertThat(browser.visible("#secret-dialog-value").getText()).startsWith("whsec_");
+    browser.click("#secret-dialog-close");
+    browser.click("#webhook-title + form .actions button:nth-of-type(2)");
+    assertThat(browser.visible("#secret-dialog-title").getText()).isEqualTo("New webhook secret");
+    assertThat(browser.find("#secret-dialog-value").getText()).startsWith("whsec_");
+    browser.click("#secret-dialog-close");
     browser.screenshot("04-settings-desktop", Browser.DESKTOP);
     browser.screenshot("04-settings-phone", Browser.PHONE);
 
@@ -235,6 +244,13 @@ class DashboardCheckoutIT {
     browser.click("a[data-nav=invoices]");
     browser.await(ExpectedConditions.textToBePresentInElementLocated(
         By.cssSelector("tr[data-invoice-id='" + invoiceId + "'] .badge"), "PAID"));
+    new org.openqa.selenium.support.ui.Select(browser.find("#filter-status")).selectByValue("PENDING");
+    browser.click(".filters button[type=submit]");
+    browser.await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".empty"), "No invoices match"));
+    new org.openqa.selenium.support.ui.Select(browser.find("#filter-status")).selectByValue("PAID");
+    browser.type("#filter-order", "E2E-1");
+    browser.click(".filters button[type=submit]");
+    browser.visible("tr[data-invoice-id='" + invoiceId + "']");
     browser.screenshot("10-invoices-desktop", Browser.DESKTOP);
     browser.screenshot("10-invoices-phone", Browser.PHONE);
 
