@@ -433,6 +433,8 @@ async function invoiceView(id) {
   }
   let lastShown = null;
   let lastDeliveries = null;
+  // Outlives the re-renders of the table, so that a redelivery's outcome stays readable.
+  const result = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
 
   function renderSummary(invoice) {
     const confirmations = Math.max(0, ...invoice.payments.map((p) => p.confirmations));
@@ -521,7 +523,6 @@ async function invoiceView(id) {
     const shown = JSON.stringify(list);
     if (shown === lastDeliveries) return;
     lastDeliveries = shown;
-    const result = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
     replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Webhook deliveries'), result,
       list.length === 0
         ? h('p', {class: 'empty'}, 'No delivery attempt yet. Set a webhook URL in Settings to receive events.')

@@ -157,6 +157,9 @@ class DashboardCheckoutIT {
     assertThat(browser.visible("#secret-dialog-title").getText()).isEqualTo("New webhook secret");
     assertThat(browser.find("#secret-dialog-value").getText()).startsWith("whsec_");
     browser.click("#secret-dialog-close");
+    browser.click("#webhook-title + form .actions button:nth-of-type(3)");
+    browser.await(ExpectedConditions.textToBePresentInElementLocated(
+        By.cssSelector("#webhook-title + form [role=status]"), "ping"));
     browser.screenshot("04-settings-desktop", Browser.DESKTOP);
     browser.screenshot("04-settings-phone", Browser.PHONE);
 
@@ -238,6 +241,11 @@ class DashboardCheckoutIT {
     assertThat(browser.find("#invoice-confirmations").getAttribute("value")).isEqualTo("12");
     assertThat(browser.visible("#payments-title + .table-wrap").getText()).contains(transfer.txHash(), "FINAL");
     browser.await(d -> browser.findAll(".timeline li").size() >= 3);
+    // webhook attempts (the URL refuses connections, so they fail and are retried) and a redelivery
+    browser.await(d -> !browser.findAll("#deliveries-title ~ .table-wrap tbody tr").isEmpty());
+    browser.click("#deliveries-title ~ .table-wrap tbody tr button");
+    browser.await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#deliveries-title + p"),
+        "queued"));
     browser.screenshot("09-invoice-paid-desktop", Browser.DESKTOP);
     browser.screenshot("09-invoice-paid-phone", Browser.PHONE);
 
