@@ -1,6 +1,9 @@
 package io.stablegate.app;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,5 +22,14 @@ final class Console {
 
   static void err(String text) {
     ERR.print(text.endsWith("\n") ? text : text + "\n");
+  }
+
+  /** Standard output for bulk writing (an audit export); the caller flushes. */
+  static Writer outWriter() {
+    return new BufferedWriter(new OutputStreamWriter(OUT, StandardCharsets.UTF_8), 1 << 16);
+  }
+
+  static Writer errWriter() {
+    return new OutputStreamWriter(ERR, StandardCharsets.UTF_8);
   }
 }

@@ -1,20 +1,21 @@
 package io.stablegate.app;
 
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.app.audit.AuditCommand;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The command line: {@code serve} runs a node; {@code audit} replays the journal. */
 public final class Main {
-  private static final Logger log = LoggerFactory.getLogger(Main.class);
-
   static final String USAGE = """
       Usage: stablegate <command> [options]
 
       Commands:
         serve     Run a Stablegate node: HTTP API on STABLEGATE_HTTP_PORT (default 8080), PostgreSQL
                   embedded under STABLEGATE_DATA_DIR (default ./data) unless STABLEGATE_DB_URL is set.
-        audit     Replay the event journal and check its invariants (see docs/audit.md).
+        audit     Replay the event journal and check its invariants: audit verify | export | invoice
+                  (`stablegate audit --help`, docs/audit.md).
         --help    Show this text.
 
       Every setting is an environment variable; README.md lists them.
@@ -22,13 +23,24 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * Runs {@code audit …} and returns its exit code. Its output (an export can be the whole journal)
+   * is standard output; the log goes to standard error so that it never mixes into that output.
+   */
+  static int audit(String[] args) {
+    System.setProperty("stablegate.log.target", "System.err");
+    return new AuditCommand(ConfigFactory.load(), Console.outWriter(), Console.errWriter()).run(args);
+  }
+
   public static void main(String[] args) {
     String command = args.length == 0 ? "--help" : args[0];
     switch (command) {
       case "serve" -> {
+        Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Starting a Stablegate node");
         StablegateNode.start(ConfigFactory.load());
       }
+      case "audit" -> System.exit(audit(Arrays.copyOfRange(args, 1, args.length)));
       case "--help", "-h", "help" -> Console.out(USAGE);
       default -> {
         Console.err("Unknown command: " + command + "\n\n" + USAGE);

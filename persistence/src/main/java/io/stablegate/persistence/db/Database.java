@@ -93,6 +93,11 @@ public final class Database implements AutoCloseable {
    * {@code persistence.conf} with the coordinates filled in. Put it in front of the node's config.
    */
   public Config pekkoConfig() {
+    return pekkoConfig(coordinates);
+  }
+
+  /** {@link #pekkoConfig()} for any database, e.g. a restored backup that an auditor replays. */
+  public static Config pekkoConfig(DbCoordinates coordinates) {
     String db = "pekko-persistence-jdbc.shared-databases.slick.db.";
     return ConfigFactory.empty()
         .withValue(db + "url", ConfigValueFactory.fromAnyRef(coordinates.url()))

@@ -21,7 +21,7 @@ class ReadModelJsonTest {
     Payment payment = new Payment("0xabc", 3, "0xfrom", new BigDecimal("10.5003"), 123, 12, PaymentStatus.FINAL, now);
     Invoice invoice = new Invoice(UUID.randomUUID(), UUID.randomUUID(), Chain.ETHEREUM, "0xto", new BigDecimal("10.5"),
         new BigDecimal("10.5003"), "A-1", null, "{}", now, now.plusSeconds(1800), 12, InvoiceStatus.PAID,
-        List.of(payment), false, now, "hash");
+        List.of(payment), false, now, "hash", List.of());
 
     String json = ReadModelJson.write(invoice);
 

@@ -43,6 +43,8 @@ public final class TestNode implements AutoCloseable {
             pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
             pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
             stablegate.expiry.sweep-interval = 200ms
+            # a shared 2-core machine can be slow; a test waits rather than fails
+            stablegate.ask-timeout = 30s
             """))
         .withFallback(ConfigFactory.load())
         .resolve();

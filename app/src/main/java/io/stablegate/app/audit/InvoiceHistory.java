@@ -1,0 +1,96 @@
+package io.stablegate.app.audit;
+
+import io.stablegate.engine.audit.EventHasher;
+import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceEvent;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
+import io.stablegate.engine.money.Amounts;
+import java.io.PrintWriter;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Sequence;
+
+/**
+ * {@code audit invoice <id>}: one invoice's events, in order, each with what it says, its hash and
+ * the status it leaves the invoice in; then the checks of {@link InvoiceReplay} for this invoice
+ * alone (a double credit across invoices needs {@code audit verify}).
+ */
+final class InvoiceHistory {
+  private final AuditDatabase database;
+
+  InvoiceHistory(AuditDatabase database) {
+    this.database = database;
+  }
+
+  /** Prints the history; whether the invoice exists and passes its checks. */
+  boolean print(UUID invoiceId, PrintWriter out) throws InterruptedException, ExecutionException {
+    String persistenceId = InvoiceReplay.PERSISTENCE_ID_PREFIX + invoiceId;
+    InvoiceReplay replay = new InvoiceReplay(persistenceId);
+    out.printf("Invoice %s (%s)%n", invoiceId, persistenceId);
+    database.readJournal().currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
+        .runForeach(envelope -> describe(envelope, replay, out), database.system())
+        .toCompletableFuture()
+        .get();
+    replay.finish();
+    if (replay.events() == 0 && replay.violation().isPresent()) {
+      out.printf("No events: no such invoice in this journal.%n");
+      return false;
+    }
+    replay.invoice().ifPresent(invoice -> out.printf("Now %s: amountPaid %s of payAmount %s%s, %d payment(s), head hash %s%n",
+        invoice.status(), Amounts.format(invoice.amountPaid()), Amounts.format(invoice.payAmount()),
+        invoice.paidLate() ? " (paid late)" : "", invoice.payments().size(), replay.headHash()));
+    if (replay.violation().isPresent()) {
+      Violation v = replay.violation().get();
+      out.printf("VIOLATION at sequence number %d: %s%n", v.seqNr(), v.message());
+      return false;
+    }
+    out.printf("OK: the hash chain links from GENESIS, every transition is legal, the amounts add up.%n");
+    return true;
+  }
+
+  private static void describe(EventEnvelope envelope, InvoiceReplay replay, PrintWriter out) {
+    long ordering = envelope.offset() instanceof Sequence s ? s.value() : -1;
+    boolean clean = replay.violation().isEmpty();
+    replay.accept(envelope.sequenceNr(), ordering, envelope.event());
+    if (!(envelope.event() instanceof InvoiceEvent event)) {
+      out.printf("#%d  %s (not an invoice event)%n", envelope.sequenceNr(), envelope.event().getClass().getName());
+      return;
+    }
+    String status = replay.invoice().map(Invoice::status).map(Enum::name).orElse("-");
+    out.printf("#%-3d %s  %-27s %s%n", envelope.sequenceNr(), event.at(), event.getClass().getSimpleName(),
+        what(event));
+    out.printf("      status %s, hash %s, prevHash %s%s%n", status, EventHasher.hash(event), shortHash(event.prevHash()),
+        clean && replay.violation().isPresent() ? "  <-- " + replay.violation().get().message() : "");
+  }
+
+  private static String shortHash(String hash) {
+    return EventHasher.GENESIS.equals(hash) ? "GENESIS" : hash.substring(0, 16) + "…";
+  }
+
+  private static String what(InvoiceEvent event) {
+    return switch (event) {
+      case InvoiceCreated e -> String.format("merchant %s asks %s USDT on %s to %s; payAmount %s; expires %s; "
+              + "order %s; %d confirmations", e.merchantId(), Amounts.format(e.amount()), e.chain(), e.address(),
+          Amounts.format(e.payAmount()), e.expiresAt(), e.orderId(), e.requiredConfirmations());
+      case PaymentDetected e -> String.format("transfer %s of %s from %s in block %d, %d confirmation(s)",
+          e.transfer().key(), Amounts.format(e.transfer().amount()), e.transfer().from(),
+          e.transfer().blockNumber(), e.confirmations());
+      case PaymentConfirmationsUpdated e -> String.format("%s:%d now has %d confirmation(s)", e.txHash(),
+          e.logIndex(), e.confirmations());
+      case PaymentConfirmed e -> String.format("%s:%d final with %d confirmations", e.txHash(), e.logIndex(),
+          e.confirmations());
+      case PaymentReverted e -> String.format("%s:%d left the canonical chain", e.txHash(), e.logIndex());
+      case InvoicePaid e -> String.format("paid %s USDT%s", Amounts.format(e.amountPaid()), e.late() ? " (late)" : "");
+      case InvoiceExpired e -> "expired unpaid";
+      case InvoiceCancelled e -> "cancelled by the merchant";
+    };
+  }
+}

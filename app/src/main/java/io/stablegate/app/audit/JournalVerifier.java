@@ -1,0 +1,268 @@
+package io.stablegate.app.audit;
+
+import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code audit verify}: replays the whole journal through Pekko Persistence Query and checks
+ * CONTRACT §6's invariants, then the settings-change log's hash chain.
+ *
+ * <p>Persistence ids are streamed ({@code currentPersistenceIds}); each invoice's events are streamed
+ * ({@code currentEventsByPersistenceId}) and folded into an {@link InvoiceReplay}. Up to {@code
+ * parallelism} invoices replay at once, but their results are taken in the order of the ids, so a
+ * run is deterministic. Memory holds those few invoices, one batch of credited transfers and the
+ * tallies below — nothing that grows with the journal.
+ */
+final class JournalVerifier {
+  private static final Logger log = LoggerFactory.getLogger(JournalVerifier.class);
+  private static final long PROGRESS_EVERY = 100_000;
+
+  /** Paid totals of one chain: the sum of final payments, over how many invoices. */
+  record ChainTotal(long paidInvoices, long finalPayments, BigDecimal amount) {
+    ChainTotal plus(Invoice invoice) {
+      long finals = invoice.payments().stream().filter(p -> p.isFinal()).count();
+      return new ChainTotal(paidInvoices + (invoice.status() == InvoiceStatus.PAID ? 1 : 0),
+          finalPayments + finals, amount.add(invoice.amountPaid()));
+    }
+  }
+
+  record Report(
+      long invoices,
+      long invoiceEvents,
+      long otherPersistenceIds,
+      Map<InvoiceStatus, Long> statuses,
+      Map<Chain, ChainTotal> paidPerChain,
+      long creditedTransfers,
+      long settingsMerchants,
+      long settingsChanges,
+      Optional<Violation> violation,
+      Duration elapsed) {}
+
+  private final AuditDatabase database;
+  private final int parallelism;
+  private final int creditBatchSize;
+  private final int fetchSize;
+
+  JournalVerifier(AuditDatabase database, int parallelism, int creditBatchSize, int fetchSize) {
+    this.database = database;
+    this.parallelism = parallelism;
+    this.creditBatchSize = creditBatchSize;
+    this.fetchSize = fetchSize;
+  }
+
+  /**
+   * {@code direct}: read {@code event_journal} with one ordered cursor (see {@link #replayDirect})
+   * instead of one Pekko Persistence Query per invoice. The checks are the same.
+   */
+  Report verify(boolean direct) throws SQLException, InterruptedException {
+    long started = System.nanoTime();
+    try (Connection connection = database.connect();
+        CreditedTransfers credits = new CreditedTransfers(connection, creditBatchSize)) {
+      Tally tally = new Tally(credits);
+      long others = direct ? replayDirect(tally) : replayThroughQuery(tally);
+      if (tally.violation.isEmpty()) {
+        tally.violation = credits.flush();
+      }
+      long merchants = 0;
+      long changes = 0;
+      if (tally.violation.isEmpty()) {
+        SettingsChangeReplay.Result settings = new SettingsChangeReplay(fetchSize).run(connection);
+        merchants = settings.merchants();
+        changes = settings.changes();
+        tally.violation = settings.violation();
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      log.info("Replayed {} invoices ({} events) in {}", tally.invoices, tally.events, elapsed);
+      return new Report(tally.invoices, tally.events, others, tally.statuses, tally.paid, credits.credited(),
+          merchants, changes, tally.violation, elapsed);
+    }
+  }
+
+  /** The contract's way: every persistence id, then every invoice's events, through the read journal. */
+  private long replayThroughQuery(Tally tally) throws InterruptedException {
+    AtomicLong others = new AtomicLong();
+    var readJournal = database.readJournal();
+    var system = database.system();
+    try {
+      readJournal.currentPersistenceIds()
+          .filter(id -> {
+            if (InvoiceReplay.isInvoice(id)) {
+              return true;
+            }
+            others.incrementAndGet();
+            return false;
+          })
+          .mapAsync(parallelism, id -> readJournal.currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE)
+              .runFold(new InvoiceReplay(id), JournalVerifier::replay, system))
+          .map(tally::accept)
+          .takeWhile(goOn -> goOn)
+          .runWith(Sink.ignore(), system)
+          .toCompletableFuture()
+          .get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the replay failed: " + e.getCause(), e.getCause());
+    }
+    return others.get();
+  }
+
+  /**
+   * The fast way: one query over the journal's primary key, {@code ORDER BY persistence_id,
+   * sequence_number}, read through a cursor. Each invoice's rows arrive together; they are decoded
+   * and replayed on {@code parallelism} worker threads (decoding and hashing are the CPU-heavy part)
+   * while the cursor reads on, and the results are checked in order. Memory holds at most a few
+   * hundred invoices' rows, and the whole journal costs one query instead of one per invoice. Rows
+   * are decoded by the serializers the read journal uses, and rows marked deleted are skipped as the
+   * read journal skips them.
+   */
+  private long replayDirect(Tally tally) throws SQLException, InterruptedException {
+    Serialization serialization = SerializationExtension.get(database.system().classicSystem());
+    ExecutorService workers = Executors.newFixedThreadPool(parallelism);
+    try (Connection connection = database.connect()) {
+      connection.setAutoCommit(false);
+      connection.setReadOnly(true);
+      long others = 0;
+      int maxInFlight = parallelism * 64;
+      ArrayDeque<Future<InvoiceReplay>> inFlight = new ArrayDeque<>();
+      try (PreparedStatement ps = connection.prepareStatement("""
+          SELECT persistence_id, sequence_number, ordering, event_ser_id, event_ser_manifest, event_payload
+          FROM event_journal WHERE deleted = false ORDER BY persistence_id, sequence_number""")) {
+        // Exactly the primary key's order, and no filter on the id: PostgreSQL walks the index
+        // instead of sorting the whole journal before the first row.
+        ps.setFetchSize(fetchSize);
+        try (ResultSet rs = ps.executeQuery()) {
+          String currentId = null;
+          String otherId = null;
+          List<StoredEvent> rows = new ArrayList<>();
+          while (rs.next()) {
+            String id = rs.getString(1);
+            if (!InvoiceReplay.isInvoice(id)) {
+              if (!id.equals(otherId)) {
+                otherId = id;
+                others++;
+              }
+              continue;
+            }
+            if (!id.equals(currentId)) {
+              if (currentId != null) {
+                inFlight.add(workers.submit(replayOf(currentId, rows, serialization)));
+                rows = new ArrayList<>();
+                if (inFlight.size() >= maxInFlight && !tally.accept(next(inFlight))) {
+                  return others;
+                }
+              }
+              currentId = id;
+            }
+            rows.add(new StoredEvent(rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getString(5), rs.getBytes(6)));
+          }
+          if (currentId != null) {
+            inFlight.add(workers.submit(replayOf(currentId, rows, serialization)));
+          }
+          while (!inFlight.isEmpty()) {
+            if (!tally.accept(next(inFlight))) {
+              return others;
+            }
+          }
+        }
+      } finally {
+        connection.rollback();
+      }
+      return others;
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  /** One stored row, not decoded yet. */
+  private record StoredEvent(long seqNr, long ordering, int serializerId, String manifest, byte[] payload) {}
+
+  private static Callable<InvoiceReplay> replayOf(String id, List<StoredEvent> rows, Serialization serialization) {
+    return () -> {
+      InvoiceReplay replay = new InvoiceReplay(id);
+      for (StoredEvent row : rows) {
+        replay.accept(row.seqNr(), row.ordering(),
+            serialization.deserialize(row.payload(), row.serializerId(), row.manifest()).get());
+      }
+      return replay;
+    };
+  }
+
+  private static InvoiceReplay next(ArrayDeque<Future<InvoiceReplay>> inFlight) throws InterruptedException {
+    try {
+      return inFlight.poll().get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the replay failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  private static InvoiceReplay replay(InvoiceReplay replay, EventEnvelope envelope) {
+    long ordering = envelope.offset() instanceof Sequence sequence ? sequence.value() : -1;
+    return replay.accept(envelope.sequenceNr(), ordering, envelope.event());
+  }
+
+  /** What the replayed invoices add up to; touched by one stream stage at a time, in order. */
+  private static final class Tally {
+    private final CreditedTransfers credits;
+    private final Map<InvoiceStatus, Long> statuses = new EnumMap<>(InvoiceStatus.class);
+    private final Map<Chain, ChainTotal> paid = new EnumMap<>(Chain.class);
+    private long invoices;
+    private long events;
+    private Optional<Violation> violation = Optional.empty();
+
+    Tally(CreditedTransfers credits) {
+      this.credits = credits;
+    }
+
+    /** Whether to go on. */
+    boolean accept(InvoiceReplay replay) throws SQLException {
+      replay.finish();
+      invoices++;
+      long before = events;
+      events += replay.events();
+      if (events / PROGRESS_EVERY != before / PROGRESS_EVERY) {
+        log.info("{} invoices ({} events) replayed so far", invoices, events);
+      }
+      replay.credits().forEach(credits::add);
+      replay.invoice().ifPresent(invoice -> {
+        statuses.merge(invoice.status(), 1L, Long::sum);
+        paid.merge(invoice.chain(), new ChainTotal(0, 0, BigDecimal.ZERO).plus(invoice),
+            (a, b) -> new ChainTotal(a.paidInvoices() + b.paidInvoices(), a.finalPayments() + b.finalPayments(),
+                a.amount().add(b.amount())));
+      });
+      if (replay.violation().isPresent()) {
+        // A double credit among the invoices before this one was found first.
+        violation = Optional.of(credits.flush().orElse(replay.violation().get()));
+        return false;
+      }
+      if (credits.batchFull()) {
+        violation = credits.flush();
+      }
+      return violation.isEmpty();
+    }
+  }
+}

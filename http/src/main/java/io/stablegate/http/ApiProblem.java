@@ -1,0 +1,59 @@
+package io.stablegate.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A request that ends in an error answer: thrown (or failed into a stage) anywhere below the routes
+ * and rendered as its {@link Problem} by {@link ErrorHandling}. Carries no stack trace: it is an
+ * answer, not a fault.
+ */
+public final class ApiProblem extends RuntimeException {
+  private final Problem problem;
+  private final Optional<Duration> retryAfter;
+
+  public ApiProblem(Problem problem, Optional<Duration> retryAfter) {
+    super(problem.title() + ": " + problem.detail(), null, false, false);
+    this.problem = problem;
+    this.retryAfter = retryAfter;
+  }
+
+  public static ApiProblem of(int status, String title, String detail) {
+    return new ApiProblem(Problem.of(status, title, detail), Optional.empty());
+  }
+
+  /** 400 with one offending field. */
+  public static ApiProblem field(String field, String message) {
+    return new ApiProblem(Problem.validation(List.of(new Problem.FieldError(field, message))), Optional.empty());
+  }
+
+  public static ApiProblem fields(List<Problem.FieldError> errors) {
+    return new ApiProblem(Problem.validation(errors), Optional.empty());
+  }
+
+  public static ApiProblem notFound(String what) {
+    return of(404, "Not found", what + " does not exist");
+  }
+
+  public static ApiProblem unauthorized(String detail) {
+    return of(401, "Unauthorized", detail);
+  }
+
+  public static ApiProblem tooManyRequests(Duration retryAfter) {
+    return new ApiProblem(Problem.of(429, "Too many requests", "Slow down; retry after the Retry-After delay."),
+        Optional.of(retryAfter));
+  }
+
+  public static ApiProblem unavailable(String detail) {
+    return new ApiProblem(Problem.of(503, "Service unavailable", detail), Optional.of(Duration.ofSeconds(1)));
+  }
+
+  public Problem problem() {
+    return problem;
+  }
+
+  public Optional<Duration> retryAfter() {
+    return retryAfter;
+  }
+}

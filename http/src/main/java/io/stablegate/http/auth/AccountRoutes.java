@@ -1,0 +1,160 @@
+package io.stablegate.http.auth;
+
+import io.stablegate.http.ApiPaths;
+import io.stablegate.http.ApiProblem;
+import io.stablegate.http.Blocking;
+import io.stablegate.http.RequestBodies;
+import io.stablegate.http.Responses;
+import io.stablegate.http.security.ApiKeyAuthenticator;
+import io.stablegate.http.security.ApiKeys;
+import io.stablegate.http.security.ClientAddress;
+import io.stablegate.http.security.LoginThrottle;
+import io.stablegate.http.security.MerchantAuthentication;
+import io.stablegate.http.security.PasswordPolicy;
+import io.stablegate.http.security.Passwords;
+import io.stablegate.http.security.SessionCookies;
+import io.stablegate.http.security.SessionTokens;
+import io.stablegate.persistence.merchant.DuplicateException;
+import io.stablegate.persistence.merchant.Merchant;
+import io.stablegate.persistence.merchant.MerchantChanges;
+import io.stablegate.persistence.merchant.MerchantRepository;
+import io.stablegate.persistence.merchant.WalletRepository;
+import io.stablegate.persistence.merchant.WebhookSettingsRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Accounts: register, login, logout, me, API-key rotation. Passwords are bcrypt-hashed and checked
+ * on the blocking dispatcher; failed logins are throttled; the API key is shown once.
+ */
+public final class AccountRoutes extends AllDirectives {
+  private final MerchantAuthentication auth;
+  private final MerchantRepository merchants;
+  private final WalletRepository wallets;
+  private final WebhookSettingsRepository webhooks;
+  private final Passwords passwords;
+  private final PasswordPolicy policy;
+  private final LoginThrottle throttle;
+  private final SessionTokens sessions;
+  private final SessionCookies cookies;
+  private final ApiKeyAuthenticator apiKeys;
+  private final MerchantChanges changes;
+  private final ClientAddress clientAddress;
+  private final RequestBodies bodies;
+  private final Blocking blocking;
+  private final Clock clock;
+
+  public AccountRoutes(MerchantAuthentication auth, MerchantRepository merchants, WalletRepository wallets,
+      WebhookSettingsRepository webhooks, Passwords passwords, PasswordPolicy policy, LoginThrottle throttle,
+      SessionTokens sessions, SessionCookies cookies, ApiKeyAuthenticator apiKeys, MerchantChanges changes,
+      ClientAddress clientAddress, RequestBodies bodies, Blocking blocking, Clock clock) {
+    this.auth = auth;
+    this.merchants = merchants;
+    this.wallets = wallets;
+    this.webhooks = webhooks;
+    this.passwords = passwords;
+    this.policy = policy;
+    this.throttle = throttle;
+    this.sessions = sessions;
+    this.cookies = cookies;
+    this.apiKeys = apiKeys;
+    this.changes = changes;
+    this.clientAddress = clientAddress;
+    this.bodies = bodies;
+    this.blocking = blocking;
+    this.clock = clock;
+  }
+
+  public Route route() {
+    return concat(
+        path(ApiPaths.api("auth", "register"), () -> post(this::register)),
+        path(ApiPaths.api("auth", "login"), () -> post(this::login)),
+        path(ApiPaths.api("auth", "logout"), () -> post(this::logout)),
+        path(ApiPaths.api("me"), () -> get(this::me)),
+        path(ApiPaths.api("api-keys", "rotate"), () -> post(this::rotateApiKey)));
+  }
+
+  private Route register() {
+    return bodies.json(Credentials.class, credentials -> {
+      policy.problem(credentials.password()).ifPresent(problem -> {
+        throw ApiProblem.field("password", problem);
+      });
+      String email = credentials.email().strip();
+      String apiKey = ApiKeys.generate();
+      return onSuccess(blocking.run(() -> {
+        try {
+          return merchants.create(UUID.randomUUID(), email, passwords.hash(credentials.password()),
+              ApiKeys.hash(apiKey), clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        } catch (DuplicateException e) {
+          throw ApiProblem.of(409, "Conflict", "An account with this email exists.");
+        }
+      }), merchant -> complete(Responses.json(201, Map.of(
+          "merchantId", merchant.id(), "email", merchant.email(), "apiKey", apiKey))));
+    });
+  }
+
+  private Route login() {
+    return clientAddress.extract(address -> bodies.json(Credentials.class, credentials -> {
+      String account = credentials.email().strip().toLowerCase(Locale.ROOT);
+      throttle.delay(account, address).ifPresent(wait -> {
+        throw ApiProblem.tooManyRequests(wait);
+      });
+      return onSuccess(blocking.run(() -> {
+        var found = merchants.findByEmail(account);
+        boolean ok = found.isPresent()
+            ? passwords.verify(credentials.password(), found.get().passwordHash())
+            : passwords.verifyDecoy(credentials.password());
+        if (!ok) {
+          throttle.failed(account, address);
+          throw ApiProblem.unauthorized("The email or the password is wrong.");
+        }
+        throttle.succeeded(account, address);
+        return found.get();
+      }), merchant -> {
+        String csrf = SessionTokens.newCsrfToken();
+        List<HttpHeader> setCookies = List.<HttpHeader>of(cookies.jwt(sessions.issue(merchant.id(), csrf)), cookies.csrf(csrf));
+        return respondWithHeaders(setCookies, () -> complete(Responses.json(200,
+            Map.of("merchantId", merchant.id(), "email", merchant.email()))));
+      });
+    }));
+  }
+
+  private Route logout() {
+    return auth.session(merchantId -> respondWithHeaders(List.<HttpHeader>copyOf(cookies.cleared()),
+        () -> complete(Responses.noContent())));
+  }
+
+  private Route me() {
+    return auth.merchant(merchantId -> onSuccess(blocking.run(() -> {
+      Merchant merchant = merchants.find(merchantId).orElseThrow(() -> ApiProblem.unauthorized("No such account."));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("merchantId", merchant.id());
+      body.put("email", merchant.email());
+      body.put("wallets", wallets.list(merchantId));
+      body.put("webhookUrl", webhooks.findUrl(merchantId).orElse(null));
+      body.put("createdAt", merchant.createdAt());
+      return body;
+    }), body -> complete(Responses.json(200, body))));
+  }
+
+  private Route rotateApiKey() {
+    return auth.session(merchantId -> {
+      String apiKey = ApiKeys.generate();
+      return onSuccess(blocking.run(() -> {
+        merchants.rotateApiKey(merchantId, ApiKeys.hash(apiKey), MerchantAuthentication.Actor.SESSION.label());
+        apiKeys.evict(merchantId);
+        changes.publish(new MerchantChanges.ApiKeyRotated(merchantId));
+        return Instant.now();
+      }), done -> complete(Responses.json(200, Map.of("apiKey", apiKey))));
+    });
+  }
+}

@@ -1,0 +1,142 @@
+package io.stablegate.http.security;
+
+import io.stablegate.http.ApiProblem;
+import io.stablegate.http.Authenticated;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The real {@link Authenticated}: an API key ({@code Authorization: Bearer} or {@code X-API-Key}),
+ * rate-limited per key, or the {@code jwt} session cookie, for which a state-changing method must
+ * also carry {@code X-CSRF-Token} equal to the {@code csrf} cookie and to the token signed into the
+ * session (double submit). Sessions are renewed while in use. Anything else is 401 (CSRF: 403).
+ */
+public final class MerchantAuthentication extends AllDirectives implements Authenticated {
+  /** Who made a change, for the settings-change log. */
+  public enum Actor {
+    API_KEY("api-key"),
+    SESSION("session");
+
+    private final String label;
+
+    Actor(String label) {
+      this.label = label;
+    }
+
+    public String label() {
+      return label;
+    }
+  }
+
+  /** The authenticated merchant and how it authenticated. */
+  public record Caller(UUID merchantId, Actor actor) {}
+
+  private final ApiKeyAuthenticator apiKeys;
+  private final SessionTokens sessions;
+  private final SessionCookies cookies;
+  private final RateLimits rateLimits;
+
+  public MerchantAuthentication(ApiKeyAuthenticator apiKeys, SessionTokens sessions, SessionCookies cookies,
+      RateLimits rateLimits) {
+    this.apiKeys = apiKeys;
+    this.sessions = sessions;
+    this.cookies = cookies;
+    this.rateLimits = rateLimits;
+  }
+
+  /** An API key or a session. */
+  @Override
+  public Route merchant(Function<UUID, Route> inner) {
+    return caller(true, true, c -> inner.apply(c.merchantId()));
+  }
+
+  /** An API key or a session, telling which. */
+  public Route caller(Function<Caller, Route> inner) {
+    return caller(true, true, inner);
+  }
+
+  /** A dashboard session only (account settings). */
+  public Route session(Function<UUID, Route> inner) {
+    return caller(false, true, c -> inner.apply(c.merchantId()));
+  }
+
+  /** An API key only. */
+  public Route apiKey(Function<UUID, Route> inner) {
+    return caller(true, false, c -> inner.apply(c.merchantId()));
+  }
+
+  private Route caller(boolean keyAllowed, boolean sessionAllowed, Function<Caller, Route> inner) {
+    return optionalHeaderValueByName("Authorization", authorization ->
+        optionalHeaderValueByName("X-API-Key", xApiKey -> {
+          Optional<String> key = bearer(authorization).or(() -> xApiKey.map(String::strip));
+          if (authorization.isPresent() && bearer(authorization).isEmpty()) {
+            throw ApiProblem.unauthorized("The Authorization header must be 'Bearer <apiKey>'.");
+          }
+          if (key.isPresent()) {
+            if (!keyAllowed) {
+              throw ApiProblem.unauthorized("This call needs a dashboard session, not an API key.");
+            }
+            return onSuccess(apiKeys.authenticate(key.get()), merchant -> {
+              UUID id = merchant.orElseThrow(() -> ApiProblem.unauthorized("The API key is not valid."));
+              rateLimits.forApiKey(id.toString());
+              return inner.apply(new Caller(id, Actor.API_KEY));
+            });
+          }
+          if (!sessionAllowed) {
+            throw ApiProblem.unauthorized("This call needs an API key.");
+          }
+          return withSession(inner);
+        }));
+  }
+
+  private Route withSession(Function<Caller, Route> inner) {
+    return optionalCookie(SessionCookies.JWT, jwt -> {
+      SessionTokens.Session session = jwt.flatMap(c -> sessions.verify(c.value()))
+          .orElseThrow(() -> ApiProblem.unauthorized("Log in, or send an API key."));
+      return extractMethod(method -> optionalHeaderValueByName(SessionCookies.CSRF_HEADER, header ->
+          optionalCookie(SessionCookies.CSRF, csrfCookie -> {
+            if (!isSafe(method)) {
+              boolean valid = header.isPresent() && csrfCookie.isPresent()
+                  && equal(header.get(), csrfCookie.get().value())
+                  && equal(header.get(), session.csrfToken());
+              if (!valid) {
+                throw ApiProblem.of(403, "Forbidden",
+                    "A state-changing call with the session cookie needs the X-CSRF-Token header.");
+              }
+            }
+            Route route = inner.apply(new Caller(session.merchantId(), Actor.SESSION));
+            if (sessions.needsRenewal(session)) {
+              // Both cookies get the new lifetime, or the csrf cookie would expire under a live session.
+              List<HttpHeader> renewed = List.of(
+                  cookies.jwt(sessions.issue(session.merchantId(), session.csrfToken())),
+                  cookies.csrf(session.csrfToken()));
+              return respondWithHeaders(renewed, () -> route);
+            }
+            return route;
+          })));
+    });
+  }
+
+  private static Optional<String> bearer(Optional<String> authorization) {
+    return authorization.map(String::strip)
+        .filter(a -> a.regionMatches(true, 0, "Bearer ", 0, 7))
+        .map(a -> a.substring(7).strip());
+  }
+
+  private static boolean isSafe(HttpMethod method) {
+    return method.equals(HttpMethods.GET) || method.equals(HttpMethods.HEAD) || method.equals(HttpMethods.OPTIONS);
+  }
+
+  private static boolean equal(String a, String b) {
+    return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+}
