@@ -91,6 +91,9 @@ final class InvoiceHistory {
       case InvoicePaid e -> String.format("paid %s USDT%s", Amounts.format(e.amountPaid()), e.late() ? " (late)" : "");
       case InvoiceExpired e -> "expired unpaid";
       case InvoiceCancelled e -> "cancelled by the merchant";
+      case InvoiceEvent.WebhookAttempted e -> String.format("webhook %s attempt %d: %s%s", e.webhookEventId(),
+          e.attempt(), e.outcome(), e.statusCode() == null ? " (" + e.error() + ")" : " (HTTP " + e.statusCode() + ")");
+      case InvoiceEvent.WebhookRedeliveryRequested e -> "merchant asked for webhook " + e.webhookEventId() + " again";
     };
   }
 }

@@ -147,6 +147,11 @@ public final class AuditBenchmark {
       case InvoiceCancelled x -> new InvoiceCancelled(x.invoiceId(), x.webhookEventId(), x.at(), prev);
       case InvoiceEvent.PaymentReverted x -> new InvoiceEvent.PaymentReverted(x.invoiceId(), x.txHash(), x.logIndex(),
           x.webhookEventId(), x.at(), prev);
+      case InvoiceEvent.WebhookAttempted x -> new InvoiceEvent.WebhookAttempted(x.invoiceId(), x.webhookEventId(),
+          x.attempt(), x.attemptedAt(), x.statusCode(), x.error(), x.durationMs(), x.outcome(), x.nextAttemptAt(),
+          x.at(), prev);
+      case InvoiceEvent.WebhookRedeliveryRequested x -> new InvoiceEvent.WebhookRedeliveryRequested(x.invoiceId(),
+          x.webhookEventId(), x.at(), prev);
     };
   }
 
