@@ -7,10 +7,8 @@ import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.testing.Browser;
 import io.stablegate.app.testing.FreePorts;
 import io.stablegate.app.testing.QrCodes;
-import io.stablegate.engine.chain.Transfer;
-import io.stablegate.engine.ledger.PaymentMatcher;
-import io.stablegate.engine.ledger.TransferRoute;
-import io.stablegate.engine.money.Chain;
+import io.stablegate.chain.evm.Anvil;
+import io.stablegate.chain.evm.EvmChain;
 import io.stablegate.persistence.testing.Invoices;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
@@ -20,10 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HexFormat;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -37,6 +32,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * A merchant and a payer in a real browser (headless Chromium) against a whole node in this JVM
@@ -44,9 +40,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * set a wallet, create an invoice, open its checkout page, pay it, watch both pages turn PAID without
  * a reload, rotate the API key and see the old one refused, log out and be refused.
  *
- * <p>The payment is fabricated: the chain watchers have not landed on main yet, so the test tells the
- * engine what a watcher would ({@link PaymentMatcher#observe}, then {@link PaymentMatcher#confirm})
- * with a {@link Transfer} of exactly the payAmount to the invoice's wallet.
+ * <p>The payment is a real ERC-20 transfer on anvil (a test USDT with 6 decimals), seen by the node's
+ * own Ethereum watcher; the test mines the blocks, so the confirmations count up as it says.
  *
  * <p>Screenshots of every page, at desktop and phone widths, land in {@code target/screenshots/}.
  */
@@ -54,15 +49,23 @@ class DashboardCheckoutIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final String PASSWORD = "correct horse battery staple 42";
+  private static final int CONFIRMATIONS = 6;
+  private static final long ANVIL_CHAIN_ID = 31337;
 
   @TempDir static Path temp;
 
   private static ActorSystem<Void> node;
+  private static Anvil anvil;
+  private static EvmChain chain;
+  private static String token;
   private static String base;
   private static Browser browser;
 
   @BeforeAll
   static void startNodeAndBrowser() throws Exception {
+    anvil = Anvil.start();
+    chain = new EvmChain(anvil.url());
+    token = chain.deployToken(6);
     int httpPort = FreePorts.next();
     base = "http://127.0.0.1:" + httpPort;
     Config config = ConfigFactory.parseString("""
@@ -72,13 +75,18 @@ class DashboardCheckoutIT {
         stablegate.db.data-dir = "%s"
         stablegate.http.bcrypt-cost = 10
         stablegate.chains.tron.enabled = false
-        stablegate.chains.ethereum.enabled = false
+        stablegate.chains.ethereum.rpc-urls = "%s"
+        stablegate.chains.ethereum.chain-id = %d
+        stablegate.chains.ethereum.usdt-contract = "%s"
+        stablegate.chains.ethereum.confirmations = %d
+        stablegate.chains.ethereum.poll-interval-ms = 200
+        stablegate.chains.ethereum.start-block = "%d"
         stablegate.chains.bsc.enabled = false
         pekko.remote.artery.canonical.port = %d
         pekko.management.http.port = %d
         pekko.coordinated-shutdown.exit-jvm = off
-        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
-            FreePorts.next()))
+        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), anvil.url(),
+            ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head(), FreePorts.next(), FreePorts.next()))
         .withFallback(ConfigFactory.load());
     node = StablegateNode.start(config);
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
@@ -96,6 +104,12 @@ class DashboardCheckoutIT {
       node.terminate();
       Awaitility.await().atMost(Duration.ofSeconds(60))
           .until(() -> node.getWhenTerminated().toCompletableFuture().isDone());
+    }
+    if (chain != null) {
+      chain.close();
+    }
+    if (anvil != null) {
+      anvil.close();
     }
   }
 
@@ -190,15 +204,16 @@ class DashboardCheckoutIT {
     assertThat(browser.visible("#pay-amount").getText()).isEqualTo(payAmountText);
     String address = browser.find("#address").getText();
     assertThat(address).isEqualToIgnoringCase(wallet);
-    assertThat(browser.find("#network").getText()).isEqualTo("Ethereum (ERC-20)");
+    String network = "Ethereum (ERC-20, chain id " + ANVIL_CHAIN_ID + ")";
+    assertThat(browser.find("#network").getText()).isEqualTo(network);
     assertThat(browser.find(".warning").getText())
-        .contains("Send only USDT on Ethereum (ERC-20), and exactly " + payAmountText + " USDT");
+        .contains("Send only USDT on " + network + ", and exactly " + payAmountText + " USDT");
     assertThat(browser.find("#checkout").getText()).doesNotContain("E2E-1", "Browser test order", email);
     browser.await(d -> browser.find("#countdown-left").getText().contains("left"));
     browser.click(".copy-button[data-copy-label=amount]");
     browser.await(d -> !browser.find("#copy-feedback").getText().isBlank());
 
-    String expectedUri = "ethereum:0xdAC17F958D2ee523a2206206994597C13D831ec7@1/transfer?address=" + address
+    String expectedUri = "ethereum:" + token + "@" + ANVIL_CHAIN_ID + "/transfer?address=" + address
         + "&uint256=" + payAmount.movePointRight(6).toBigIntegerExact();
     WebElement qr = browser.visible("#qr");
     browser.await(d -> (Boolean) browser.script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr));
@@ -216,18 +231,18 @@ class DashboardCheckoutIT {
     browser.screenshot("06-checkout-pending-phone", Browser.PHONE);
     browser.script("window.__sameDocument = true");
 
-    // ---- pay it: what a chain watcher would report, a transfer of exactly payAmount to the wallet
-    PaymentMatcher matcher = new PaymentMatcher(node);
-    Transfer transfer = new Transfer(Chain.ETHEREUM, "0x" + randomHex(32), 7, Invoices.randomEvmWallet(), address,
-        payAmount, 1_000_000L, "0x" + randomHex(32), Instant.now());
-    TransferRoute route = matcher.observe(transfer, 4).toCompletableFuture().get();
-    assertThat(route.matched()).isTrue();
+    // ---- pay it: exactly payAmount of the token to the wallet, on anvil; the node's watcher sees it
+    TransactionReceipt payment = chain.transfer(token, address, payAmount.movePointRight(6).toBigIntegerExact());
+    String txHash = payment.getTransactionHash();
     browser.await(ExpectedConditions.visibilityOfElementLocated(
         By.cssSelector(".status-message[data-for=CONFIRMING]")));
-    assertThat(browser.find("#confirmations-text").getText()).isEqualTo("4 of 12");
+    assertThat(browser.find("#confirmations-text").getText()).matches("[1-5] of " + CONFIRMATIONS);
+    chain.mine(2);
+    browser.await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#confirmations-text"),
+        "3 of " + CONFIRMATIONS));
     browser.screenshot("07-checkout-confirming-phone", Browser.PHONE);
 
-    matcher.confirm(UUID.fromString(invoiceId), transfer.key(), 12).toCompletableFuture().get();
+    chain.mine(CONFIRMATIONS - 3);
     browser.await(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".status-message[data-for=PAID]")));
     assertThat(browser.find("#pay-details").isDisplayed()).isFalse();
     assertThat(browser.script("return window.__sameDocument === true")).isEqualTo(true);
@@ -238,8 +253,9 @@ class DashboardCheckoutIT {
     browser.driver().switchTo().window(dashboardTab);
     browser.await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#invoice-status"), "PAID"));
     assertThat(browser.script("return window.__sameDocument === true")).isEqualTo(true);
-    assertThat(browser.find("#invoice-confirmations").getAttribute("value")).isEqualTo("12");
-    assertThat(browser.visible("#payments-title + .table-wrap").getText()).contains(transfer.txHash(), "FINAL");
+    assertThat(browser.find("#invoice-confirmations").getAttribute("value")).isEqualTo(String.valueOf(CONFIRMATIONS));
+    assertThat(browser.visible("#payments-title + .table-wrap").getText().toLowerCase())
+        .contains(txHash.toLowerCase(), "final");
     browser.await(d -> browser.findAll(".timeline li").size() >= 3);
     // webhook attempts (the URL refuses connections, so they fail and are retried) and a redelivery
     browser.await(d -> !browser.findAll("#deliveries-title ~ .table-wrap tbody tr").isEmpty());
@@ -302,11 +318,5 @@ class DashboardCheckoutIT {
       request.header("Authorization", "Bearer " + apiKey);
     }
     return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static String randomHex(int bytes) {
-    byte[] b = new byte[bytes];
-    new SecureRandom().nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 }
