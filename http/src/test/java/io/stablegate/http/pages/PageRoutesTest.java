@@ -3,7 +3,9 @@ package io.stablegate.http.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.persistence.testing.Invoices;
@@ -91,6 +93,26 @@ class PageRoutesTest {
     assertThat(html).contains("data-status=\"CANCELLED\"", "class=\"status status-cancelled\"");
     assertThat(visibleMessage(html)).isEqualTo("CANCELLED");
     assertThat(html).contains("id=\"pay-details\" class=\"pay-details\" hidden");
+  }
+
+  @Test
+  void anExpiredInvoiceSaysSoAndALatePaymentShowsAsPaidLate() throws Exception {
+    String wallet = Invoices.randomEvmWallet();
+    Invoice invoice = node.invoices().create(Invoices.newInvoice(wallet, "7", Instant.now().plusSeconds(2)))
+        .toCompletableFuture().get();
+    String expired = Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        .until(() -> get("/pay/" + invoice.id()).body(), html -> html.contains("data-status=\"EXPIRED\""));
+    assertThat(visibleMessage(expired)).isEqualTo("EXPIRED");
+    assertThat(expired).contains("id=\"pay-details\" class=\"pay-details\" hidden");
+
+    PaymentMatcher matcher = new PaymentMatcher(node.system());
+    Transfer late = new Transfer(Chain.ETHEREUM, "0x" + "ab".repeat(32), 0, Invoices.randomEvmWallet(),
+        invoice.address(), invoice.payAmount(), 100, "0x" + "cd".repeat(32), Instant.now());
+    assertThat(matcher.observe(late, 1).toCompletableFuture().get().matched()).isTrue();
+    matcher.confirm(invoice.id(), late.key(), invoice.requiredConfirmations()).toCompletableFuture().get();
+    String paidLate = get("/pay/" + invoice.id()).body();
+    assertThat(paidLate).contains("data-status=\"PAID\"", "data-paid-late=\"true\"", "status status-paid-late");
+    assertThat(visibleMessage(paidLate)).isEqualTo("PAID_LATE");
   }
 
   @Test
