@@ -17,6 +17,7 @@ import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.engine.webhook.WebhookService;
 import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
+import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.http.StablegateApi;
 import io.stablegate.http.security.ProductionGuard;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
@@ -96,9 +97,11 @@ public final class StablegateNode {
 
     NodeMetrics.bind(system, chains);
     HttpMetrics httpMetrics = new HttpMetrics(Metrics.globalRegistry);
+    PageRoutes pages = new PageRoutes(invoices, system.settings().config());
     HttpServer.start(system, httpMetrics.instrument(api.route(
             new WebhookDeliveryRoutes(api.authentication(), deliveries, webhookService, blocking).route(),
-            new WebhookTestRoutes(api.authentication(), new WebhookPinger(webhooks)).route())))
+            new WebhookTestRoutes(api.authentication(), new WebhookPinger(webhooks)).route(),
+            pages.route())))
         .thenAccept(binding -> health.httpBound(true));
     return system;
   }

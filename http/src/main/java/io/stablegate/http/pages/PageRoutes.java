@@ -1,0 +1,138 @@
+package io.stablegate.http.pages;
+
+import com.typesafe.config.Config;
+import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceService;
+import io.stablegate.engine.money.Chain;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.pattern.StatusReply;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The browser side of the node: the dashboard ({@code /}, {@code /dashboard/}), the hosted checkout
+ * page {@code /pay/{id}} with its QR code {@code /pay/{id}/qr.png}, and the static assets under
+ * {@code /assets/<version>/}. Responses are gzipped when the browser accepts it. The security headers
+ * (CSP and friends) are added around every route by the API's composition; pages set their own
+ * Cache-Control, which takes precedence over the API's {@code no-store}.
+ */
+public final class PageRoutes extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(PageRoutes.class);
+
+  /** Versioned assets never change under their URL. */
+  private static final HttpHeader CACHE_FOREVER = RawHeader.create("Cache-Control", "public, max-age=31536000, immutable");
+  /** Pages name the current asset version, so the browser must ask each time (cheap: they are small). */
+  private static final HttpHeader REVALIDATE = RawHeader.create("Cache-Control", "no-cache");
+  /** The checkout page shows live state; intermediaries must not keep it. */
+  private static final HttpHeader PRIVATE_NO_STORE = RawHeader.create("Cache-Control", "no-store");
+  /** A QR code depends only on the invoice's address and payAmount, which never change. */
+  private static final HttpHeader CACHE_QR = RawHeader.create("Cache-Control", "public, max-age=86400, immutable");
+
+  private final InvoiceService invoices;
+  private final Map<Chain, PaymentToken> tokens;
+  private final StaticAssets assets;
+  private final CheckoutPage checkout;
+  private final int qrPixelsPerModule;
+  private final byte[] dashboard;
+  private final byte[] notFoundPage;
+  private final byte[] unavailablePage;
+
+  public PageRoutes(InvoiceService invoices, Config config) {
+    this.invoices = invoices;
+    this.tokens = PaymentToken.fromConfig(config);
+    this.assets = StaticAssets.load();
+    this.qrPixelsPerModule = config.getInt("stablegate.pages.qr-pixels-per-module");
+    this.checkout = new CheckoutPage(assets, qrPixelsPerModule);
+    this.dashboard = assets.page("dashboard.html").getBytes(StandardCharsets.UTF_8);
+    this.notFoundPage = assets.page("not-found.html").getBytes(StandardCharsets.UTF_8);
+    this.unavailablePage = assets.page("unavailable.html").getBytes(StandardCharsets.UTF_8);
+  }
+
+  public Route route() {
+    return encodeResponse(() -> get(() -> concat(
+        pathSingleSlash(() -> redirect(org.apache.pekko.http.javadsl.model.Uri.create("/dashboard/"),
+            StatusCodes.FOUND)),
+        path("dashboard", () -> redirect(org.apache.pekko.http.javadsl.model.Uri.create("/dashboard/"),
+            StatusCodes.MOVED_PERMANENTLY)),
+        pathPrefix("dashboard", () -> pathSingleSlash(() -> html(200, dashboard, REVALIDATE))),
+        pathPrefix("assets", () -> pathPrefix(assets.version(), () -> path(PathMatchers.segment(), this::asset))),
+        pathPrefix("pay", () -> pathPrefix(PathMatchers.uuidSegment(), id -> concat(
+            pathEnd(() -> checkoutPage(id)),
+            path("qr.png", () -> qrCode(id))))))));
+  }
+
+  private Route asset(String name) {
+    return assets.get(name)
+        .map(a -> complete(HttpResponse.create().withEntity(a.contentType(), a.bytes()).addHeader(CACHE_FOREVER)))
+        .orElseGet(() -> html(404, notFoundPage, REVALIDATE));
+  }
+
+  private Route checkoutPage(UUID id) {
+    return onSuccess(find(id), found -> switch (found) {
+      case Found.Yes yes -> html(200, checkout.render(yes.invoice(), tokens.get(yes.invoice().chain()))
+          .getBytes(StandardCharsets.UTF_8), PRIVATE_NO_STORE);
+      case Found.No no -> html(404, notFoundPage, REVALIDATE);
+      case Found.Unavailable u -> html(503, unavailablePage, PRIVATE_NO_STORE);
+    });
+  }
+
+  private Route qrCode(UUID id) {
+    return onSuccess(find(id), found -> switch (found) {
+      case Found.Yes yes -> {
+        Invoice invoice = yes.invoice();
+        String uri = PaymentUri.of(tokens.get(invoice.chain()), invoice.address(), invoice.payAmount());
+        yield complete(HttpResponse.create()
+            .withEntity(ContentTypes.create(MediaTypes.IMAGE_PNG), QrCode.png(uri, qrPixelsPerModule))
+            .addHeader(CACHE_QR));
+      }
+      case Found.No no -> complete(StatusCodes.NOT_FOUND);
+      case Found.Unavailable u -> complete(StatusCodes.SERVICE_UNAVAILABLE);
+    });
+  }
+
+  private Route html(int status, byte[] body, HttpHeader cacheControl) {
+    return complete(HttpResponse.create().withStatus(status).withEntity(ContentTypes.TEXT_HTML_UTF8, body)
+        .addHeaders(List.of(cacheControl)));
+  }
+
+  private sealed interface Found {
+    record Yes(Invoice invoice) implements Found {}
+
+    record No() implements Found {}
+
+    record Unavailable() implements Found {}
+  }
+
+  /** The invoice, or why not: the entity refused (no such invoice: 404) or did not answer (503). */
+  private CompletionStage<Found> find(UUID id) {
+    return invoices.get(id).handle((invoice, error) -> {
+      if (error == null) {
+        return new Found.Yes(invoice);
+      }
+      Throwable cause = error;
+      while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof StatusReply.ErrorMessage) {
+        return new Found.No();
+      }
+      log.warn("Checkout page: invoice {} did not answer: {}", id, cause.toString());
+      return new Found.Unavailable();
+    });
+  }
+}

@@ -1,0 +1,745 @@
+// The merchant dashboard: a small single-page app over the merchant API (CONTRACT §3), routed by the
+// URL hash so that the API key shown at registration or rotation can stay in this tab's memory
+// (never in storage) and fill in the "create test invoice" form, the one call that needs the key.
+import {ApiError, del, get, post, put, query, whenUnauthorized} from './api.js';
+import {copyText, h, replace, time} from './dom.js';
+
+const CHAINS = [
+  {id: 'TRON', name: 'Tron (TRC-20)', placeholder: 'T…', pattern: /^T[1-9A-HJ-NP-Za-km-z]{33}$/,
+    hint: 'A Tron address: T followed by 33 base58 characters.'},
+  {id: 'ETHEREUM', name: 'Ethereum (ERC-20)', placeholder: '0x…', pattern: /^0x[0-9a-fA-F]{40}$/,
+    hint: 'An Ethereum address: 0x followed by 40 hexadecimal characters.'},
+  {id: 'BSC', name: 'BNB Smart Chain (BEP-20)', placeholder: '0x…', pattern: /^0x[0-9a-fA-F]{40}$/,
+    hint: 'A BSC address: 0x followed by 40 hexadecimal characters.'},
+];
+const STATUSES = ['PENDING', 'CONFIRMING', 'PAID', 'EXPIRED', 'CANCELLED'];
+const OPEN = new Set(['PENDING', 'CONFIRMING']);
+const PAGE_SIZE = 20;
+const REFRESH_MS = 2500;
+
+const session = {
+  me: null,
+  /** The API key, if this tab saw it (registration or rotation). Memory only. */
+  apiKey: null,
+  /** A message to show on the login page (e.g. why the session ended). */
+  notice: null,
+};
+
+const main = document.getElementById('main');
+let stopView = () => {};
+
+// ---------------------------------------------------------------- routing
+
+const routes = [
+  [/^#\/login$/, () => loginView('login')],
+  [/^#\/register$/, () => loginView('register')],
+  [/^#\/invoices$/, () => invoicesView()],
+  [/^#\/invoices\/([0-9a-f-]{36})$/, (id) => invoiceView(id)],
+  [/^#\/settings$/, () => settingsView()],
+  [/^#\/unmatched$/, () => unmatchedView()],
+];
+
+async function route() {
+  stopView();
+  stopView = () => {};
+  const hash = location.hash || '#/invoices';
+  const publicPage = hash === '#/login' || hash === '#/register';
+  if (!publicPage && !session.me) {
+    try {
+      session.me = await get('/api/v1/me');
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 401) session.notice = e.message;
+      location.hash = '#/login';
+      return;
+    }
+  }
+  showChrome();
+  for (const [pattern, view] of routes) {
+    const match = hash.match(pattern);
+    if (match) {
+      await view(...match.slice(1));
+      main.focus({preventScroll: true});
+      return;
+    }
+  }
+  location.hash = session.me ? '#/invoices' : '#/login';
+}
+
+function showChrome() {
+  const signedIn = Boolean(session.me);
+  document.getElementById('nav').hidden = !signedIn;
+  document.getElementById('account').hidden = !signedIn;
+  document.getElementById('account-email').textContent = signedIn ? session.me.email : '';
+  const current = (location.hash.match(/^#\/(\w+)/) ?? [])[1];
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    if (link.dataset.nav === current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+function endSession(notice) {
+  session.me = null;
+  session.apiKey = null;
+  session.notice = notice;
+  if (location.hash === '#/login') route();
+  else location.hash = '#/login';
+}
+
+// Only a session that existed can end; the first look at /api/v1/me on a fresh visit is 401 too.
+whenUnauthorized(() => { if (session.me) endSession('Your session has ended. Log in again.'); });
+
+document.getElementById('logout').addEventListener('click', async () => {
+  try {
+    await post('/api/v1/auth/logout');
+  } catch {
+    // the cookies are cleared by the server when it answers; leave the page either way
+  }
+  endSession('You are logged out.');
+});
+
+// ---------------------------------------------------------------- shared pieces
+
+function badge(status, paidLate) {
+  return h('span', {class: `badge badge-${status.toLowerCase()}`}, paidLate ? `${status} (late)` : status);
+}
+
+/** A form field: label, input, hint and the place for its error, wired for screen readers. */
+function field({id, label, hint, wide, ...input}) {
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = `${id}-error`;
+  const tag = input.tag ?? 'input';
+  delete input.tag;
+  const options = input.options;
+  delete input.options;
+  const control = h(tag, {id, name: id, 'aria-describedby': [hintId, errorId].filter(Boolean).join(' '), ...input},
+    options ?? []);
+  return h('div', {class: wide ? 'field field-wide' : 'field'},
+    h('label', {for: id}, label),
+    control,
+    hint ? h('p', {class: 'hint', id: hintId}, hint) : null,
+    h('p', {class: 'field-error', id: errorId, hidden: true}));
+}
+
+function setFieldError(form, name, message) {
+  const control = form.querySelector(`[name="${name}"]`);
+  const error = form.querySelector(`#${CSS.escape(control?.id ?? name)}-error`);
+  if (!control || !error) return false;
+  control.setAttribute('aria-invalid', message ? 'true' : 'false');
+  error.textContent = message ?? '';
+  error.hidden = !message;
+  return true;
+}
+
+/** Shows an API error on a form: field messages beside their fields, the rest in the form's alert. */
+function showError(form, error) {
+  for (const control of form.querySelectorAll('[aria-invalid]')) setFieldError(form, control.name, null);
+  const alert = form.querySelector('.form-alert');
+  const unplaced = [];
+  for (const {field: name, message} of error.fieldErrors ?? []) {
+    if (!setFieldError(form, name, message)) unplaced.push(`${name}: ${message}`);
+  }
+  const text = [error.message, ...unplaced].filter(Boolean).join(' ');
+  if (alert) {
+    alert.textContent = text;
+    alert.hidden = false;
+  }
+  const firstInvalid = form.querySelector('[aria-invalid="true"]');
+  (firstInvalid ?? alert)?.focus?.();
+}
+
+function clearError(form) {
+  const alert = form.querySelector('.form-alert');
+  if (alert) {
+    alert.textContent = '';
+    alert.hidden = true;
+  }
+  for (const control of form.querySelectorAll('[aria-invalid]')) setFieldError(form, control.name, null);
+}
+
+function formAlert() {
+  return h('p', {class: 'form-alert', role: 'alert', tabindex: '-1', hidden: true});
+}
+
+function notice(text, kind = 'info') {
+  return h('p', {class: `notice notice-${kind}`, role: kind === 'error' ? 'alert' : 'status'}, text);
+}
+
+/** Runs a form submission with its button disabled, showing any error on the form. */
+function onSubmit(form, action) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('button[type="submit"]');
+    clearError(form);
+    if (button) button.disabled = true;
+    try {
+      await action(new FormData(form));
+    } catch (error) {
+      showError(form, error instanceof ApiError ? error : new ApiError(0, {detail: String(error)}));
+    } finally {
+      if (button) button.disabled = false;
+    }
+  });
+}
+
+/** Shows a secret once, in a modal dialog with a copy button. Resolves when the dialog is closed. */
+function showSecret(title, text, secret) {
+  const dialog = document.getElementById('secret-dialog');
+  document.getElementById('secret-dialog-title').textContent = title;
+  document.getElementById('secret-dialog-text').textContent = text;
+  document.getElementById('secret-dialog-value').textContent = secret;
+  const feedback = document.getElementById('secret-dialog-feedback');
+  feedback.textContent = '';
+  const copy = document.getElementById('secret-dialog-copy');
+  copy.onclick = async () => {
+    feedback.textContent = (await copyText(secret)) ? 'Copied.' : 'Copying failed: select the text and copy it.';
+  };
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      document.getElementById('secret-dialog-value').textContent = '';
+      resolve();
+    }, {once: true});
+    dialog.showModal();
+    copy.focus();
+  });
+}
+
+/** Labels each cell with its column's heading, so that narrow screens can show rows as cards. */
+function stackable(table) {
+  table.classList.add('stack');
+  const headings = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.cells].forEach((cell, i) => { if (headings[i]) cell.dataset.label = headings[i]; });
+  }
+  return table;
+}
+
+function view(title, ...children) {
+  document.title = `${title} · Stablegate`;
+  replace(main, h('h1', {}, title), ...children);
+}
+
+// ---------------------------------------------------------------- login and registration
+
+function loginView(mode) {
+  const registering = mode === 'register';
+  const form = h('form', {class: 'card narrow', novalidate: true},
+    formAlert(),
+    field({id: 'email', label: 'Email', type: 'email', autocomplete: 'email', required: true}),
+    field({id: 'password', label: 'Password', type: 'password', required: true, minlength: registering ? 12 : undefined,
+      maxlength: 128, autocomplete: registering ? 'new-password' : 'current-password',
+      hint: registering ? 'Between 12 and 128 characters.' : undefined}),
+    h('div', {class: 'actions'},
+      h('button', {type: 'submit'}, registering ? 'Create account' : 'Log in'),
+      registering
+        ? h('a', {href: '#/login'}, 'I have an account: log in')
+        : h('a', {href: '#/register'}, 'New here? Create an account')));
+  const shown = session.notice;
+  session.notice = null;
+  view(registering ? 'Create your merchant account' : 'Log in', shown ? notice(shown) : null, form);
+  onSubmit(form, async (data) => {
+    const credentials = {email: String(data.get('email')).trim(), password: String(data.get('password'))};
+    const missing = [];
+    if (!credentials.email) missing.push({field: 'email', message: 'Enter your email address.'});
+    if (!credentials.password) missing.push({field: 'password', message: 'Enter your password.'});
+    if (registering && credentials.password && (credentials.password.length < 12 || credentials.password.length > 128)) {
+      missing.push({field: 'password', message: 'Use between 12 and 128 characters.'});
+    }
+    if (missing.length) throw new ApiError(400, {detail: 'Please correct the marked fields.', errors: missing});
+    if (registering) {
+      const account = await post('/api/v1/auth/register', credentials);
+      session.apiKey = account.apiKey;
+      await showSecret('Your API key',
+        'Your servers use this key to create invoices (Authorization: Bearer <key>). '
+        + 'This tab also keeps it in memory until you log out or reload, for the test-invoice form.',
+        account.apiKey);
+    }
+    await post('/api/v1/auth/login', credentials);
+    session.me = await get('/api/v1/me');
+    location.hash = registering ? '#/settings' : '#/invoices';
+  });
+  form.querySelector('#email').focus();
+}
+
+// ---------------------------------------------------------------- invoices
+
+function invoicesView() {
+  const filters = h('form', {class: 'filters', role: 'search', 'aria-label': 'Filter invoices'},
+    field({id: 'filter-status', label: 'Status', tag: 'select', options: [
+      h('option', {value: ''}, 'Any'), ...STATUSES.map((s) => h('option', {value: s}, s))]}),
+    field({id: 'filter-order', label: 'Order id', type: 'search', maxlength: 128}),
+    field({id: 'filter-from', label: 'Created from', type: 'date'}),
+    field({id: 'filter-to', label: 'Created to', type: 'date'}),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Apply filters')));
+  const table = h('div', {class: 'table-wrap', 'aria-live': 'polite'});
+  const pager = h('nav', {class: 'pager', 'aria-label': 'Invoice pages'});
+  const createForm = createInvoiceForm();
+
+  view('Invoices',
+    h('section', {class: 'card', 'aria-labelledby': 'list-title'},
+      h('h2', {id: 'list-title'}, 'Your invoices'), filters, table, pager),
+    h('section', {class: 'card', 'aria-labelledby': 'create-title'},
+      h('h2', {id: 'create-title'}, 'Create a test invoice'), createForm));
+
+  const cursors = [null];
+  let page = 0;
+
+  async function load() {
+    const status = filters.querySelector('#filter-status').value;
+    const orderId = filters.querySelector('#filter-order').value.trim();
+    const from = filters.querySelector('#filter-from').value;
+    const to = filters.querySelector('#filter-to').value;
+    replace(table, h('p', {class: 'loading'}, 'Loading…'));
+    let result;
+    try {
+      result = await get(`/api/v1/invoices${query({status, orderId, limit: PAGE_SIZE, cursor: cursors[page]})}`);
+    } catch (e) {
+      replace(table, notice(e.message, 'error'));
+      return;
+    }
+    // Dates filter the page on the client (the API filters by status and order id); the list is
+    // newest first, so once a page reaches past "from" no later page can match.
+    const fromTime = from ? new Date(`${from}T00:00:00`).getTime() : -Infinity;
+    const toTime = to ? new Date(`${to}T23:59:59.999`).getTime() : Infinity;
+    const items = result.items.filter((i) => {
+      const t = new Date(i.createdAt).getTime();
+      return t >= fromTime && t <= toTime;
+    });
+    const oldest = result.items.at(-1);
+    const more = Boolean(result.nextCursor) && !(oldest && new Date(oldest.createdAt).getTime() < fromTime);
+    cursors[page + 1] = more ? result.nextCursor : undefined;
+    renderTable(items);
+    renderPager(more);
+  }
+
+  function renderTable(items) {
+    if (!items.length) {
+      replace(table, h('p', {class: 'empty'}, 'No invoices match.'));
+      return;
+    }
+    replace(table, stackable(h('table', {class: 'invoices'},
+      h('caption', {class: 'visually-hidden'}, 'Invoices, newest first'),
+      h('thead', {}, h('tr', {},
+        ['Status', 'Amount', 'Chain', 'Order id', 'Created', ''].map((c) => h('th', {scope: 'col'}, c)))),
+      h('tbody', {}, items.map((i) => h('tr', {dataset: {invoiceId: i.id}},
+        h('td', {}, badge(i.status, i.paidLate)),
+        h('td', {class: 'num'}, `${i.amount} USDT`),
+        h('td', {}, i.chain),
+        h('td', {}, i.orderId ?? '—'),
+        h('td', {}, time(i.createdAt)),
+        h('td', {}, h('a', {href: `#/invoices/${i.id}`, 'aria-label': `Details of invoice ${i.orderId ?? i.id}`},
+          'Details'))))))));
+  }
+
+  function renderPager(more) {
+    replace(pager,
+      h('button', {type: 'button', class: 'button-secondary', disabled: page === 0,
+        onclick: () => { page -= 1; load(); }}, 'Previous'),
+      h('span', {}, `Page ${page + 1}`),
+      h('button', {type: 'button', class: 'button-secondary', disabled: !more,
+        onclick: () => { page += 1; load(); }}, 'Next'));
+  }
+
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    cursors.length = 1;
+    page = 0;
+    load();
+  });
+  load();
+  const timer = setInterval(() => { if (page === 0 && !document.hidden) load(); }, REFRESH_MS * 4);
+  stopView = () => clearInterval(timer);
+}
+
+function createInvoiceForm() {
+  const wallets = new Map((session.me?.wallets ?? []).map((w) => [w.chain, w.address]));
+  const form = h('form', {class: 'grid-form', novalidate: true},
+    formAlert(),
+    wallets.size === 0
+      ? notice('Set a wallet in Settings first: invoices are paid straight to your wallet.', 'warning')
+      : null,
+    field({id: 'amount', label: 'Amount (USDT)', inputmode: 'decimal', required: true, placeholder: '10.50',
+      pattern: '\\d{1,7}(\\.\\d{1,6})?', hint: 'Up to 1,000,000, at most 6 decimals.'}),
+    field({id: 'chain', label: 'Chain', tag: 'select', options: CHAINS.map((c) =>
+      h('option', {value: c.id, disabled: !wallets.has(c.id)}, wallets.has(c.id) ? c.name : `${c.name} (no wallet)`))}),
+    field({id: 'orderId', label: 'Order id (optional)', maxlength: 128}),
+    field({id: 'description', label: 'Description (optional)', maxlength: 500}),
+    field({id: 'expiresInMinutes', label: 'Expires in (minutes)', type: 'number', min: 1, max: 10080, value: 30}),
+    field({id: 'apiKey', label: 'API key', type: 'password', autocomplete: 'off', required: true, wide: true,
+      hint: 'Creating invoices needs your API key. It is used for this call only and kept in this tab\'s memory.'}),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create invoice')));
+  const chain = form.querySelector('#chain');
+  const firstWithWallet = CHAINS.find((c) => wallets.has(c.id));
+  if (firstWithWallet) chain.value = firstWithWallet.id;
+  if (session.apiKey) form.querySelector('#apiKey').value = session.apiKey;
+  onSubmit(form, async (data) => {
+    const body = {amount: String(data.get('amount')).trim(), chain: data.get('chain')};
+    for (const name of ['orderId', 'description']) {
+      const value = String(data.get(name) ?? '').trim();
+      if (value) body[name] = value;
+    }
+    const minutes = String(data.get('expiresInMinutes') ?? '').trim();
+    if (minutes) body.expiresInMinutes = Number(minutes);
+    const apiKey = String(data.get('apiKey')).trim();
+    const errors = [];
+    if (!/^\d+(\.\d{1,6})?$/.test(body.amount)) errors.push({field: 'amount', message: 'Enter an amount like 10.50.'});
+    if (!apiKey) errors.push({field: 'apiKey', message: 'Paste your API key.'});
+    if (errors.length) throw new ApiError(400, {detail: 'Please correct the marked fields.', errors});
+    const invoice = await post('/api/v1/invoices', body, {apiKey, idempotencyKey: crypto.randomUUID()});
+    session.apiKey = apiKey;
+    location.hash = `#/invoices/${invoice.id}`;
+  });
+  return form;
+}
+
+async function invoiceView(id) {
+  const summary = h('section', {class: 'card', 'aria-labelledby': 'summary-title'});
+  const payments = h('section', {class: 'card', 'aria-labelledby': 'payments-title'});
+  const timeline = h('section', {class: 'card', 'aria-labelledby': 'events-title'});
+  const deliveries = h('section', {class: 'card', 'aria-labelledby': 'deliveries-title'});
+  view('Invoice', h('p', {}, h('a', {href: '#/invoices'}, '← All invoices')), summary, payments, timeline, deliveries);
+
+  let timer = null;
+  let stopped = false;
+  stopView = () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+
+  async function refresh() {
+    let invoice;
+    try {
+      invoice = await get(`/api/v1/invoices/${id}`);
+    } catch (e) {
+      replace(summary, h('h2', {id: 'summary-title'}, 'Invoice'),
+        notice(e.status === 404 ? 'There is no such invoice.' : e.message, 'error'));
+      lastShown = null;
+      // 401 ends the session elsewhere; a busy or unreachable node (503, 429, offline) is asked again
+      if (!stopped && e.status !== 404 && e.status !== 401) timer = setTimeout(refresh, REFRESH_MS * 2);
+      return;
+    }
+    // Re-render only what changed, so that an open <details> or the focus is not lost every tick.
+    const shown = JSON.stringify(invoice);
+    if (shown !== lastShown) {
+      lastShown = shown;
+      renderSummary(invoice);
+      renderPayments(invoice);
+      await renderEvents();
+    }
+    await renderDeliveries();
+    if (!stopped) {
+      // A closed invoice can still be paid late, so it is watched too, less often.
+      timer = setTimeout(refresh, OPEN.has(invoice.status) ? REFRESH_MS : REFRESH_MS * 4);
+    }
+  }
+  let lastShown = null;
+  let lastDeliveries = null;
+  // Outlives the re-renders of the table, so that a redelivery's outcome stays readable.
+  const result = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
+
+  function renderSummary(invoice) {
+    const confirmations = Math.max(0, ...invoice.payments.map((p) => p.confirmations));
+    const required = invoice.requiredConfirmations;
+    const done = invoice.status === 'PAID' ? required : Math.min(confirmations, required);
+    const row = (term, value) => [h('dt', {}, term), h('dd', {}, value)];
+    replace(summary,
+      h('h2', {id: 'summary-title'}, 'Summary ', h('span', {id: 'invoice-status'}, badge(invoice.status, invoice.paidLate))),
+      h('dl', {class: 'facts'},
+        row('Invoice id', h('code', {}, invoice.id)),
+        row('Amount', `${invoice.amount} USDT`),
+        row('Payer sends', h('span', {id: 'invoice-pay-amount'}, `${invoice.payAmount} USDT`)),
+        row('Paid so far', `${invoice.amountPaid} USDT`),
+        row('Chain', invoice.chain),
+        row('To wallet', h('code', {class: 'address'}, invoice.address)),
+        row('Order id', invoice.orderId ?? '—'),
+        row('Description', invoice.description ?? '—'),
+        row('Created', time(invoice.createdAt)),
+        row('Expires', time(invoice.expiresAt)),
+        invoice.paidLate ? row('Note', 'Paid after the invoice had expired or was cancelled.') : null),
+      h('div', {class: 'progress'},
+        h('label', {for: 'invoice-confirmations'}, 'Confirmations'),
+        h('progress', {id: 'invoice-confirmations', max: required, value: done}, `${done} of ${required}`),
+        h('span', {}, `${done} of ${required}`)),
+      h('div', {class: 'actions'},
+        h('a', {href: invoice.checkoutUrl, class: 'button', target: '_blank', rel: 'noopener', id: 'checkout-link'},
+          'Open the checkout page'),
+        invoice.status === 'PENDING'
+          ? h('button', {type: 'button', class: 'button-danger', onclick: async (event) => {
+            event.target.disabled = true;
+            try {
+              await post(`/api/v1/invoices/${id}/cancel`);
+            } catch (e) {
+              summary.append(notice(e.message, 'error'));
+            }
+            clearTimeout(timer);
+            refresh();
+          }}, 'Cancel invoice')
+          : null));
+  }
+
+  function renderPayments(invoice) {
+    replace(payments, h('h2', {id: 'payments-title'}, 'Payments'),
+      invoice.payments.length === 0
+        ? h('p', {class: 'empty'}, 'No transfer seen yet.')
+        : h('div', {class: 'table-wrap'}, stackable(h('table', {},
+          h('thead', {}, h('tr', {}, ['Transaction', 'From', 'Amount', 'Block', 'Confirmations', 'Status']
+            .map((c) => h('th', {scope: 'col'}, c)))),
+          h('tbody', {}, invoice.payments.map((p) => h('tr', {},
+            h('td', {}, h('code', {class: 'hash'}, `${p.txHash}#${p.logIndex}`)),
+            h('td', {}, h('code', {class: 'address'}, p.from)),
+            h('td', {class: 'num'}, `${p.amount} USDT`),
+            h('td', {class: 'num'}, p.blockNumber),
+            h('td', {class: 'num'}, `${Math.min(p.confirmations, invoice.requiredConfirmations)} / ${invoice.requiredConfirmations}`),
+            h('td', {}, p.status))))))));
+  }
+
+  async function renderEvents() {
+    let events;
+    try {
+      events = await get(`/api/v1/invoices/${id}/events`);
+    } catch (e) {
+      replace(timeline, h('h2', {id: 'events-title'}, 'Event timeline'), notice(e.message, 'error'));
+      return;
+    }
+    const list = Array.isArray(events) ? events : (events.items ?? []);
+    replace(timeline, h('h2', {id: 'events-title'}, 'Event timeline'),
+      h('ol', {class: 'timeline'}, list.map((e) => h('li', {},
+        h('span', {class: 'timeline-type'}, e.type), ' ', time(e.at),
+        e.data && Object.keys(e.data).length
+          ? h('details', {}, h('summary', {}, 'Data'), h('pre', {}, JSON.stringify(e.data, null, 2)))
+          : null))));
+  }
+
+  async function renderDeliveries() {
+    let attempts;
+    try {
+      attempts = await get(`/api/v1/webhook-deliveries${query({invoiceId: id})}`);
+    } catch (e) {
+      replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Webhook deliveries'),
+        notice(e.status === 404 ? 'Webhook delivery history is not available on this node.' : e.message,
+          e.status === 404 ? 'info' : 'error'));
+      return;
+    }
+    const list = Array.isArray(attempts) ? attempts : (attempts.items ?? []);
+    const shown = JSON.stringify(list);
+    if (shown === lastDeliveries) return;
+    lastDeliveries = shown;
+    replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Webhook deliveries'), result,
+      list.length === 0
+        ? h('p', {class: 'empty'}, 'No delivery attempt yet. Set a webhook URL in Settings to receive events.')
+        : h('div', {class: 'table-wrap'}, stackable(h('table', {},
+          h('thead', {}, h('tr', {}, ['Event', 'Attempt', 'When', 'Answer', 'Took', '']
+            .map((c) => h('th', {scope: 'col'}, c)))),
+          h('tbody', {}, list.map((a) => h('tr', {},
+            h('td', {}, a.type, h('br'), h('code', {class: 'hash'}, a.eventId)),
+            h('td', {class: 'num'}, a.attempt),
+            h('td', {}, time(a.at)),
+            h('td', {}, a.statusCode ? `HTTP ${a.statusCode}` : (a.error ?? '—')),
+            h('td', {class: 'num'}, a.durationMs != null ? `${a.durationMs} ms` : '—'),
+            h('td', {}, h('button', {type: 'button', class: 'button-secondary', onclick: async (event) => {
+              event.target.disabled = true;
+              try {
+                await post(`/api/v1/webhook-deliveries/${encodeURIComponent(a.eventId)}/redeliver`);
+                result.textContent = `Redelivery of ${a.type} queued.`;
+              } catch (e) {
+                result.textContent = e.message;
+              } finally {
+                event.target.disabled = false;
+              }
+            }}, 'Redeliver')))))))));
+  }
+
+  await refresh();
+}
+
+// ---------------------------------------------------------------- settings
+
+async function settingsView() {
+  session.me = await get('/api/v1/me');
+  const wallets = new Map(session.me.wallets.map((w) => [w.chain, w.address]));
+  view('Settings',
+    h('section', {class: 'card', 'aria-labelledby': 'wallets-title'},
+      h('h2', {id: 'wallets-title'}, 'Wallets'),
+      h('p', {class: 'hint'}, 'Payers send USDT straight to these addresses. Stablegate never holds keys or funds.'),
+      CHAINS.map((chain) => walletForm(chain, wallets.get(chain.id)))),
+    webhookSection(),
+    apiKeySection());
+}
+
+function walletForm(chain, current) {
+  const id = `wallet-${chain.id.toLowerCase()}`;
+  const status = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
+  const form = h('form', {class: 'wallet-form', novalidate: true, dataset: {chain: chain.id}},
+    formAlert(),
+    field({id, label: `${chain.name} wallet address`, placeholder: chain.placeholder, value: current ?? '',
+      autocomplete: 'off', spellcheck: 'false', hint: chain.hint}),
+    h('div', {class: 'actions'},
+      h('button', {type: 'submit'}, 'Save'),
+      h('button', {type: 'button', class: 'button-secondary', disabled: !current, onclick: async () => {
+        clearError(form);
+        try {
+          await del(`/api/v1/wallets/${chain.id}`);
+          form.querySelector('input').value = '';
+          status.textContent = `${chain.name} wallet removed.`;
+        } catch (e) {
+          showError(form, e);
+        }
+      }}, 'Remove')),
+    status);
+  const input = form.querySelector('input');
+  input.name = 'address';
+  input.addEventListener('input', () => {
+    const value = input.value.trim();
+    setFieldError(form, 'address', value && !chain.pattern.test(value) ? chain.hint : null);
+  });
+  onSubmit(form, async () => {
+    const address = input.value.trim();
+    if (!chain.pattern.test(address)) throw new ApiError(400, {errors: [{field: 'address', message: chain.hint}]});
+    const saved = await put(`/api/v1/wallets/${chain.id}`, {address});
+    input.value = saved.address;
+    form.querySelector('.button-secondary').disabled = false;
+    status.textContent = `${chain.name} wallet saved.`;
+    session.me = await get('/api/v1/me');
+  });
+  return form;
+}
+
+function webhookSection() {
+  const status = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
+  const form = h('form', {novalidate: true},
+    formAlert(),
+    field({id: 'webhook-url', label: 'Webhook URL', type: 'url', value: session.me.webhookUrl ?? '',
+      placeholder: 'https://shop.example/stablegate', autocomplete: 'off',
+      hint: 'Signed events are POSTed here (HTTPS in production).'}),
+    h('div', {class: 'actions'},
+      h('button', {type: 'submit'}, 'Save URL'),
+      h('button', {type: 'button', class: 'button-secondary', onclick: async () => {
+        clearError(form);
+        try {
+          const {secret} = await post('/api/v1/webhook/rotate-secret');
+          await showSecret('New webhook secret',
+            'Deliveries are signed with this secret and, for 24 hours, also with the previous one.', secret);
+          status.textContent = 'Webhook secret rotated.';
+        } catch (e) {
+          showError(form, e);
+        }
+      }}, 'Rotate secret'),
+      h('button', {type: 'button', class: 'button-secondary', onclick: async () => {
+        clearError(form);
+        try {
+          await post('/api/v1/webhook/test');
+          status.textContent = 'A signed ping event is on its way.';
+        } catch (e) {
+          showError(form, e);
+        }
+      }}, 'Send test ping')),
+    status);
+  const input = form.querySelector('input');
+  input.name = 'url';
+  onSubmit(form, async () => {
+    const url = input.value.trim();
+    let parsed = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+      throw new ApiError(400, {errors: [{field: 'url', message: 'Enter a full http(s):// URL.'}]});
+    }
+    const saved = await put('/api/v1/webhook', {url});
+    status.textContent = 'Webhook URL saved.';
+    if (saved.secret) {
+      await showSecret('Your webhook secret', 'Verify every delivery\'s signature with this secret.', saved.secret);
+    }
+  });
+  return h('section', {class: 'card', 'aria-labelledby': 'webhook-title'}, h('h2', {id: 'webhook-title'}, 'Webhook'), form);
+}
+
+function apiKeySection() {
+  const status = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
+  const confirmBox = h('div', {class: 'confirm', hidden: true},
+    h('p', {}, 'The current key stops working at once. Every server that uses it needs the new key.'),
+    h('div', {class: 'actions'},
+      h('button', {type: 'button', class: 'button-danger', id: 'confirm-rotate-api-key', onclick: async (event) => {
+        event.target.disabled = true;
+        try {
+          const {apiKey} = await post('/api/v1/api-keys/rotate');
+          session.apiKey = apiKey;
+          confirmBox.hidden = true;
+          await showSecret('Your new API key', 'The previous key no longer works.', apiKey);
+          status.textContent = 'API key rotated.';
+        } catch (e) {
+          status.textContent = e.message;
+        } finally {
+          event.target.disabled = false;
+        }
+      }}, 'Rotate now'),
+      h('button', {type: 'button', class: 'button-secondary', onclick: () => { confirmBox.hidden = true; }}, 'Keep the current key')));
+  return h('section', {class: 'card', 'aria-labelledby': 'api-key-title'},
+    h('h2', {id: 'api-key-title'}, 'API key'),
+    h('p', {class: 'hint'}, 'Only a hash of your key is stored; a lost key cannot be shown again, only replaced.'),
+    h('div', {class: 'actions'},
+      h('button', {type: 'button', id: 'rotate-api-key', onclick: () => {
+        confirmBox.hidden = false;
+        confirmBox.querySelector('button').focus();
+      }}, 'Rotate API key')),
+    confirmBox, status);
+}
+
+// ---------------------------------------------------------------- unmatched transfers
+
+function unmatchedView() {
+  const filters = h('form', {class: 'filters', role: 'search', 'aria-label': 'Filter transfers'},
+    field({id: 'unmatched-chain', label: 'Chain', tag: 'select', options: [
+      h('option', {value: ''}, 'Any'), ...CHAINS.map((c) => h('option', {value: c.id}, c.name))]}),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Apply')));
+  const table = h('div', {class: 'table-wrap', 'aria-live': 'polite'});
+  const pager = h('nav', {class: 'pager', 'aria-label': 'Transfer pages'});
+  view('Unmatched transfers',
+    h('section', {class: 'card'},
+      h('p', {class: 'hint'}, 'Final USDT transfers to your wallets that paid no invoice: a wrong amount, '
+        + 'a payment after the late-payment window, or money sent without an invoice.'),
+      filters, table, pager));
+  const cursors = [null];
+  let page = 0;
+  async function load() {
+    const chain = filters.querySelector('#unmatched-chain').value;
+    let result;
+    try {
+      result = await get(`/api/v1/unmatched-transfers${query({chain, limit: PAGE_SIZE, cursor: cursors[page]})}`);
+    } catch (e) {
+      replace(table, notice(e.message, 'error'));
+      return;
+    }
+    cursors[page + 1] = result.nextCursor ?? undefined;
+    replace(table, result.items.length === 0
+      ? h('p', {class: 'empty'}, 'No unmatched transfers.')
+      : stackable(h('table', {},
+        h('thead', {}, h('tr', {}, ['Chain', 'Amount', 'From', 'To', 'Transaction', 'Block', 'Seen']
+          .map((c) => h('th', {scope: 'col'}, c)))),
+        h('tbody', {}, result.items.map((t) => h('tr', {},
+          h('td', {}, t.chain),
+          h('td', {class: 'num'}, `${t.amount} USDT`),
+          h('td', {}, h('code', {class: 'address'}, t.from)),
+          h('td', {}, h('code', {class: 'address'}, t.to)),
+          h('td', {}, h('code', {class: 'hash'}, `${t.txHash}#${t.logIndex}`)),
+          h('td', {class: 'num'}, t.blockNumber),
+          h('td', {}, time(t.seenAt))))))));
+    replace(pager,
+      h('button', {type: 'button', class: 'button-secondary', disabled: page === 0,
+        onclick: () => { page -= 1; load(); }}, 'Previous'),
+      h('span', {}, `Page ${page + 1}`),
+      h('button', {type: 'button', class: 'button-secondary', disabled: !result.nextCursor,
+        onclick: () => { page += 1; load(); }}, 'Next'));
+  }
+  filters.addEventListener('submit', (event) => {
+    event.preventDefault();
+    cursors.length = 1;
+    page = 0;
+    load();
+  });
+  load();
+}
+
+window.addEventListener('hashchange', route);
+route();
