@@ -10,7 +10,11 @@ import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
+import io.stablegate.engine.invoice.InvoiceEvent.NotifiesMerchant;
+import io.stablegate.engine.invoice.InvoiceEvent.WebhookAttempted;
+import io.stablegate.engine.invoice.InvoiceEvent.WebhookRedeliveryRequested;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.webhook.WebhookDelivery;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +22,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** An invoice as its events made it. Immutable; {@link #apply} returns the next version. */
+/**
+ * An invoice as its events made it. Immutable; {@link #apply} returns the next version.
+ * {@code webhooks} are its webhook events and where their delivery stands, oldest first.
+ */
 public record Invoice(
     UUID id,
     UUID merchantId,
@@ -36,18 +43,21 @@ public record Invoice(
     List<Payment> payments,
     boolean paidLate,
     Instant updatedAt,
-    String lastHash)
+    String lastHash,
+    List<WebhookDelivery> webhooks)
     implements InvoiceState {
 
   public Invoice {
     payments = List.copyOf(payments);
+    // null in documents written before deliveries were part of the state
+    webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
   }
 
   static Invoice created(InvoiceCreated e, String hash) {
     return new Invoice(
         e.invoiceId(), e.merchantId(), e.chain(), e.address(), e.amount(), e.payAmount(),
         e.orderId(), e.description(), e.metadataJson(), e.at(), e.expiresAt(),
-        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash);
+        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash, List.of());
   }
 
   /** The sum of final payments. */
@@ -65,9 +75,24 @@ public record Invoice(
         metadataJson, expiresAt, requiredConfirmations);
   }
 
+  public Optional<WebhookDelivery> webhook(UUID eventId) {
+    return webhooks.stream().filter(w -> w.eventId().equals(eventId)).findFirst();
+  }
+
   @Override
   public InvoiceState apply(InvoiceEvent event) {
     String hash = EventHasher.hash(event);
+    Invoice next = applyToInvoice(event, hash);
+    if (event instanceof NotifiesMerchant notifying) {
+      List<WebhookDelivery> deliveries = new ArrayList<>(webhooks);
+      deliveries.add(WebhookDelivery.pending(notifying.webhookEventId(), notifying.webhookType(), notifying.at(),
+          next.withWebhooks(List.of())));
+      return next.withWebhooks(deliveries);
+    }
+    return next;
+  }
+
+  private Invoice applyToInvoice(InvoiceEvent event, String hash) {
     return switch (event) {
       case InvoiceCreated e -> throw new IllegalStateException("invoice " + id + " already exists");
       case PaymentDetected e -> {
@@ -95,6 +120,11 @@ public record Invoice(
       case InvoicePaid e -> with(InvoiceStatus.PAID, payments, e.late(), e.at(), hash);
       case InvoiceExpired e -> with(InvoiceStatus.EXPIRED, payments, paidLate, e.at(), hash);
       case InvoiceCancelled e -> with(InvoiceStatus.CANCELLED, payments, paidLate, e.at(), hash);
+      // Deliveries are not changes of the invoice itself: updatedAt stays, the hash chain moves on.
+      case WebhookAttempted e -> with(status, payments, paidLate, updatedAt, hash)
+          .replaceWebhook(e.webhookEventId(), w -> w.attempted(e.attempt(), e.outcome(), e.nextAttemptAt()));
+      case WebhookRedeliveryRequested e -> with(status, payments, paidLate, updatedAt, hash)
+          .replaceWebhook(e.webhookEventId(), w -> w.redeliver(e.at()));
     };
   }
 
@@ -106,6 +136,19 @@ public record Invoice(
 
   private Invoice with(InvoiceStatus newStatus, List<Payment> newPayments, boolean late, Instant at, String hash) {
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash);
+        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash, webhooks);
+  }
+
+  private Invoice withWebhooks(List<WebhookDelivery> deliveries) {
+    return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
+        metadataJson, createdAt, expiresAt, requiredConfirmations, status, payments, paidLate, updatedAt, lastHash,
+        deliveries);
+  }
+
+  private Invoice replaceWebhook(UUID eventId, java.util.function.UnaryOperator<WebhookDelivery> change) {
+    if (webhook(eventId).isEmpty()) {
+      throw new IllegalStateException("invoice " + id + " has no webhook event " + eventId);
+    }
+    return withWebhooks(webhooks.stream().map(w -> w.eventId().equals(eventId) ? change.apply(w) : w).toList());
   }
 }

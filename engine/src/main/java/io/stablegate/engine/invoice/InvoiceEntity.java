@@ -8,6 +8,9 @@ import io.stablegate.engine.invoice.InvoiceCommand.Create;
 import io.stablegate.engine.invoice.InvoiceCommand.Expire;
 import io.stablegate.engine.invoice.InvoiceCommand.Get;
 import io.stablegate.engine.invoice.InvoiceCommand.RecordPayment;
+import io.stablegate.engine.invoice.InvoiceCommand.RecordWebhookAttempt;
+import io.stablegate.engine.invoice.InvoiceCommand.RedeliverWebhook;
+import io.stablegate.engine.invoice.InvoiceCommand.ResumeWebhooks;
 import io.stablegate.engine.invoice.InvoiceCommand.RevertPayment;
 import io.stablegate.engine.invoice.InvoiceCommand.UpdateConfirmations;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
@@ -18,31 +21,50 @@ import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
+import io.stablegate.engine.invoice.InvoiceEvent.WebhookAttempted;
+import io.stablegate.engine.invoice.InvoiceEvent.WebhookRedeliveryRequested;
+import io.stablegate.engine.webhook.AttemptResult;
+import io.stablegate.engine.webhook.WebhookDelivery;
+import io.stablegate.engine.webhook.WebhookDeliveryActor;
+import io.stablegate.engine.webhook.WebhookDispatch;
+import io.stablegate.engine.webhook.WebhookSettings;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * One invoice, sharded and event-sourced: the lifecycle of CONTRACT §3. Commands are checked here;
  * state changes happen only in {@link InvoiceState#apply}. Refusals are {@link StatusReply#error}
  * values and persist nothing.
+ *
+ * <p>Each event the merchant hears about ({@link InvoiceEvent.NotifiesMerchant}) adds a pending
+ * {@link WebhookDelivery} to the state; the entity runs one {@link WebhookDeliveryActor} child per
+ * pending delivery (after the event, after recovery, on {@link ResumeWebhooks}) and persists every
+ * attempt's outcome as a {@link WebhookAttempted} event, so a delivery survives passivation and node
+ * loss with its id and its place in the retry schedule.
  */
 public final class InvoiceEntity
     extends EventSourcedBehaviorWithEnforcedReplies<InvoiceCommand, InvoiceEvent, InvoiceState> {
@@ -50,25 +72,46 @@ public final class InvoiceEntity
   public static final EntityTypeKey<InvoiceCommand> ENTITY_KEY =
       EntityTypeKey.create(InvoiceCommand.class, "Invoice");
 
+  /** Without webhook delivery: deliveries are recorded as pending but not attempted (tests of other parts). */
   public static void init(ActorSystem<?> system, Clock clock) {
+    init(system, clock, Optional.empty());
+  }
+
+  public static void init(ActorSystem<?> system, Clock clock, Optional<WebhookDispatch> webhooks) {
     InvoiceSettings settings = InvoiceSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock)));
+        Entity.of(ENTITY_KEY, ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, webhooks)));
   }
 
   public static Behavior<InvoiceCommand> create(UUID invoiceId, InvoiceSettings settings, Clock clock) {
-    return new InvoiceEntity(invoiceId, settings, clock);
+    return create(invoiceId, settings, clock, Optional.empty());
+  }
+
+  public static Behavior<InvoiceCommand> create(UUID invoiceId, InvoiceSettings settings, Clock clock,
+      Optional<WebhookDispatch> webhooks) {
+    return Behaviors.setup(context -> new InvoiceEntity(invoiceId, settings, clock, context, webhooks));
   }
 
   private final UUID invoiceId;
   private final InvoiceSettings settings;
   private final Clock clock;
+  private final ActorContext<InvoiceCommand> context;
+  private final Optional<WebhookDispatch> webhooks;
 
-  private InvoiceEntity(UUID invoiceId, InvoiceSettings settings, Clock clock) {
+  private InvoiceEntity(UUID invoiceId, InvoiceSettings settings, Clock clock, ActorContext<InvoiceCommand> context,
+      Optional<WebhookDispatch> webhooks) {
     super(PersistenceId.of(ENTITY_KEY.name(), invoiceId.toString()));
     this.invoiceId = invoiceId;
     this.settings = settings;
     this.clock = clock;
+    this.context = context;
+    this.webhooks = webhooks;
+  }
+
+  /** The node's webhook settings; read from config only where no dispatch is wired (tests of other parts). */
+  private WebhookSettings webhookSettings() {
+    return webhooks.map(WebhookDispatch::settings)
+        .orElseGet(() -> WebhookSettings.fromConfig(context.getSystem().settings().config()));
   }
 
   @Override
@@ -92,6 +135,13 @@ public final class InvoiceEntity
   }
 
   @Override
+  public SignalHandler<InvoiceState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::superviseDeliveries)
+        .build();
+  }
+
+  @Override
   public CommandHandlerWithReply<InvoiceCommand, InvoiceEvent, InvoiceState> commandHandler() {
     CommandHandlerWithReplyBuilder<InvoiceCommand, InvoiceEvent, InvoiceState> builder =
         newCommandHandlerWithReplyBuilder();
@@ -106,7 +156,12 @@ public final class InvoiceEntity
         .onCommand(RecordPayment.class, this::recordPayment)
         .onCommand(UpdateConfirmations.class, this::updateConfirmations)
         .onCommand(ConfirmPayment.class, this::confirmPayment)
-        .onCommand(RevertPayment.class, this::revertPayment);
+        .onCommand(RevertPayment.class, this::revertPayment)
+        .onCommand(RecordWebhookAttempt.class, this::recordWebhookAttempt)
+        .onCommand(ResumeWebhooks.class, (state, cmd) -> Effect().none()
+            .thenRun(this::superviseDeliveries)
+            .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s)))
+        .onCommand(RedeliverWebhook.class, this::redeliverWebhook);
     return builder.build();
   }
 
@@ -134,11 +189,12 @@ public final class InvoiceEntity
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> expire(Invoice state, Expire cmd) {
-    Instant now = now();
-    if (state.status() != InvoiceStatus.PENDING || now.isBefore(state.expiresAt())) {
+    // Due-ness is judged on the untruncated clock: expiresAt may carry sub-millisecond digits, and a
+    // truncated "now" would keep the invoice PENDING for up to a millisecond after it is due.
+    if (state.status() != InvoiceStatus.PENDING || clock.instant().isBefore(state.expiresAt())) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
-    return persistAndReply(new InvoiceExpired(invoiceId, UUID.randomUUID(), now, state.lastHash()), cmd);
+    return persistAndReply(new InvoiceExpired(invoiceId, UUID.randomUUID(), now(), state.lastHash()), cmd);
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> recordPayment(Invoice state, RecordPayment cmd) {
@@ -191,6 +247,7 @@ public final class InvoiceEntity
     InvoicePaid paid = new InvoicePaid(invoiceId, afterConfirmed.amountPaid(), late, UUID.randomUUID(), now,
         afterConfirmed.lastHash());
     return Effect().persist(List.of(confirmed, paid))
+        .thenRun(this::superviseDeliveries)
         .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
   }
 
@@ -212,8 +269,84 @@ public final class InvoiceEntity
         StatusReply.error("invoice " + invoiceId + " has no payment " + key));
   }
 
+  private ReplyEffect<InvoiceEvent, InvoiceState> recordWebhookAttempt(Invoice state, RecordWebhookAttempt cmd) {
+    Optional<WebhookDelivery> found = state.webhook(cmd.webhookEventId());
+    if (found.isEmpty()) {
+      return Effect().reply(cmd.replyTo(),
+          StatusReply.error("invoice " + invoiceId + " has no webhook event " + cmd.webhookEventId()));
+    }
+    WebhookDelivery delivery = found.get();
+    if (!delivery.isPending() || cmd.attempt() != delivery.attempts() + 1) {
+      // a repeat (the delivery actor restarted after its attempt was recorded): nothing new
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    Instant now = now();
+    AttemptResult result = cmd.result();
+    WebhookSettings webhookSettings = webhookSettings();
+    WebhookDelivery.Status outcome;
+    Instant nextAttemptAt = null;
+    switch (result.verdict()) {
+      case DELIVERED -> outcome = WebhookDelivery.Status.DELIVERED;
+      case GONE -> outcome = WebhookDelivery.Status.FAILED;
+      default -> {
+        if (delivery.scheduleIndex() >= webhookSettings.retrySchedule().size()) {
+          outcome = WebhookDelivery.Status.FAILED;
+        } else {
+          outcome = WebhookDelivery.Status.PENDING;
+          nextAttemptAt = now.plus(
+              jittered(webhookSettings.retrySchedule().get(delivery.scheduleIndex()), webhookSettings.jitter()));
+        }
+      }
+    }
+    return persistAndReply(new WebhookAttempted(invoiceId, delivery.eventId(), cmd.attempt(),
+        result.attemptedAt().truncatedTo(ChronoUnit.MILLIS), result.statusCode(), result.error(), result.durationMs(),
+        outcome, nextAttemptAt, now, state.lastHash()), cmd);
+  }
+
+  private ReplyEffect<InvoiceEvent, InvoiceState> redeliverWebhook(Invoice state, RedeliverWebhook cmd) {
+    if (state.webhook(cmd.webhookEventId()).isEmpty()) {
+      return Effect().reply(cmd.replyTo(),
+          StatusReply.error("invoice " + invoiceId + " has no webhook event " + cmd.webhookEventId()));
+    }
+    return Effect().persist(new WebhookRedeliveryRequested(invoiceId, cmd.webhookEventId(), now(), state.lastHash()))
+        .thenRun(s -> {
+          // a delivery actor already waiting for its old slot must look again
+          context.getChild(deliveryActorName(cmd.webhookEventId()))
+              .ifPresent(child -> child.<WebhookDeliveryActor.Message>unsafeUpcast()
+                  .tell(WebhookDeliveryActor.Reload.INSTANCE));
+          superviseDeliveries(s);
+        })
+        .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
+  }
+
+  /** One delivery actor per pending delivery; those already running are left alone. */
+  private void superviseDeliveries(InvoiceState state) {
+    if (webhooks.isEmpty() || !(state instanceof Invoice invoice)) {
+      return;
+    }
+    for (WebhookDelivery delivery : invoice.webhooks()) {
+      String name = deliveryActorName(delivery.eventId());
+      if (delivery.isPending() && context.getChild(name).isEmpty()) {
+        context.spawn(WebhookDeliveryActor.create(context.getSelf(), invoiceId, invoice.merchantId(),
+            delivery.eventId(), webhooks.get()), name);
+      }
+    }
+  }
+
+  private static String deliveryActorName(UUID eventId) {
+    return "webhook-" + eventId;
+  }
+
+  /** The schedule's delay stretched by up to {@code jitter}; drawn here and persisted, so replay agrees. */
+  private static Duration jittered(Duration delay, double jitter) {
+    double factor = 1 + ThreadLocalRandom.current().nextDouble() * jitter;
+    return Duration.ofMillis(Math.round(delay.toMillis() * factor));
+  }
+
   private ReplyEffect<InvoiceEvent, InvoiceState> persistAndReply(InvoiceEvent event, InvoiceCommand cmd) {
-    return Effect().persist(event).thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
+    return Effect().persist(event)
+        .thenRun(this::superviseDeliveries)
+        .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
   }
 
   /** Milliseconds are what PostgreSQL and JSON keep; truncating here keeps every copy equal. */

@@ -4,6 +4,7 @@ import io.stablegate.engine.audit.HashChained;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.serialization.CborSerializable;
+import io.stablegate.engine.webhook.WebhookDelivery;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
@@ -96,4 +97,28 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       return WebhookEventType.CANCELLED;
     }
   }
+
+  /**
+   * One attempt to deliver a webhook event, and where the delivery stands after it: still
+   * {@code PENDING} until {@code nextAttemptAt} (jitter already applied, so replay is deterministic),
+   * {@code DELIVERED}, or {@code FAILED} (schedule exhausted, or the endpoint answered 410).
+   * {@code statusCode} is null when no HTTP answer came; {@code error} is null on success.
+   */
+  record WebhookAttempted(
+      UUID invoiceId,
+      UUID webhookEventId,
+      int attempt,
+      Instant attemptedAt,
+      Integer statusCode,
+      String error,
+      long durationMs,
+      WebhookDelivery.Status outcome,
+      Instant nextAttemptAt,
+      Instant at,
+      String prevHash)
+      implements InvoiceEvent {}
+
+  /** The merchant asked for the event again: it is pending once more, with a fresh retry schedule. */
+  record WebhookRedeliveryRequested(UUID invoiceId, UUID webhookEventId, Instant at, String prevHash)
+      implements InvoiceEvent {}
 }

@@ -35,7 +35,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 
 /**
- * The ledger of one wallet on one chain, {@code <CHAIN>|<address>}. It hands out payAmounts that
+ * The ledger of one wallet on one chain, {@code <CHAIN>:<address>}. It hands out payAmounts that
  * are unique among the wallet's open invoices (the amount plus the smallest free 0.0001 step), keeps
  * each reserved until the invoice is paid or the late-payment window after expiry or cancellation
  * has passed, and says which invoice an observed transfer pays. Being one actor per wallet is what
@@ -52,9 +52,12 @@ public final class WalletLedger
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, clock)));
   }
 
-  /** The entity id of the ledger of {@code address} (canonical form) on {@code chain}. */
+  /**
+   * The entity id of the ledger of {@code address} (canonical form) on {@code chain}. Not {@code |}:
+   * Pekko reserves it as the separator of persistence ids and refuses an entity id containing it.
+   */
   public static String entityId(Chain chain, String address) {
-    return chain.name() + "|" + address;
+    return chain.name() + ":" + address;
   }
 
   public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock) {
@@ -66,9 +69,7 @@ public final class WalletLedger
   private final Clock clock;
 
   private WalletLedger(String entityId, LedgerSettings settings, Clock clock) {
-    // The entity id holds "|" itself (CHAIN|address), which PersistenceId.of refuses; the id is the
-    // same string it would have built, "WalletLedger|CHAIN|address".
-    super(PersistenceId.ofUniqueId(ENTITY_KEY.name() + "|" + entityId));
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     this.settings = settings;
     this.clock = clock;
@@ -152,6 +153,9 @@ public final class WalletLedger
       case PAID -> null;
       case CANCELLED -> earliest(slot.get().holdUntil(), now.plus(settings.latePaymentWindow()));
     };
+    if (holdUntil != null && holdUntil.equals(slot.get().holdUntil())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
     return Effect()
         .persist(new PayAmountReleased(cmd.invoiceId(), slot.get().payAmount(), cmd.reason(), holdUntil, now))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());

@@ -1,0 +1,187 @@
+package io.stablegate.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.chain.EvmAddress;
+import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.invoice.InvoiceService;
+import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
+import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.ledger.PaymentMatcher;
+import io.stablegate.engine.ledger.TransferRoute;
+import io.stablegate.engine.ledger.WalletLedger;
+import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.pattern.StatusReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The services other modules call, through real sharding on a one-node cluster: an HTTP route
+ * creating and cancelling invoices, a chain watcher reporting transfers.
+ */
+class EngineFlowTest {
+  private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+  private static final TestClock CLOCK = new TestClock(T0);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int CONFIRMATIONS = 3;
+
+  private static ActorTestKit testKit;
+  private static InvoiceService invoices;
+  private static PaymentMatcher matcher;
+
+  private final String wallet = randomAddress();
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create("EngineFlowTest", ConfigFactory.parseString("""
+            pekko.actor.provider = cluster
+            pekko.remote.artery.canonical.hostname = 127.0.0.1
+            pekko.remote.artery.canonical.port = 0
+            pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+            stablegate.chains.ethereum.confirmations = %d
+            # The first ask also starts the shard coordinator; the machine is shared.
+            stablegate.ask-timeout = 15s
+            """.formatted(CONFIRMATIONS))
+        .withFallback(PersistenceTestConfig.config()));
+    Cluster cluster = Cluster.get(testKit.system());
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
+      return null;
+    });
+    InvoiceEntity.init(testKit.system(), CLOCK);
+    WalletLedger.init(testKit.system(), CLOCK);
+    invoices = new InvoiceService(testKit.system());
+    matcher = new PaymentMatcher(testKit.system());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void resetClock() {
+    CLOCK.set(T0);
+  }
+
+  private static String randomAddress() {
+    byte[] bytes = new byte[20];
+    RANDOM.nextBytes(bytes);
+    return EvmAddress.fromBytes(bytes).value();
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private NewInvoice newInvoice(String amount) {
+    return new NewInvoice(UUID.randomUUID(), UUID.randomUUID(), Chain.ETHEREUM, wallet, new BigDecimal(amount),
+        "order-1", null, "{}", CLOCK.instant().plus(Duration.ofMinutes(30)));
+  }
+
+  private Transfer transfer(String txHash, BigDecimal amount) {
+    return new Transfer(Chain.ETHEREUM, txHash, 0, "0xde709f2102306220921060314715629080e2fb77", wallet, amount,
+        100, "0xblock", CLOCK.instant());
+  }
+
+  @Test
+  void createAllocatesAUniquePayAmountAndIsIdempotent() throws Exception {
+    NewInvoice first = newInvoice("10");
+    Invoice created = await(invoices.create(first));
+    assertThat(created.status()).isEqualTo(InvoiceStatus.PENDING);
+    assertThat(created.payAmount()).isEqualTo(new BigDecimal("10"));
+    assertThat(created.requiredConfirmations()).isEqualTo(CONFIRMATIONS);
+    assertThat(await(invoices.create(newInvoice("10"))).payAmount()).isEqualTo(new BigDecimal("10.0001"));
+    assertThat(await(invoices.create(first))).isEqualTo(created);
+    assertThat(await(invoices.get(created.id()))).isEqualTo(created);
+  }
+
+  @Test
+  void aTransferIsRoutedRecordedConfirmedAndFreesTheSlot() throws Exception {
+    Invoice invoice = await(invoices.create(newInvoice("25.5")));
+    Transfer transfer = transfer("0xpay", invoice.payAmount());
+
+    TransferRoute route = await(matcher.observe(transfer, 1));
+    assertThat(route).isEqualTo(new TransferRoute(invoice.id()));
+    assertThat(await(matcher.observe(transfer, 1))).isEqualTo(route);
+    assertThat(await(invoices.get(invoice.id())).payments()).hasSize(1);
+    assertThat(await(invoices.get(invoice.id())).status()).isEqualTo(InvoiceStatus.CONFIRMING);
+
+    assertThat(await(matcher.updateConfirmations(invoice.id(), transfer.key(), 2)).payments().get(0).confirmations())
+        .isEqualTo(2);
+    Invoice paid = await(matcher.confirm(invoice.id(), transfer.key(), CONFIRMATIONS));
+    assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
+    assertThat(paid.amountPaid()).isEqualByComparingTo(invoice.payAmount());
+
+    // The paid invoice gave its payAmount back at once.
+    assertThat(await(invoices.create(newInvoice("25.5"))).payAmount()).isEqualTo(invoice.payAmount());
+  }
+
+  @Test
+  void aTransferMatchingNothingIsKeptForTheMerchant() throws Exception {
+    await(invoices.create(newInvoice("10")));
+    Transfer stray = transfer("0xstray", new BigDecimal("7"));
+    assertThat(await(matcher.observe(stray, 1)).matched()).isFalse();
+    assertThat(await(matcher.recordUnmatched(stray))).isEqualTo(Done.getInstance());
+    assertThat(await(matcher.recordUnmatched(stray))).isEqualTo(Done.getInstance());
+  }
+
+  @Test
+  void aCancelledInvoiceKeepsItsPayAmountAndCanBePaidLate() throws Exception {
+    Invoice invoice = await(invoices.create(newInvoice("10")));
+    Invoice cancelled = await(invoices.cancel(invoice.id()));
+    assertThat(cancelled.status()).isEqualTo(InvoiceStatus.CANCELLED);
+    assertThat(await(invoices.create(newInvoice("10"))).payAmount()).isEqualTo(new BigDecimal("10.0001"));
+
+    CLOCK.advance(Duration.ofMinutes(20));
+    Transfer late = transfer("0xlate", invoice.payAmount());
+    assertThat(await(matcher.observe(late, 1))).isEqualTo(new TransferRoute(invoice.id()));
+    Invoice paid = await(matcher.confirm(invoice.id(), late.key(), CONFIRMATIONS));
+    assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
+    assertThat(paid.paidLate()).isTrue();
+  }
+
+  @Test
+  void anInvoiceExpiresWhenDueAndIsPaidLate() throws Exception {
+    Invoice invoice = await(invoices.create(newInvoice("10")));
+    assertThat(await(invoices.expire(invoice.id())).status()).isEqualTo(InvoiceStatus.PENDING);
+    CLOCK.set(invoice.expiresAt());
+    assertThat(await(invoices.expire(invoice.id())).status()).isEqualTo(InvoiceStatus.EXPIRED);
+
+    CLOCK.advance(Duration.ofMinutes(30));
+    Transfer late = transfer("0xlate", invoice.payAmount());
+    assertThat(await(matcher.observe(late, CONFIRMATIONS))).isEqualTo(new TransferRoute(invoice.id()));
+    Invoice paid = await(matcher.confirm(invoice.id(), late.key(), CONFIRMATIONS));
+    assertThat(paid.paidLate()).isTrue();
+  }
+
+  @Test
+  void refusalsArriveAsStatusReplyErrors() {
+    UUID missing = UUID.randomUUID();
+    assertThatThrownBy(() -> await(invoices.get(missing)))
+        .isInstanceOf(ExecutionException.class)
+        .cause().isInstanceOf(StatusReply.ErrorMessage.class).hasMessageContaining("not found");
+    assertThatThrownBy(() -> await(invoices.cancel(missing)))
+        .cause().isInstanceOf(StatusReply.ErrorMessage.class);
+  }
+}

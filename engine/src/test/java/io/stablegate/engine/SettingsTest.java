@@ -1,0 +1,55 @@
+package io.stablegate.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.invoice.InvoiceSettings;
+import io.stablegate.engine.ledger.LedgerSettings;
+import io.stablegate.engine.money.Chain;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The engine's defaults are those of CONTRACT §1. */
+class SettingsTest {
+  private final Config config = ConfigFactory.defaultReference();
+
+  @Test
+  void confirmationDefaultsAreTheContracts() {
+    EngineSettings settings = EngineSettings.fromConfig(config);
+    assertThat(settings.requiredConfirmations(Chain.TRON)).isEqualTo(20).isEqualTo(Chain.TRON.defaultConfirmations());
+    assertThat(settings.requiredConfirmations(Chain.ETHEREUM)).isEqualTo(12)
+        .isEqualTo(Chain.ETHEREUM.defaultConfirmations());
+    assertThat(settings.requiredConfirmations(Chain.BSC)).isEqualTo(15).isEqualTo(Chain.BSC.defaultConfirmations());
+    assertThat(settings.askTimeout()).isPositive();
+  }
+
+  @Test
+  void ledgerDefaultsAreTheContracts() {
+    LedgerSettings settings = LedgerSettings.fromConfig(config);
+    assertThat(settings.latePaymentWindow()).isEqualTo(Duration.ofHours(1));
+    assertThat(settings.maxPayAmountSteps()).isEqualTo(100);
+    assertThat(settings.clockSkewTolerance()).isPositive();
+  }
+
+  @Test
+  void tagsStayWithinTheirSlices() {
+    InvoiceSettings invoices = InvoiceSettings.fromConfig(config);
+    for (int i = 0; i < 200; i++) {
+      UUID id = UUID.randomUUID();
+      assertThat(invoices.tagFor(id)).matches("invoice-[0-" + (invoices.tagCount() - 1) + "]")
+          .isEqualTo(invoices.tagFor(id));
+    }
+  }
+
+  @Test
+  void chainNamesParseExactly() {
+    assertThat(Chain.parse("TRON")).contains(Chain.TRON);
+    assertThat(Chain.parse("tron")).isEmpty();
+    assertThat(Chain.parse(null)).isEmpty();
+    assertThat(Chain.ETHEREUM.configKey()).isEqualTo("ethereum");
+    assertThat(Chain.TRON.isEvm()).isFalse();
+    assertThat(Chain.BSC.isEvm()).isTrue();
+  }
+}

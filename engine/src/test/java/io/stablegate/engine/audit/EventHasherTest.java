@@ -1,0 +1,133 @@
+package io.stablegate.engine.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stablegate.engine.PersistenceTestConfig;
+import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.invoice.InvoiceEvent;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
+import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EventHasherTest {
+  private static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create("EventHasherTest", PersistenceTestConfig.config());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  public record Sample(String zeta, String alpha, int mid, Map<String, Integer> map) {}
+
+  /** Two versions of one event: the newer one gained an optional field. */
+  static final class V1 {
+    public record Evolving(String name, BigDecimal amount) {}
+  }
+
+  static final class V2 {
+    public record Evolving(String name, BigDecimal amount, String addedLater) {}
+  }
+
+  public record WithAmount(BigDecimal amount) {}
+
+  @Test
+  void sortsKeysAndNamesTheType() {
+    String canonical = new String(
+        EventHasher.canonicalBytes(new Sample("z", "a", 1, Map.of("b", 2, "a", 1))), StandardCharsets.UTF_8);
+    assertThat(canonical)
+        .isEqualTo("{\"event\":{\"alpha\":\"a\",\"map\":{\"a\":1,\"b\":2},\"mid\":1,\"zeta\":\"z\"},\"type\":\"Sample\"}");
+  }
+
+  @Test
+  void leavesNullFieldsOutSoAnAddedOptionalFieldKeepsOldHashes() {
+    V1.Evolving before = new V1.Evolving("x", new BigDecimal("1"));
+    V2.Evolving after = new V2.Evolving("x", new BigDecimal("1"), null);
+    assertThat(EventHasher.canonicalBytes(after)).isEqualTo(EventHasher.canonicalBytes(before));
+    assertThat(EventHasher.hash(after)).isEqualTo(EventHasher.hash(before));
+    assertThat(EventHasher.hash(new V2.Evolving("x", new BigDecimal("1"), "set"))).isNotEqualTo(EventHasher.hash(before));
+  }
+
+  @Test
+  void hashesEqualAmountsEqually() {
+    assertThat(EventHasher.hash(new WithAmount(new BigDecimal("10.50"))))
+        .isEqualTo(EventHasher.hash(new WithAmount(new BigDecimal("10.5"))));
+    assertThat(EventHasher.hash(new WithAmount(new BigDecimal("1E+3"))))
+        .isEqualTo(EventHasher.hash(new WithAmount(new BigDecimal("1000"))));
+    assertThat(new String(EventHasher.canonicalBytes(new WithAmount(new BigDecimal("10.50"))), StandardCharsets.UTF_8))
+        .contains("\"amount\":\"10.5\"");
+    assertThat(EventHasher.hash(new WithAmount(new BigDecimal("10.51"))))
+        .isNotEqualTo(EventHasher.hash(new WithAmount(new BigDecimal("10.5"))));
+  }
+
+  @Test
+  void writesInstantsAsIsoText() {
+    record At(Instant at) {}
+    assertThat(new String(EventHasher.canonicalBytes(new At(Instant.parse("2026-01-02T03:04:05.123Z"))),
+        StandardCharsets.UTF_8)).contains("\"at\":\"2026-01-02T03:04:05.123Z\"");
+  }
+
+  @Test
+  void isLowerCaseHexSha256AndChangesWithThePreviousHash() {
+    UUID id = UUID.randomUUID();
+    Instant at = Instant.parse("2026-01-02T03:04:05Z");
+    UUID webhook = UUID.randomUUID();
+    String first = EventHasher.hash(new InvoiceExpired(id, webhook, at, EventHasher.GENESIS));
+    assertThat(first).matches("[0-9a-f]{64}");
+    assertThat(EventHasher.GENESIS).isEqualTo("0".repeat(64));
+    assertThat(EventHasher.hash(new InvoiceExpired(id, webhook, at, first))).isNotEqualTo(first);
+    // Same fields, another event type: another hash.
+    assertThat(EventHasher.hash(new InvoiceCancelled(id, webhook, at, EventHasher.GENESIS))).isNotEqualTo(first);
+  }
+
+  @Test
+  void aCborRoundTripThroughPekkosSerializerKeepsTheHash() {
+    for (InvoiceEvent event : everyInvoiceEvent()) {
+      InvoiceEvent copy = testKit.serializationTestKit().verifySerialization(event, false);
+      assertThat(copy).as(event.getClass().getSimpleName()).isEqualTo(event);
+      assertThat(EventHasher.hash(copy)).as(event.getClass().getSimpleName()).isEqualTo(EventHasher.hash(event));
+    }
+  }
+
+  /** One of each invoice event, with trailing zeros and nanoseconds where a careless encoding would lose them. */
+  static List<InvoiceEvent> everyInvoiceEvent() {
+    UUID id = UUID.fromString("0b6f3a8e-3f1c-4c52-9d2e-6f0e8c4d2a11");
+    Instant at = Instant.parse("2026-11-28T12:00:00.123Z");
+    Instant nanos = Instant.parse("2026-11-28T12:30:00.123456789Z");
+    String prev = "ab".repeat(32);
+    Transfer transfer = new Transfer(Chain.ETHEREUM, "0x" + "12".repeat(32), 3,
+        "0xde709f2102306220921060314715629080e2fb77", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        new BigDecimal("10.50030"), 123, "0x" + "34".repeat(32), Instant.parse("2026-11-28T12:01:00Z"));
+    return List.of(
+        new InvoiceCreated(id, UUID.randomUUID(), Chain.ETHEREUM, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            new BigDecimal("10.50"), new BigDecimal("10.5003"), "A-1", null, "{\"k\":[1,2]}", nanos, 12, at,
+            EventHasher.GENESIS),
+        new PaymentDetected(id, transfer, 1, UUID.randomUUID(), at, prev),
+        new PaymentConfirmationsUpdated(id, transfer.txHash(), 3, 5, at, prev),
+        new PaymentConfirmed(id, transfer.txHash(), 3, 12, at, prev),
+        new PaymentReverted(id, transfer.txHash(), 3, UUID.randomUUID(), at, prev),
+        new InvoicePaid(id, new BigDecimal("21.00060"), true, UUID.randomUUID(), at, prev),
+        new InvoiceExpired(id, UUID.randomUUID(), at, prev),
+        new InvoiceCancelled(id, UUID.randomUUID(), at, prev));
+  }
+}

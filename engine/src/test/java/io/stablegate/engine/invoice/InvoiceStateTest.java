@@ -1,0 +1,46 @@
+package io.stablegate.engine.invoice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stablegate.engine.audit.EventHasher;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The event handler on its own, as the audit replay uses it. */
+class InvoiceStateTest {
+  private static final UUID ID = UUID.randomUUID();
+  private static final Instant AT = Instant.parse("2026-11-28T12:00:00Z");
+  private static final InvoiceCreated CREATED = new InvoiceCreated(ID, UUID.randomUUID(), Chain.TRON,
+      "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", new BigDecimal("5"), new BigDecimal("5.0001"), null, null, "{}",
+      AT.plusSeconds(1800), 20, AT, EventHasher.GENESIS);
+
+  @Test
+  void nothingButCreationStartsAnInvoice() {
+    assertThatThrownBy(() -> new InvoiceState.Empty().apply(new InvoiceExpired(ID, UUID.randomUUID(), AT,
+        EventHasher.GENESIS))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void anInvoiceIsCreatedOnce() {
+    InvoiceState created = new InvoiceState.Empty().apply(CREATED);
+    assertThatThrownBy(() -> created.apply(CREATED)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void creationTakesEverythingFromTheEvent() {
+    Invoice invoice = (Invoice) new InvoiceState.Empty().apply(CREATED);
+    assertThat(invoice.id()).isEqualTo(ID);
+    assertThat(invoice.status()).isEqualTo(InvoiceStatus.PENDING);
+    assertThat(invoice.createdAt()).isEqualTo(AT);
+    assertThat(invoice.updatedAt()).isEqualTo(AT);
+    assertThat(invoice.requiredConfirmations()).isEqualTo(20);
+    assertThat(invoice.lastHash()).isEqualTo(EventHasher.hash(CREATED));
+    assertThat(new InvoiceState.Empty().lastHash()).isEqualTo(EventHasher.GENESIS);
+  }
+}

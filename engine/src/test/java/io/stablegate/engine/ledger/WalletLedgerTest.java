@@ -1,0 +1,518 @@
+package io.stablegate.engine.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stablegate.engine.PersistenceTestConfig;
+import io.stablegate.engine.TestClock;
+import io.stablegate.engine.chain.EvmAddress;
+import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
+import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
+import io.stablegate.engine.ledger.WalletLedgerCommand.Release;
+import io.stablegate.engine.ledger.WalletLedgerCommand.Route;
+import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
+import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
+import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
+import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferRecorded;
+import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class WalletLedgerTest {
+  private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+  private static final Instant EXPIRES = T0.plus(Duration.ofMinutes(30));
+  private static final Duration WINDOW = Duration.ofHours(1);
+  private static final LedgerSettings SMALL =
+      new LedgerSettings(WINDOW, 5, Duration.ofDays(30), Duration.ofMinutes(2), 100, 4);
+  private static final BigDecimal TEN = new BigDecimal("10");
+
+  /**
+   * Commands and events are checked to round-trip through CBOR. The state is not: it is the
+   * deliberately mutable working set, never serialized; what is stored is its immutable
+   * {@link WalletLedgerState.Snapshot}, which the snapshot tests below recover through CBOR.
+   */
+  private static final EventSourcedBehaviorTestKit.SerializationSettings SERIALIZATION =
+      EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true).withVerifyState(false);
+
+  private static ActorTestKit testKit;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final TestClock clock = new TestClock(T0);
+  private final String address = randomAddress();
+
+  private record Ledger(String persistenceId,
+      EventSourcedBehaviorTestKit<WalletLedgerCommand, WalletLedgerEvent, WalletLedgerState> kit) {}
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create("WalletLedgerTest", PersistenceTestConfig.config());
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  private static String randomAddress() {
+    byte[] bytes = new byte[20];
+    RANDOM.nextBytes(bytes);
+    return EvmAddress.fromBytes(bytes).value();
+  }
+
+  private Ledger ledger(LedgerSettings settings) {
+    String entityId = WalletLedger.entityId(Chain.ETHEREUM, address);
+    return new Ledger("WalletLedger|" + entityId, EventSourcedBehaviorTestKit.create(
+        testKit.system(), WalletLedger.create(entityId, settings, clock), SERIALIZATION));
+  }
+
+  private Ledger ledger() {
+    return ledger(SMALL);
+  }
+
+  private static CommandResultWithReply<WalletLedgerCommand, WalletLedgerEvent, WalletLedgerState, StatusReply<BigDecimal>>
+      allocate(Ledger ledger, UUID invoiceId, BigDecimal amount, Instant expiresAt) {
+    return ledger.kit().runCommand(r -> new Allocate(invoiceId, amount, expiresAt, r));
+  }
+
+  /** Allocates for a new invoice expiring in 30 minutes; must succeed with one event. Returns the payAmount. */
+  private BigDecimal allocated(Ledger ledger, UUID invoiceId, BigDecimal amount) {
+    var result = allocate(ledger, invoiceId, amount, clock.instant().plus(Duration.ofMinutes(30)));
+    assertThat(result.reply().isSuccess()).as("reply %s", result.reply()).isTrue();
+    assertThat(result.events()).hasSize(1);
+    return result.reply().getValue();
+  }
+
+  private BigDecimal allocated(Ledger ledger, BigDecimal amount) {
+    return allocated(ledger, UUID.randomUUID(), amount);
+  }
+
+  private static CommandResultWithReply<WalletLedgerCommand, WalletLedgerEvent, WalletLedgerState, StatusReply<TransferRoute>>
+      route(Ledger ledger, Transfer transfer) {
+    var result = ledger.kit().<StatusReply<TransferRoute>>runCommand(r -> new Route(transfer, r));
+    assertThat(result.reply().isSuccess()).as("reply %s", result.reply()).isTrue();
+    return result;
+  }
+
+  /** The route of a transfer routed before: the same answer, and nothing persisted. */
+  private static TransferRoute rerouted(Ledger ledger, Transfer transfer) {
+    var result = route(ledger, transfer);
+    assertThat(result.hasNoEvents()).isTrue();
+    return result.reply().getValue();
+  }
+
+  private static CommandResultWithReply<WalletLedgerCommand, WalletLedgerEvent, WalletLedgerState, StatusReply<Done>>
+      release(Ledger ledger, UUID invoiceId, ReleaseReason reason) {
+    var result = ledger.kit().<StatusReply<Done>>runCommand(r -> new Release(invoiceId, reason, r));
+    assertThat(result.reply().isSuccess()).as("reply %s", result.reply()).isTrue();
+    return result;
+  }
+
+  private static CommandResultWithReply<WalletLedgerCommand, WalletLedgerEvent, WalletLedgerState, StatusReply<Done>>
+      recordUnmatched(Ledger ledger, Transfer transfer) {
+    return ledger.kit().runCommand(r -> new RecordUnmatched(transfer, r));
+  }
+
+  private Transfer transfer(String txHash, String amount, Instant blockTime) {
+    return new Transfer(Chain.ETHEREUM, txHash, 0, "0xde709f2102306220921060314715629080e2fb77", address,
+        new BigDecimal(amount), 100, "0xblock", blockTime);
+  }
+
+  private static BigDecimal pay(String text) {
+    return new BigDecimal(text);
+  }
+
+  // ---------------------------------------------------------------- allocation
+
+  @Test
+  void allocationHandsOutTheAmountThenStepsOfAHundredth() {
+    Ledger ledger = ledger();
+    UUID first = UUID.randomUUID();
+    var result = allocate(ledger, first, TEN, EXPIRES);
+    assertThat(result.reply().getValue()).isEqualTo(pay("10"));
+    PayAmountAllocated event = result.eventOfType(PayAmountAllocated.class);
+    assertThat(event.invoiceId()).isEqualTo(first);
+    assertThat(event.payAmount()).isEqualTo(pay("10"));
+    assertThat(event.holdUntil()).isEqualTo(EXPIRES.plus(WINDOW));
+    assertThat(event.at()).isEqualTo(T0);
+    assertThat(List.of(allocated(ledger, TEN), allocated(ledger, TEN), allocated(ledger, TEN), allocated(ledger, TEN)))
+        .containsExactly(pay("10.0001"), pay("10.0002"), pay("10.0003"), pay("10.0004"));
+  }
+
+  @Test
+  void theAmountIsNormalisedFirst() {
+    Ledger ledger = ledger();
+    assertThat(allocated(ledger, new BigDecimal("10.500000"))).isEqualTo(pay("10.5"));
+    assertThat(allocated(ledger, new BigDecimal("10.5"))).isEqualTo(pay("10.5001"));
+  }
+
+  @Test
+  void payAmountsAreUniqueWhateverTheBaseAmount() {
+    Ledger ledger = ledger();
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10"));
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0001"));
+    assertThat(allocated(ledger, pay("10.0001"))).isEqualTo(pay("10.0002"));
+    assertThat(allocated(ledger, pay("10.00005"))).isEqualTo(pay("10.00005"));
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0003"));
+  }
+
+  @Test
+  void theSameInvoiceAllocatingAgainGetsTheSamePayAmountAndPersistsNothing() {
+    Ledger ledger = ledger();
+    UUID invoice = UUID.randomUUID();
+    allocated(ledger, TEN);
+    BigDecimal first = allocated(ledger, invoice, TEN);
+    var again = allocate(ledger, invoice, TEN, EXPIRES);
+    assertThat(again.reply().getValue()).isEqualTo(first);
+    assertThat(again.hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void pastTheLastStepAllocationIsRefusedClearly() {
+    Ledger ledger = ledger();
+    for (int i = 0; i < SMALL.maxPayAmountSteps(); i++) {
+      allocated(ledger, TEN);
+    }
+    var refused = allocate(ledger, UUID.randomUUID(), TEN, EXPIRES);
+    assertThat(refused.reply().isError()).isTrue();
+    assertThat(refused.reply().getError().getMessage())
+        .isEqualTo("all 5 payAmounts for 10 on this wallet are taken by open invoices; try another amount or wait");
+    assertThat(refused.hasNoEvents()).isTrue();
+    // Another amount on the same wallet is unaffected.
+    assertThat(allocated(ledger, pay("11"))).isEqualTo(pay("11"));
+  }
+
+  @Test
+  void theDefaultAllowsOneHundredPayAmountsPerAmount() {
+    LedgerSettings defaults = LedgerSettings.fromConfig(testKit.system().settings().config());
+    assertThat(defaults.maxPayAmountSteps()).isEqualTo(100);
+    assertThat(defaults.latePaymentWindow()).isEqualTo(WINDOW);
+    Ledger ledger = ledger(defaults);
+    Set<BigDecimal> payAmounts = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      payAmounts.add(allocated(ledger, TEN));
+    }
+    assertThat(payAmounts).hasSize(100).contains(pay("10"), pay("10.0099")).allSatisfy(p ->
+        assertThat(p).isBetween(pay("10"), pay("10.0099")));
+    var refused = allocate(ledger, UUID.randomUUID(), TEN, EXPIRES);
+    assertThat(refused.reply().getError().getMessage()).startsWith("all 100 payAmounts for 10 ");
+    assertThat(refused.hasNoEvents()).isTrue();
+  }
+
+  // ---------------------------------------------------------------- holds and releases
+
+  @Test
+  void releasingAPaidInvoiceFreesItsSlotAtOnce() {
+    Ledger ledger = ledger();
+    UUID paid = UUID.randomUUID();
+    assertThat(allocated(ledger, paid, TEN)).isEqualTo(pay("10"));
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0001"));
+    var released = release(ledger, paid, ReleaseReason.PAID);
+    PayAmountReleased event = released.eventOfType(PayAmountReleased.class);
+    assertThat(event.holdUntil()).isNull();
+    assertThat(event.payAmount()).isEqualTo(pay("10"));
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10"));
+    // Releasing again, or releasing an invoice the ledger does not know, changes nothing.
+    assertThat(release(ledger, paid, ReleaseReason.PAID).hasNoEvents()).isTrue();
+    assertThat(release(ledger, UUID.randomUUID(), ReleaseReason.CANCELLED).hasNoEvents()).isTrue();
+  }
+
+  @Test
+  void releasingACancelledInvoiceKeepsItsSlotForTheLatePaymentWindow() {
+    Ledger ledger = ledger();
+    UUID cancelled = UUID.randomUUID();
+    allocated(ledger, cancelled, TEN);
+    clock.advance(Duration.ofMinutes(1));
+    Instant cancelledAt = clock.instant();
+    var released = release(ledger, cancelled, ReleaseReason.CANCELLED);
+    assertThat(released.eventOfType(PayAmountReleased.class).holdUntil()).isEqualTo(cancelledAt.plus(WINDOW));
+
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0001"));
+    // A late transfer still finds the cancelled invoice.
+    assertThat(route(ledger, transfer("0xlate", "10", cancelledAt.plus(Duration.ofMinutes(30)))).reply().getValue())
+        .isEqualTo(new TransferRoute(cancelled));
+    clock.set(cancelledAt.plus(WINDOW).minusMillis(1));
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0002"));
+    clock.set(cancelledAt.plus(WINDOW));
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10"));
+  }
+
+  @Test
+  void releasingACancelledInvoiceAgainPersistsNothing() {
+    Ledger ledger = ledger();
+    UUID cancelled = UUID.randomUUID();
+    allocated(ledger, cancelled, TEN);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(release(ledger, cancelled, ReleaseReason.CANCELLED).events()).hasSize(1);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(release(ledger, cancelled, ReleaseReason.CANCELLED).hasNoEvents()).isTrue();
+    // Paid late after all: the slot is freed at once.
+    assertThat(release(ledger, cancelled, ReleaseReason.PAID).events()).hasSize(1);
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10"));
+  }
+
+  @Test
+  void cancellingNeverExtendsAHold() {
+    Ledger ledger = ledger();
+    UUID invoice = UUID.randomUUID();
+    Instant soon = T0.plus(Duration.ofMinutes(1));
+    allocate(ledger, invoice, TEN, soon);
+    clock.set(T0.plus(Duration.ofMinutes(10)));
+    // The hold after expiry ends before now + window would: nothing to change, nothing persisted.
+    assertThat(release(ledger, invoice, ReleaseReason.CANCELLED).hasNoEvents()).isTrue();
+    assertThat(ledger.kit().getState().slotOf(invoice)).hasValueSatisfying(slot ->
+        assertThat(slot.holdUntil()).isEqualTo(soon.plus(WINDOW)));
+  }
+
+  @Test
+  void anExpiredInvoicesSlotFreesItselfAfterTheLatePaymentWindow() {
+    Ledger ledger = ledger();
+    UUID expired = UUID.randomUUID();
+    allocated(ledger, expired, TEN);
+    clock.set(EXPIRES.plus(WINDOW).minusMillis(1));
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0001"));
+    clock.set(EXPIRES.plus(WINDOW));
+    UUID next = UUID.randomUUID();
+    assertThat(allocated(ledger, next, TEN)).isEqualTo(pay("10"));
+    // The slot is the new invoice's now; the old one no longer holds anything.
+    assertThat(release(ledger, expired, ReleaseReason.PAID).hasNoEvents()).isTrue();
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0002"));
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  @Test
+  void anExactAmountWithinTheWindowPaysThatInvoice() {
+    Ledger ledger = ledger();
+    UUID invoice = UUID.randomUUID();
+    allocated(ledger, TEN);
+    allocated(ledger, invoice, TEN);
+    Transfer transfer = transfer("0x1", "10.0001", T0.plus(Duration.ofMinutes(5)));
+    var result = route(ledger, transfer);
+    assertThat(result.reply().getValue()).isEqualTo(new TransferRoute(invoice));
+    assertThat(result.reply().getValue().matched()).isTrue();
+    TransferRouted event = result.eventOfType(TransferRouted.class);
+    assertThat(event.invoiceId()).isEqualTo(invoice);
+    assertThat(event.transfer()).isEqualTo(transfer);
+    // The base units of the token may come with more digits; the value is what counts.
+    assertThat(route(ledger, transfer("0x2", "10.000100000000000000", T0.plus(Duration.ofMinutes(6))))
+        .reply().getValue()).isEqualTo(new TransferRoute(invoice));
+  }
+
+  @Test
+  void anyOtherAmountIsUnmatched() {
+    Ledger ledger = ledger();
+    allocated(ledger, TEN);
+    for (String amount : new String[] {"10.00001", "10.0002", "9.9999", "11", "0.000001"}) {
+      var result = route(ledger, transfer("0x" + amount, amount, T0.plus(Duration.ofMinutes(5))));
+      assertThat(result.reply().getValue()).as(amount).isEqualTo(TransferRoute.unmatched());
+      assertThat(result.reply().getValue().matched()).isFalse();
+      assertThat(result.eventOfType(TransferRouted.class).invoiceId()).isNull();
+    }
+  }
+
+  @Test
+  void theSameTransferRoutedTwiceGetsTheSameAnswerAndOneEvent() {
+    Ledger ledger = ledger();
+    UUID invoice = UUID.randomUUID();
+    allocated(ledger, invoice, TEN);
+    Transfer paying = transfer("0x1", "10", T0.plus(Duration.ofMinutes(5)));
+    Transfer stray = transfer("0x2", "12", T0.plus(Duration.ofMinutes(5)));
+    assertThat(route(ledger, paying).events()).hasSize(1);
+    assertThat(route(ledger, stray).events()).hasSize(1);
+    // Later the slot is freed and taken by another invoice: the answers stay what they were.
+    release(ledger, invoice, ReleaseReason.PAID);
+    UUID other = UUID.randomUUID();
+    allocated(ledger, other, TEN);
+    allocated(ledger, pay("12"));
+    assertThat(rerouted(ledger, paying)).isEqualTo(new TransferRoute(invoice));
+    assertThat(rerouted(ledger, stray)).isEqualTo(TransferRoute.unmatched());
+    // The same log index of another transaction, or another log of the same one, is another transfer.
+    assertThat(route(ledger, new Transfer(Chain.ETHEREUM, "0x1", 1, paying.from(), address, paying.amount(), 100,
+        "0xblock", paying.blockTime())).reply().getValue()).isEqualTo(new TransferRoute(other));
+  }
+
+  @Test
+  void aTransferAfterTheHoldIsUnmatched() {
+    Ledger ledger = ledger();
+    UUID invoice = UUID.randomUUID();
+    allocated(ledger, invoice, TEN);
+    Instant holdUntil = EXPIRES.plus(WINDOW);
+    assertThat(route(ledger, transfer("0xlate", "10", holdUntil.minusMillis(1))).reply().getValue())
+        .isEqualTo(new TransferRoute(invoice));
+    assertThat(route(ledger, transfer("0xtoolate", "10", holdUntil)).reply().getValue())
+        .isEqualTo(TransferRoute.unmatched());
+  }
+
+  @Test
+  void aSlotGivenToANewInvoiceDoesNotTakeAnOldTransfer() {
+    Ledger ledger = ledger();
+    allocated(ledger, TEN);
+    Instant reallocatedAt = EXPIRES.plus(WINDOW).plus(Duration.ofMinutes(10));
+    clock.set(reallocatedAt);
+    UUID newer = UUID.randomUUID();
+    assertThat(allocated(ledger, newer, TEN)).isEqualTo(pay("10"));
+    // Sent while the slot was the old invoice's, seen only now (a watcher catching up).
+    assertThat(route(ledger, transfer("0xold", "10", T0.plus(Duration.ofMinutes(5)))).reply().getValue())
+        .isEqualTo(TransferRoute.unmatched());
+    assertThat(route(ledger, transfer("0xbefore", "10", reallocatedAt.minus(Duration.ofMinutes(3))))
+        .reply().getValue()).isEqualTo(TransferRoute.unmatched());
+    // Within the clock-skew tolerance, a block stamped a little before the allocation still pays.
+    assertThat(route(ledger, transfer("0xskew", "10", reallocatedAt.minus(Duration.ofMinutes(2))))
+        .reply().getValue()).isEqualTo(new TransferRoute(newer));
+  }
+
+  // ---------------------------------------------------------------- unmatched transfers
+
+  @Test
+  void recordingAnUnmatchedTransferIsIdempotent() {
+    Ledger ledger = ledger();
+    Transfer stray = transfer("0xstray", "12", T0);
+    route(ledger, stray);
+    var first = recordUnmatched(ledger, stray);
+    assertThat(first.reply().isSuccess()).isTrue();
+    assertThat(first.eventOfType(UnmatchedTransferRecorded.class).transfer()).isEqualTo(stray);
+    var again = recordUnmatched(ledger, stray);
+    assertThat(again.reply().isSuccess()).isTrue();
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(rerouted(ledger, stray)).isEqualTo(TransferRoute.unmatched());
+  }
+
+  @Test
+  void anUnroutedTransferCanBeRecordedAndThenRoutesNowhere() {
+    Ledger ledger = ledger();
+    allocated(ledger, TEN);
+    Transfer transfer = transfer("0xfinal", "10", T0);
+    assertThat(recordUnmatched(ledger, transfer).events()).hasSize(1);
+    assertThat(rerouted(ledger, transfer)).isEqualTo(TransferRoute.unmatched());
+  }
+
+  @Test
+  void aMatchedTransferCannotBeRecordedAsUnmatched() {
+    Ledger ledger = ledger();
+    UUID invoice = UUID.randomUUID();
+    allocated(ledger, invoice, TEN);
+    Transfer paying = transfer("0x1", "10", T0);
+    route(ledger, paying);
+    var refused = recordUnmatched(ledger, paying);
+    assertThat(refused.reply().isError()).isTrue();
+    assertThat(refused.reply().getError().getMessage()).contains(invoice.toString());
+    assertThat(refused.hasNoEvents()).isTrue();
+    assertThat(rerouted(ledger, paying)).isEqualTo(new TransferRoute(invoice));
+  }
+
+  @Test
+  void theEntityIdIsAValidPersistenceIdPart() {
+    String entityId = WalletLedger.entityId(Chain.TRON, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t");
+    assertThat(entityId).isEqualTo("TRON:TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t");
+    assertThat(org.apache.pekko.persistence.typed.PersistenceId.of(WalletLedger.ENTITY_KEY.name(), entityId).id())
+        .isEqualTo("WalletLedger|TRON:TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t");
+  }
+
+  @Test
+  void onlyUnmatchedTransfersAreTagged() {
+    String entityId = WalletLedger.entityId(Chain.ETHEREUM, address);
+    WalletLedger behavior = (WalletLedger) WalletLedger.create(entityId, SMALL, clock);
+    Transfer transfer = transfer("0x1", "10", T0);
+    assertThat(behavior.tagsFor(new UnmatchedTransferRecorded(transfer, T0))).containsExactly(SMALL.tagFor(entityId));
+    assertThat(behavior.tagsFor(new TransferRouted(transfer, null, T0))).isEmpty();
+    assertThat(behavior.tagsFor(new PayAmountAllocated(UUID.randomUUID(), TEN, TEN, T0, T0))).isEmpty();
+    assertThat(SMALL.tagFor(entityId)).matches("ledger-[0-3]");
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  private record History(UUID a, UUID c, UUID d, Transfer paysA, Transfer stray, Transfer paysD) {}
+
+  /** Ten events: four allocations, three routings, an unmatched record, a PAID and a CANCELLED release. */
+  private History history(Ledger ledger) {
+    UUID a = UUID.randomUUID();
+    UUID b = UUID.randomUUID();
+    UUID c = UUID.randomUUID();
+    UUID d = UUID.randomUUID();
+    assertThat(allocated(ledger, a, TEN)).isEqualTo(pay("10"));
+    assertThat(allocated(ledger, b, TEN)).isEqualTo(pay("10.0001"));
+    assertThat(allocated(ledger, c, TEN)).isEqualTo(pay("10.0002"));
+    assertThat(allocated(ledger, d, pay("20"))).isEqualTo(pay("20"));
+    clock.advance(Duration.ofMinutes(1));
+    Transfer paysA = transfer("0xa", "10", clock.instant());
+    Transfer stray = transfer("0xstray", "11", clock.instant());
+    Transfer paysD = transfer("0xd", "20", clock.instant());
+    assertThat(route(ledger, paysA).reply().getValue()).isEqualTo(new TransferRoute(a));
+    assertThat(route(ledger, stray).reply().getValue()).isEqualTo(TransferRoute.unmatched());
+    assertThat(recordUnmatched(ledger, stray).reply().isSuccess()).isTrue();
+    release(ledger, b, ReleaseReason.PAID);
+    release(ledger, c, ReleaseReason.CANCELLED);
+    assertThat(route(ledger, paysD).reply().getValue()).isEqualTo(new TransferRoute(d));
+    return new History(a, c, d, paysA, stray, paysD);
+  }
+
+  /** What the ledger must still answer after recovery. */
+  private void assertSameAnswers(Ledger ledger, History h) {
+    assertThat(rerouted(ledger, h.paysA())).isEqualTo(new TransferRoute(h.a()));
+    assertThat(rerouted(ledger, h.stray())).isEqualTo(TransferRoute.unmatched());
+    assertThat(rerouted(ledger, h.paysD())).isEqualTo(new TransferRoute(h.d()));
+    assertThat(recordUnmatched(ledger, h.stray()).hasNoEvents()).isTrue();
+    assertThat(recordUnmatched(ledger, h.paysA()).reply().isError()).isTrue();
+    var again = allocate(ledger, h.a(), TEN, EXPIRES);
+    assertThat(again.reply().getValue()).isEqualTo(pay("10"));
+    assertThat(again.hasNoEvents()).isTrue();
+    // b's slot was freed by payment, c's is held after its cancellation.
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0001"));
+    assertThat(allocated(ledger, TEN)).isEqualTo(pay("10.0003"));
+    Instant cancelledAt = T0.plus(Duration.ofMinutes(1));
+    assertThat(route(ledger, transfer("0xc", "10.0002", cancelledAt.plus(WINDOW).minusMillis(1))).reply().getValue())
+        .isEqualTo(new TransferRoute(h.c()));
+    assertThat(route(ledger, transfer("0xc2", "10.0002", cancelledAt.plus(WINDOW))).reply().getValue())
+        .isEqualTo(TransferRoute.unmatched());
+  }
+
+  @Test
+  void restartRecoversTheSameAnswers() {
+    Ledger ledger = ledger();
+    History history = history(ledger);
+    WalletLedgerState.Snapshot before = ledger.kit().getState().toSnapshot();
+    WalletLedgerState.Snapshot after = ledger.kit().restart().state().toSnapshot();
+    assertThat(after.slots()).containsExactlyInAnyOrderElementsOf(before.slots());
+    assertThat(after.routed()).containsExactlyInAnyOrderElementsOf(before.routed());
+    assertSameAnswers(ledger, history);
+  }
+
+  @Test
+  void restartFromASnapshotRecoversTheSameAnswers() {
+    Ledger ledger = ledger(new LedgerSettings(WINDOW, 5, Duration.ofDays(30), Duration.ofMinutes(2), 3, 4));
+    History history = history(ledger);
+    assertThat(ledger.kit().snapshotTestKit()).isPresent();
+    assertThat(ledger.kit().snapshotTestKit().get().persistedInStorage(ledger.persistenceId()))
+        .isNotEmpty()
+        .allSatisfy(stored -> assertThat(stored.second()).isInstanceOf(WalletLedgerState.Snapshot.class));
+    WalletLedgerState.Snapshot before = ledger.kit().getState().toSnapshot();
+    WalletLedgerState.Snapshot after = ledger.kit().restart().state().toSnapshot();
+    assertThat(after.slots()).containsExactlyInAnyOrderElementsOf(before.slots());
+    assertThat(after.routed()).containsExactlyInAnyOrderElementsOf(before.routed());
+    assertSameAnswers(ledger, history);
+  }
+
+  @Test
+  void theSnapshotRoundTripsThroughCbor() {
+    Ledger ledger = ledger();
+    history(ledger);
+    WalletLedgerState.Snapshot snapshot = ledger.kit().getState().toSnapshot();
+    assertThat(snapshot.slots()).hasSize(3);
+    assertThat(snapshot.routed()).hasSize(3);
+    assertThat(testKit.serializationTestKit().verifySerialization(snapshot, false)).isEqualTo(snapshot);
+  }
+}
