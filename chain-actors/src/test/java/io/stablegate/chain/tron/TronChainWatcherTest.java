@@ -185,4 +185,26 @@ class TronChainWatcherTest {
     Awaitility.await().atMost(EngineHarness.PATIENCE)
         .until(() -> engine.status(Chain.TRON).orElseThrow().endpoint().equals(second.endpoint()));
   }
+
+  @Test
+  void aReorgDeeperThanTheConfirmationDepthIsReportedAndAFinalPaymentStaysPaid() throws Exception {
+    engine(node().endpoint(), chain.headNumber() + 1);
+    TronAddress wallet = FakeTronChain.newAddress();
+    engine.watch(wallet.value());
+    Invoice invoice = engine.createInvoice(Chain.TRON, wallet.value(), "8");
+    engine.startWatcher(engine.settings(Chain.TRON));
+
+    long block = chain.mine(List.of(pay(invoice, wallet)));
+    chain.mineEmpty(CONFIRMATIONS - 1);
+    awaitStatus(invoice, InvoiceStatus.PAID);
+    engine.awaitScanned(Chain.TRON, chain.headNumber());
+    assertThat(engine.status(Chain.TRON).orElseThrow().deepReorg()).isFalse();
+
+    chain.dropFrom(block);
+    chain.mineEmpty(CONFIRMATIONS + 2);
+    Awaitility.await().atMost(EngineHarness.PATIENCE)
+        .until(() -> engine.status(Chain.TRON).orElseThrow().deepReorg());
+    engine.awaitScanned(Chain.TRON, chain.headNumber());
+    assertThat(engine.invoice(invoice.id()).status()).isEqualTo(InvoiceStatus.PAID);
+  }
 }
