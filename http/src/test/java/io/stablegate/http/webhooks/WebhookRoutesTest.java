@@ -13,7 +13,7 @@ import io.stablegate.http.Authenticated;
 import io.stablegate.http.Json;
 import io.stablegate.persistence.testing.Invoices;
 import io.stablegate.persistence.testing.TestDatabase;
-import io.stablegate.persistence.testing.WebhookTestNode;
+import io.stablegate.persistence.testing.TestNode;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,7 +48,7 @@ class WebhookRoutesTest {
   private static final UUID stranger = UUID.randomUUID();
   private static final HttpClient client = HttpClient.newHttpClient();
   private static WebhookReceiver receiver;
-  private static WebhookTestNode node;
+  private static TestNode node;
   private static ServerBinding binding;
 
   /** Stand-in for the API's authentication: the merchant id in a header, 401 without it. */
@@ -65,7 +65,7 @@ class WebhookRoutesTest {
   static void start() throws Exception {
     receiver = new WebhookReceiver(secret, WebhookReceiver.status(204));
     endpoints.put(merchant, receiver.url(), secret);
-    node = new WebhookTestNode(TestDatabase.fresh(), endpoints, ConfigFactory.empty());
+    node = new TestNode(TestDatabase.fresh(), endpoints, ConfigFactory.empty());
     Authenticated auth = new HeaderAuthenticated();
     var blocking = node.system().dispatchers().lookup(DispatcherSelector.blocking());
     Route routes = new AllDirectives() {}.concat(

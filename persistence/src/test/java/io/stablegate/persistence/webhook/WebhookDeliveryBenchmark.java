@@ -8,7 +8,7 @@ import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
 import io.stablegate.engine.webhook.WebhookReceiver;
 import io.stablegate.persistence.testing.Invoices;
 import io.stablegate.persistence.testing.TestDatabase;
-import io.stablegate.persistence.testing.WebhookTestNode;
+import io.stablegate.persistence.testing.TestNode;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ class WebhookDeliveryBenchmark {
     InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints();
     String secret = InMemoryWebhookEndpoints.newSecret();
     try (WebhookReceiver receiver = new WebhookReceiver(secret, WebhookReceiver.status(204));
-        WebhookTestNode node = new WebhookTestNode(TestDatabase.fresh(), endpoints, ConfigFactory.parseString(
+        TestNode node = new TestNode(TestDatabase.fresh(), endpoints, ConfigFactory.parseString(
             "stablegate.ask-timeout = 30s"))) {
       List<UUID> merchants = new ArrayList<>();
       for (int i = 0; i < MERCHANTS; i++) {
@@ -78,7 +78,7 @@ class WebhookDeliveryBenchmark {
   }
 
   /** Creates {@code count} invoices, then cancels them all, 64 at a time, and waits for every event; returns when the cancels began. */
-  private static long run(WebhookTestNode node, List<UUID> merchants, int count, WebhookReceiver receiver,
+  private static long run(TestNode node, List<UUID> merchants, int count, WebhookReceiver receiver,
       int alreadyReceived) throws Exception {
     List<UUID> invoices = create(node, merchants, count);
     Semaphore inFlight = new Semaphore(64);
@@ -95,7 +95,7 @@ class WebhookDeliveryBenchmark {
   }
 
   /** Cancels {@code count} invoices at a steady {@code perSecond}, so latency is measured without a backlog. */
-  private static List<Long> paced(WebhookTestNode node, List<UUID> merchants, int count, int perSecond,
+  private static List<Long> paced(TestNode node, List<UUID> merchants, int count, int perSecond,
       WebhookReceiver receiver) throws Exception {
     List<UUID> invoices = create(node, merchants, count);
     int before = receiver.received().size();
@@ -116,7 +116,7 @@ class WebhookDeliveryBenchmark {
     return latencies(receiver.received().subList(before, before + count));
   }
 
-  private static List<UUID> create(WebhookTestNode node, List<UUID> merchants, int count) throws Exception {
+  private static List<UUID> create(TestNode node, List<UUID> merchants, int count) throws Exception {
     List<UUID> invoices = new ArrayList<>();
     String wallet = Invoices.randomEvmWallet();
     Semaphore inFlight = new Semaphore(64);

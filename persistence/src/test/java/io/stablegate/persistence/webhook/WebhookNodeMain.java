@@ -6,7 +6,7 @@ import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.Invoices;
-import io.stablegate.persistence.testing.WebhookTestNode;
+import io.stablegate.persistence.testing.TestNode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,7 @@ public final class WebhookNodeMain {
     UUID merchantId = UUID.fromString(args[3]);
     InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints();
     endpoints.put(merchantId, args[4], args[5]);
-    WebhookTestNode node = new WebhookTestNode(db, endpoints, ConfigFactory.parseString(
+    TestNode node = new TestNode(db, endpoints, ConfigFactory.parseString(
         "stablegate.webhook.retry-schedule = \"" + args[6] + "\"\nstablegate.webhook.jitter = 0\n"
             // a cold JVM on a busy machine: be patient with the first asks
             + "stablegate.ask-timeout = 20s"));
