@@ -15,9 +15,11 @@ import io.stablegate.persistence.expiry.ExpirySweeper;
 import io.stablegate.persistence.projection.InvoiceReadRepository;
 import io.stablegate.persistence.projection.ReadSideProjections;
 import io.stablegate.persistence.testing.TestDatabase;
+import io.stablegate.persistence.webhook.WebhookReadSide;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -27,7 +29,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.awaitility.Awaitility;
 
 /**
- * A node as {@code StablegateNode} boots it (entities, projections, expiry sweeper, the API), on a
+ * A node as {@code StablegateNode} boots it (entities, all read-side projections, expiry sweeper, the API), on a
  * fresh embedded database, with a read-side pool as large as a production node would be given
  * ({@code STABLEGATE_DB_POOL_SIZE}); the test node's pool of 5 is sized for tests, not load.
  */
@@ -59,6 +61,7 @@ final class BenchNode implements AutoCloseable {
     InvoiceEntity.init(system, clock);
     WalletLedger.init(system, clock);
     ReadSideProjections.init(system, database.dataSource());
+    WebhookReadSide.init(system, database.dataSource());
     InvoiceService invoices = new InvoiceService(system);
     ExpirySweeper.init(system, new InvoiceReadRepository(database.dataSource()), invoices, clock);
     StablegateApi api = StablegateApi.create(system, database.dataSource(), invoices, ChainStatusBoard.start(system));
@@ -67,6 +70,10 @@ final class BenchNode implements AutoCloseable {
 
   String baseUrl() {
     return "http://127.0.0.1:" + binding.localAddress().getPort();
+  }
+
+  DataSource dataSource() {
+    return database.dataSource();
   }
 
   ApiClient client() {

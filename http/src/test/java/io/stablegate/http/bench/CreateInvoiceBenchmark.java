@@ -6,6 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,88 +21,147 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Load benchmark (not a test) of {@code POST /api/v1/invoices} over keep-alive HTTP: a node on
- * embedded PostgreSQL in this JVM, {@code clients} concurrent clients, each a merchant with its own
- * wallet (one WalletLedger allocates one payAmount at a time, one journal write each, so traffic is
- * spread over many wallets as real traffic is). Prints invoices/s and p50/p99 latency.
+ * Load benchmark (not a test) of {@code POST /api/v1/invoices} over keep-alive HTTP, side by side
+ * with its raw-database baseline: a node on embedded PostgreSQL in this JVM ({@link BenchNode}), N
+ * concurrent clients, each a merchant with its own wallet (one WalletLedger allocates one payAmount
+ * at a time, so traffic is spread over many wallets as real traffic is), and, at the same
+ * concurrency against the same server, {@code pgbench} doing one invoice's writes per transaction
+ * ({@link PgbenchBaseline}). Prints, per concurrency, rate, p50/p99/p99.9, errors, CPU and memory.
  *
- * <p>Arguments: {@code [clients=64] [seconds=30] [warmupSeconds=10] [dbPoolSize=20]}. See
- * docs/performance-api.md.
+ * <p>Arguments: {@code [clients=16,64,256] [seconds=30] [warmupSeconds=10] [dbPoolSize=20] [baseline=on|off]}.
+ * See docs/performance.md.
  */
 public final class CreateInvoiceBenchmark {
 
   public static void main(String[] args) throws Exception {
-    int clients = args.length > 0 ? Integer.parseInt(args[0]) : 64;
+    int[] clientCounts = Arrays.stream((args.length > 0 ? args[0] : "16,64,256").split(","))
+        .mapToInt(Integer::parseInt).toArray();
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     int poolSize = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    boolean baseline = args.length <= 4 || !args[4].equals("off");
+    int maxClients = Arrays.stream(clientCounts).max().orElseThrow();
+    List<String> table = new ArrayList<>();
     try (BenchNode server = new BenchNode(poolSize)) {
-      List<ApiClient> merchants = new ArrayList<>();
-      for (int i = 0; i < clients; i++) {
-        ApiClient merchant = server.client().signUp();
-        merchant.withSession("PUT", "/api/v1/wallets/ETHEREUM", Map.of("address", Invoices.randomEvmWallet()));
-        merchants.add(merchant);
+      List<ApiClient> merchants = signUp(server, maxClients);
+      ResourceSampler sampler = new ResourceSampler(postmasterPid(server));
+      run(server, merchants.subList(0, Math.min(64, maxClients)), warmup, sampler);
+      PgbenchBaseline pgbench = baseline ? PgbenchBaseline.prepare(server.dataSource(), Path.of("target", "pgbench")) : null;
+      if (pgbench != null) {
+        System.out.println("baseline script: " + pgbench.script().toAbsolutePath());
       }
-      // One HttpClient per merchant: HTTP/1.1 with a kept-alive connection each.
-      List<HttpClient> connections = new ArrayList<>();
-      for (int i = 0; i < clients; i++) {
-        connections.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build());
+      for (int clients : clientCounts) {
+        if (pgbench != null) {
+          PgbenchBaseline.Result base = pgbench.run(clients, seconds, sampler);
+          table.add(String.format("| %d | pgbench (one invoice's writes) | %.0f tx/s | %.1f ms | %.1f ms | %.1f ms | %d | %s |",
+              clients, base.transactionsPerSecond(), base.p50Ms(), base.p99Ms(), base.p999Ms(), base.failed(),
+              base.usage().describe()));
+          System.out.println(table.getLast());
+        }
+        HttpRun api = run(server, merchants.subList(0, clients), seconds, sampler);
+        table.add(String.format("| %d | POST /api/v1/invoices | %.0f invoices/s | %.1f ms | %.1f ms | %.1f ms | %d | %s |",
+            clients, api.perSecond(), api.percentileMs(0.50), api.percentileMs(0.99), api.percentileMs(0.999),
+            api.failures(), api.usage().describe()));
+        System.out.println(table.getLast());
       }
-      run(server, merchants, connections, warmup, new AtomicLong());
-      AtomicLong failures = new AtomicLong();
-      long start = System.nanoTime();
-      long[] latencies = run(server, merchants, connections, seconds, failures);
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      Arrays.sort(latencies);
-      System.out.printf("clients=%d duration=%.1fs invoices=%d failures=%d throughput=%.1f invoices/s "
-              + "p50=%.1fms p99=%.1fms max=%.1fms%n",
-          clients, elapsed, latencies.length, failures.get(), latencies.length / elapsed,
-          percentile(latencies, 0.50), percentile(latencies, 0.99), latencies[latencies.length - 1] / 1e6);
     }
+    System.out.println();
+    System.out.println("| clients | what | rate | p50 | p99 | p99.9 | errors | resources |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    table.forEach(System.out::println);
     System.exit(0);
   }
 
-  private static long[] run(BenchNode server, List<ApiClient> merchants, List<HttpClient> connections,
-      int seconds, AtomicLong failures) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-    ExecutorService pool = Executors.newFixedThreadPool(merchants.size());
-    List<Future<List<Long>>> results = new ArrayList<>();
-    AtomicLong amounts = new AtomicLong(1);
-    for (int i = 0; i < merchants.size(); i++) {
-      ApiClient merchant = merchants.get(i);
-      HttpClient http = connections.get(i);
-      results.add(pool.submit(() -> {
-        List<Long> own = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-          // A distinct amount per request, so no wallet runs out of payAmount slots.
-          String body = "{\"amount\": \"" + amounts.getAndIncrement() + ".5\", \"chain\": \"ETHEREUM\"}";
-          HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/invoices"))
-              .timeout(Duration.ofSeconds(30))
-              .header("Content-Type", "application/json")
-              .header("Authorization", "Bearer " + merchant.apiKey())
-              .POST(HttpRequest.BodyPublishers.ofString(body))
-              .build();
-          long t0 = System.nanoTime();
-          HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-          long t1 = System.nanoTime();
-          if (response.statusCode() == 201) {
-            own.add(t1 - t0);
-          } else {
-            failures.incrementAndGet();
-          }
-        }
-        return own;
-      }));
+  private record HttpRun(long[] sortedLatencies, double seconds, long failures, ResourceSampler.Usage usage) {
+    double perSecond() {
+      return sortedLatencies.length / seconds;
     }
+
+    double percentileMs(double p) {
+      if (sortedLatencies.length == 0) {
+        return Double.NaN;
+      }
+      return sortedLatencies[Math.min(sortedLatencies.length - 1, (int) Math.ceil(p * sortedLatencies.length) - 1)] / 1e6;
+    }
+  }
+
+  private static List<ApiClient> signUp(BenchNode server, int count) throws Exception {
+    // bcrypt makes sign-up slow on purpose; a few at a time
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<ApiClient>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        futures.add(pool.submit(() -> {
+          ApiClient merchant = server.client().signUp();
+          merchant.withSession("PUT", "/api/v1/wallets/ETHEREUM", Map.of("address", Invoices.randomEvmWallet()));
+          return merchant;
+        }));
+      }
+      List<ApiClient> merchants = new ArrayList<>();
+      for (Future<ApiClient> f : futures) {
+        merchants.add(f.get());
+      }
+      return merchants;
+    }
+  }
+
+  /** The PostgreSQL server process: the parent of the backend serving this connection. */
+  private static long postmasterPid(BenchNode server) throws Exception {
+    try (Connection c = server.dataSource().getConnection(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return ProcessHandle.of(rs.getLong(1)).flatMap(ProcessHandle::parent).orElseThrow().pid();
+    }
+  }
+
+  private static final AtomicLong AMOUNTS = new AtomicLong(1);
+
+  /** Every client sends its next request when the previous one is answered, over one kept-alive connection. */
+  private static HttpRun run(BenchNode server, List<ApiClient> merchants, int seconds, ResourceSampler sampler)
+      throws Exception {
+    System.err.printf("# %d clients for %d s%n", merchants.size(), seconds);
+    AtomicLong failures = new AtomicLong();
+    List<Future<List<Long>>> results = new ArrayList<>();
+    ResourceSampler.Phase phase = sampler.start(null);
+    long start = System.nanoTime();
+    long deadline = start + Duration.ofSeconds(seconds).toNanos();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (ApiClient merchant : merchants) {
+        results.add(pool.submit(() -> {
+          List<Long> own = new ArrayList<>();
+          try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            while (System.nanoTime() < deadline) {
+              // A distinct amount per request, so no wallet runs out of payAmount slots.
+              String body = "{\"amount\": \"" + AMOUNTS.getAndIncrement() + ".5\", \"chain\": \"ETHEREUM\"}";
+              HttpRequest request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/invoices"))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "application/json")
+                  .header("Authorization", "Bearer " + merchant.apiKey())
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build();
+              long t0 = System.nanoTime();
+              try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 201) {
+                  own.add(System.nanoTime() - t0);
+                } else {
+                  failures.incrementAndGet();
+                }
+              } catch (java.io.IOException e) {
+                failures.incrementAndGet();
+              }
+            }
+          }
+          return own;
+        }));
+      }
+    }
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    ResourceSampler.Usage usage = phase.stop();
     List<Long> all = new ArrayList<>();
     for (Future<List<Long>> result : results) {
       all.addAll(result.get());
     }
-    pool.shutdown();
-    return all.stream().mapToLong(Long::longValue).toArray();
-  }
-
-  private static double percentile(long[] sorted, double p) {
-    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+    return new HttpRun(sorted, elapsed, failures.get(), usage);
   }
 }
