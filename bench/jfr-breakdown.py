@@ -8,6 +8,7 @@ category (first match wins, top of stack first), and the hottest frames of the u
 import collections, os, re, subprocess, sys
 
 CATEGORIES = [  # (name, regex on a frame), checked from the top of the stack down
+    ("bench setup (database start, migrations, sign-up)", r"EmbeddedPostgresServer|TestNode\.<init>|BenchNode\.<init>|Database\.migrate|flywaydb|ApiClient\.signUp|org\.tukaani"),
     ("bcrypt (sign-up/login)", r"bcrypt"),
     ("audit hash (SHA-256, canonical JSON)", r"EventHasher|sun\.security\.provider\.(SHA|Digest)"),
     ("read-model JSON (projection)", r"ReadModelJson"),

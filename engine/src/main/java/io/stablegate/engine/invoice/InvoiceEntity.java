@@ -47,10 +47,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -119,9 +121,23 @@ public final class InvoiceEntity
     return new InvoiceState.Empty();
   }
 
+  /**
+   * An invoice's journal is short (tens of events), so by default it takes no snapshots and does not
+   * look for one on recovery: replaying its events costs less than the snapshot query every recovery,
+   * including that of every brand-new invoice, would pay.
+   */
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    return settings.snapshotEvery() > 0
+        ? RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2)
+        : RetentionCriteria.disabled();
+  }
+
+  @Override
+  public Recovery recovery() {
+    return settings.snapshotEvery() > 0
+        ? super.recovery()
+        : Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
   }
 
   @Override

@@ -5,7 +5,7 @@ import com.typesafe.config.Config;
 /**
  * Settings of the invoice entity, from {@code stablegate.invoice}.
  *
- * @param snapshotEvery a snapshot after this many events
+ * @param snapshotEvery a snapshot after this many events; 0: no snapshots, recovery replays every event
  * @param tagCount projection slices; changing it re-tags new events only, so keep it fixed once deployed
  */
 public record InvoiceSettings(int snapshotEvery, int tagCount) {

@@ -35,9 +35,28 @@ public final class InvoiceCreationBench {
       DbCoordinates db = server.database("bench");
       try (TestNode node = new TestNode(db)) {
         run(node, creators, Math.max(1_000, total / 10), "warm-up");
+        long cpuBefore = jvmCpuNanos();
+        long snapshotReadsBefore = snapshotReads(node);
         long[] latencies = run(node, creators, total, "measured");
         report(creators, total, latencies);
+        System.out.printf("jvm cpu per invoice: %.2f ms; snapshot-table reads per invoice: %.2f%n",
+            (jvmCpuNanos() - cpuBefore) / 1e6 / total, (snapshotReads(node) - snapshotReadsBefore) / (double) total);
       }
+    }
+  }
+
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Index and sequential scans of the snapshot table so far (PostgreSQL's statistics, updated within a second). */
+  private static long snapshotReads(TestNode node) throws Exception {
+    Thread.sleep(1_000); // statistics are flushed to the cumulative views about once a second (bench only)
+    try (var c = node.database().dataSource().getConnection(); var st = c.createStatement();
+         var rs = st.executeQuery("SELECT coalesce(idx_scan, 0) + coalesce(seq_scan, 0) FROM pg_stat_user_tables "
+             + "WHERE relname = 'snapshot'")) {
+      return rs.next() ? rs.getLong(1) : 0;
     }
   }
 
