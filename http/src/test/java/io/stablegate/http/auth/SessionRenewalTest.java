@@ -20,11 +20,13 @@ class SessionRenewalTest {
   @Test
   void aSessionInUseIsRenewedAndAnIdleOneExpires() {
     try (ApiTestServer server = new ApiTestServer(ConfigFactory.parseString("""
-        stablegate.http.session.ttl = 4s
+        stablegate.http.session.ttl = 6s
         stablegate.http.session.clock-skew = 0s
         """))) {
-      ApiClient active = server.client().signUp();
+      // The idle merchant signs up first: sign-up is slow on purpose (bcrypt), and on a loaded machine
+      // the active session could otherwise expire before its first request.
       ApiClient idle = server.client().signUp();
+      ApiClient active = server.client().signUp();
       String firstJwt = active.cookies().get("jwt");
       AtomicReference<Answer> renewal = new AtomicReference<>();
       Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +29,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * Scale benchmark (not a test): invoices created over time through the sharded entities on embedded
  * PostgreSQL with durable commits, with passivation on (idle invoices leave memory after
- * {@code idleSeconds}). Every 15 s it prints the invoices created, the rate, the invoice entities in
+ * {@code idleSeconds}) and invoices ending as in production (each expires after 10 minutes unpaid,
+ * and its payAmount is held 5 minutes more). Every 15 s it prints the invoices created, the rate, the invoice entities in
  * memory, the heap in use after the last collection and the process RSS, to show that memory follows
  * the active invoices, not the total. At the end it lets the sampled invoices passivate and wakes 1,000
  * of them one at a time: the time of a {@code Get} to a passivated invoice is its recovery from the
@@ -49,7 +52,9 @@ public final class ScaleBenchmark {
       DbCoordinates db = server.database("scale");
       try (TestNode node = new TestNode(db, ConfigFactory.parseString(
           "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = " + idleSeconds + "s\n"
-              + "pekko.loglevel = WARNING"))) {
+              + "pekko.loglevel = WARNING\n"
+              + "stablegate.ledger.late-payment-window = 5m\n"
+              + "stablegate.expiry.sweep-interval = 1s"))) {
         run(node, target, Duration.ofMinutes(maxMinutes), creators, walletCount, idleSeconds);
       }
     }
@@ -62,28 +67,27 @@ public final class ScaleBenchmark {
     for (int i = 0; i < walletCount; i++) {
       wallets.add(Invoices.randomEvmWallet());
     }
-    Instant expiresAt = Instant.now().plus(Duration.ofDays(1)); // no expiries during the run
+    // Invoices end as in production: unpaid ones expire (the expiry sweeper wakes and expires them) and
+    // their payAmount is held for the late-payment window, so the ledgers hold only the open ones.
+    Duration expiresIn = Duration.ofMinutes(10);
     long start = System.nanoTime();
     long deadline = start + maxTime.toNanos();
     AtomicLong created = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong next = new AtomicLong();
     ConcurrentLinkedQueue<UUID> sample = new ConcurrentLinkedQueue<>();
-    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    ExecutorService creatorThreads = Executors.newVirtualThreadPerTaskExecutor();
+    List<Future<?>> loops = new ArrayList<>();
     for (int c = 0; c < creators; c++) {
-      loops.add(loop(node, wallets, expiresAt, target, deadline, next, created, errors, sample));
+      loops.add(creatorThreads.submit(() -> create(node, wallets, expiresIn, target, deadline, next, created, errors,
+          sample)));
     }
-    CompletableFuture<Void> all = CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new));
+    creatorThreads.shutdown();
     long lastCount = 0;
     long lastTime = start;
     System.out.println("| elapsed | invoices | rate (last 15 s) | invoices in memory | heap after GC | RSS |");
     System.out.println("|---|---|---|---|---|---|");
-    while (!all.isDone()) {
-      try {
-        all.get(15, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.TimeoutException e) {
-        // a progress line every 15 s
-      }
+    while (!creatorThreads.awaitTermination(15, TimeUnit.SECONDS)) {
       long now = System.nanoTime();
       long count = created.get();
       System.out.printf("| %d s | %,d | %.0f/s | %,d | %d MB | %d MB |%n", (now - start) / 1_000_000_000L, count,
@@ -91,15 +95,19 @@ public final class ScaleBenchmark {
       lastCount = count;
       lastTime = now;
     }
+    for (Future<?> loop : loops) {
+      loop.get();
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf("created %,d invoices in %.0f s (%.0f/s), %d errors; stopped by %s%n", created.get(), seconds,
         created.get() / seconds, errors.get(), created.get() >= target ? "the invoice count" : "the time limit");
+    System.out.printf("at the end of creation: live heap %d MB (after a full GC), RSS %d MB%n", liveHeapMb(), rssMb());
 
     // Let the sampled invoices passivate, then wake them one at a time.
     List<UUID> toWake = new ArrayList<>(sample).subList(0, Math.min(1_000, sample.size()));
     Thread.sleep(Duration.ofSeconds(idleSeconds * 2L + 10).toMillis()); // bench only: wait out the idle timeout
-    System.out.printf("after passivation: %,d invoices in memory, heap after GC %d MB, RSS %d MB%n",
-        invoicesInMemory(node), heapAfterGcMb(), rssMb());
+    System.out.printf("after passivation: %,d invoices in memory, live heap %d MB (after a full GC), RSS %d MB%n",
+        invoicesInMemory(node), liveHeapMb(), rssMb());
     long[] recoveries = new long[toWake.size()];
     for (int i = 0; i < toWake.size(); i++) {
       long t0 = System.nanoTime();
@@ -112,25 +120,26 @@ public final class ScaleBenchmark {
         recoveries[recoveries.length - 1] / 1e6);
   }
 
-  private static CompletableFuture<Void> loop(TestNode node, List<String> wallets, Instant expiresAt, long target,
-      long deadline, AtomicLong next, AtomicLong created, AtomicLong errors, ConcurrentLinkedQueue<UUID> sample) {
-    long index = next.getAndIncrement();
-    if (index >= target || System.nanoTime() > deadline) {
-      return CompletableFuture.completedFuture(null);
+  /** One creator: creates an invoice, waits for the answer, creates the next. */
+  private static void create(TestNode node, List<String> wallets, Duration expiresIn, long target, long deadline,
+      AtomicLong next, AtomicLong created, AtomicLong errors, ConcurrentLinkedQueue<UUID> sample) {
+    while (System.nanoTime() < deadline) {
+      long index = next.getAndIncrement();
+      if (index >= target) {
+        return;
+      }
+      String wallet = wallets.get((int) (index % wallets.size()));
+      // distinct amounts per wallet keep the ledger from running out of payAmount steps
+      var request = Invoices.newInvoice(wallet, (10 + index / wallets.size()) + ".25", Instant.now().plus(expiresIn));
+      try {
+        node.invoices().create(request).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        if (created.incrementAndGet() % 1_000 == 0) {
+          sample.add(request.invoiceId());
+        }
+      } catch (Exception e) {
+        errors.incrementAndGet();
+      }
     }
-    String wallet = wallets.get((int) (index % wallets.size()));
-    // distinct amounts per wallet keep the ledger from running out of payAmount steps
-    var request = Invoices.newInvoice(wallet, (10 + index / wallets.size()) + ".25", expiresAt);
-    return node.invoices().create(request).toCompletableFuture()
-        .handle((invoice, error) -> {
-          if (error != null) {
-            errors.incrementAndGet();
-          } else if (created.incrementAndGet() % 1_000 == 0) {
-            sample.add(request.invoiceId());
-          }
-          return null;
-        })
-        .thenCompose(v -> loop(node, wallets, expiresAt, target, deadline, next, created, errors, sample));
   }
 
   private static long invoicesInMemory(TestNode node) throws Exception {
@@ -156,6 +165,12 @@ public final class ScaleBenchmark {
     }
     return latest.getMemoryUsageAfterGc().values().stream()
         .mapToLong(java.lang.management.MemoryUsage::getUsed).sum() / (1024 * 1024);
+  }
+
+  /** The live set: heap in use after a full collection (bench only). */
+  private static long liveHeapMb() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
   }
 
   private static long rssMb() throws Exception {
