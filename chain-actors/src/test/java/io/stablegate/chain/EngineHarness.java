@@ -99,6 +99,10 @@ public final class EngineHarness implements AutoCloseable {
     return testKit.system();
   }
 
+  public InvoiceService invoices() {
+    return invoices;
+  }
+
   public PaymentMatcher matcher() {
     return matcher;
   }
