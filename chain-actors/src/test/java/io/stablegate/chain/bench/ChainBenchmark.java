@@ -70,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * Pekko's in-memory journal serializing events with Jackson CBOR; {@code memory-unserialized}),
  * {@code path} ({@code both}, {@code batched}, {@code per-transfer}), {@code inflight} (per-transfer calls in
  * flight, 2000), {@code wallets} (1000), {@code range} (transfers per scanned range, 2000),
- * {@code block} (transfers per block, 100), {@code poll} (watcher poll interval in ms for (2), 100).
+ * {@code block} (transfers per block, 100), {@code idle} (the entities' idle-passivation timeout
+ * for (1), e.g. {@code 30m}; Pekko's default 2 minutes when absent), {@code poll} (watcher poll interval in ms for (2), 100).
  */
 public final class ChainBenchmark {
   private static final Logger log = LoggerFactory.getLogger(ChainBenchmark.class);
@@ -93,7 +94,7 @@ public final class ChainBenchmark {
         Throughput run = new Throughput(invoices, Integer.parseInt(opts.getOrDefault("wallets", "1000")),
             Integer.parseInt(opts.getOrDefault("range", "2000")), Integer.parseInt(opts.getOrDefault("block", "100")),
             opts.getOrDefault("path", "both"), Integer.parseInt(opts.getOrDefault("inflight", "2000")));
-        try (BenchEngine engine = BenchEngine.of(journal, postgres)) {
+        try (BenchEngine engine = BenchEngine.of(journal, postgres, opts.getOrDefault("idle", ""))) {
           run.measure(engine, journal);
         }
       }
@@ -121,10 +122,14 @@ public final class ChainBenchmark {
     @Override
     void close();
 
-    static BenchEngine of(String journal, Postgres postgres) {
+    /** {@code idle}: the entities' idle-passivation timeout, or empty for Pekko's default (2 minutes). */
+    static BenchEngine of(String journal, Postgres postgres, String idle) {
+      Config passivation = idle.isEmpty() ? ConfigFactory.empty() : ConfigFactory.parseString(
+          "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = " + idle);
       return switch (journal) {
         case "postgres" -> {
-          TestNode node = new TestNode(postgres.freshDatabase(), ConfigFactory.parseString("stablegate.ask-timeout = 60s"));
+          TestNode node = new TestNode(postgres.freshDatabase(),
+              passivation.withFallback(ConfigFactory.parseString("stablegate.ask-timeout = 60s")));
           PaymentMatcher matcher = new PaymentMatcher(node.system());
           yield new BenchEngine() {
             public PaymentMatcher matcher() {
@@ -159,9 +164,9 @@ public final class ChainBenchmark {
         }
         case "memory", "memory-unserialized" -> {
           boolean serialize = journal.equals("memory");
-          EngineHarness harness = new EngineHarness(ConfigFactory.parseString("stablegate.ask-timeout = 60s\n"
+          EngineHarness harness = new EngineHarness(passivation.withFallback(ConfigFactory.parseString("stablegate.ask-timeout = 60s\n"
               + "pekko.persistence.testkit.events.serialize = " + serialize + "\n"
-              + "pekko.persistence.testkit.snapshots.serialize = " + serialize));
+              + "pekko.persistence.testkit.snapshots.serialize = " + serialize)));
           yield new BenchEngine() {
             public PaymentMatcher matcher() {
               return harness.matcher();
