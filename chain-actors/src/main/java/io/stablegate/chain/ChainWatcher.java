@@ -14,6 +14,7 @@ import io.stablegate.engine.chain.ChainStatus;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
+import io.stablegate.engine.ledger.Observation;
 import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.money.Chain;
 import java.time.Clock;
@@ -251,7 +252,7 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
     long tip = scan.tip();
     log.debug("{}: read up to block {} (head {}) on {}: {} new transfers, final {}", settings.chain(), tip,
         scan.head(), EndpointPool.redact(scan.endpoint()), scan.transfers().size(), scan.finalKeys());
-    return observeInOrder(scan.transfers(), tip).thenCompose(detected -> {
+    return observeAll(scan.transfers(), tip).thenCompose(detected -> {
       List<PendingTransfer> all = new ArrayList<>(checkpoint.pending());
       all.addAll(detected);
       List<CompletableFuture<TransferKey>> finals = new ArrayList<>();
@@ -282,27 +283,28 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
     });
   }
 
-  /** In chain order, so that which of two equal transfers pays an invoice does not depend on timing. */
-  private CompletionStage<List<PendingTransfer>> observeInOrder(List<Transfer> transfers, long tip) {
-    CompletionStage<List<PendingTransfer>> chain = CompletableFuture.completedFuture(new ArrayList<>());
-    for (Transfer t : transfers) {
-      chain = chain.thenCompose(list -> matcher.observe(t, Confirmations.count(tip, t.blockNumber()))
-          .handle((route, error) -> {
-            if (error == null) {
-              list.add(new PendingTransfer(t, route.invoiceId()));
-              return CompletableFuture.completedFuture(list);
-            }
-            if (isRefusal(error)) {
-              // The engine answered and said no: retrying would stall the chain on this one transfer.
-              log.error("{}: the engine refused transfer {} ({} to {}, amount {}): {}", settings.chain(), t.key(),
-                  t.from(), t.to(), t.amount(), EndpointPool.describe(error));
-              return CompletableFuture.completedFuture(list);
-            }
-            return CompletableFuture.<List<PendingTransfer>>failedFuture(error);
-          })
-          .thenCompose(f -> f));
+  /**
+   * The whole range at once: each wallet's ledger routes its transfers in chain order with one
+   * persist, then the invoices are told, several at a time (see {@link PaymentMatcher#observeAll}).
+   * Completes only when all of it is durable, so the checkpoint that follows never runs ahead of it.
+   */
+  private CompletionStage<List<PendingTransfer>> observeAll(List<Transfer> transfers, long tip) {
+    if (transfers.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
     }
-    return chain;
+    return matcher.observeAll(transfers, t -> Confirmations.count(tip, t.blockNumber())).thenApply(outcomes -> {
+      List<PendingTransfer> detected = new ArrayList<>(outcomes.size());
+      for (Observation outcome : outcomes) {
+        Transfer t = outcome.transfer();
+        switch (outcome) {
+          case Observation.Recorded recorded -> detected.add(new PendingTransfer(t, recorded.route().invoiceId()));
+          // The engine answered and said no: retrying would stall the chain on this one transfer.
+          case Observation.Refused refused -> log.error("{}: the engine refused transfer {} ({} to {}, amount {}): {}",
+              settings.chain(), t.key(), t.from(), t.to(), t.amount(), refused.reason());
+        }
+      }
+      return detected;
+    });
   }
 
   /** Completes with the key once the engine holds the transfer final, or null to try again next cycle. */

@@ -33,6 +33,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.SnapshotTestKit;
 import org.awaitility.Awaitility;
 
 /**
@@ -97,6 +99,10 @@ public final class EngineHarness implements AutoCloseable {
     return testKit.system();
   }
 
+  public InvoiceService invoices() {
+    return invoices;
+  }
+
   public PaymentMatcher matcher() {
     return matcher;
   }
@@ -123,6 +129,17 @@ public final class EngineHarness implements AutoCloseable {
 
   public void stopWatcher(ActorRef<WatcherCommand> watcher) {
     testKit.stop(watcher, PATIENCE);
+  }
+
+  /**
+   * Erases a stopped watcher's checkpoint (events and snapshots), as if the node had died after the
+   * engine took what the watcher found and before the checkpoint was persisted: the next watcher
+   * starts again from the start block and hands the same ranges over again.
+   */
+  public void forgetCheckpoint(Chain chain) {
+    String persistenceId = ChainWatcher.persistenceId(chain).id();
+    PersistenceTestKit.create(system()).clearByPersistenceId(persistenceId);
+    SnapshotTestKit.create(system()).clearByPersistenceId(persistenceId);
   }
 
   public Checkpoint checkpoint(ActorRef<WatcherCommand> watcher) {

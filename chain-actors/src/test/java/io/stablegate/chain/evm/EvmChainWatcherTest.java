@@ -159,6 +159,49 @@ class EvmChainWatcherTest {
   }
 
   @Test
+  void aRangeHandedOverAgainAfterTheCheckpointWasLostCreditsNothingTwice() {
+    ethereum(anvil.url(), chain.head() + 1);
+    String wallet = EvmChain.newWallet();
+    engine.watch(wallet);
+    List<Invoice> invoices = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      invoices.add(engine.createInvoice(Chain.ETHEREUM, wallet, "9"));
+    }
+    ActorRef<WatcherCommand> watcher = engine.startWatcher(engine.settings(Chain.ETHEREUM));
+
+    // Four payments to one wallet in one block: one batch for its ledger, four invoices told.
+    chain.automine(false);
+    List<String> hashes;
+    try {
+      hashes = chain.transfersPending(usdt6, List.of(wallet, wallet, wallet, wallet),
+          invoices.reversed().stream().map(i -> units(i, 6)).toList());
+      chain.mine(1);
+    } finally {
+      chain.automine(true);
+    }
+    long block = chain.receipt(hashes.get(0)).getBlockNumber().longValueExact();
+    assertThat(hashes).allSatisfy(h -> assertThat(chain.receipt(h).getBlockNumber().longValueExact()).isEqualTo(block));
+    engine.awaitScanned(Chain.ETHEREUM, block);
+    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() ->
+        invoices.stream().allMatch(i -> engine.invoice(i.id()).status() == InvoiceStatus.CONFIRMING));
+    engine.stopWatcher(watcher);
+    engine.forgetCheckpoint(Chain.ETHEREUM);
+
+    // The restarted watcher scans the same blocks and hands the same batch over again (the transfers
+    // not final yet were in the lost checkpoint: only that can make it tell the invoices they are final).
+    engine.startWatcher(engine.settings(Chain.ETHEREUM));
+    chain.mine(CONFIRMATIONS - 1);
+    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() ->
+        invoices.stream().allMatch(i -> engine.invoice(i.id()).status() == InvoiceStatus.PAID));
+    for (int i = 0; i < invoices.size(); i++) {
+      Invoice paid = engine.invoice(invoices.get(i).id());
+      assertThat(paid.payments()).singleElement().extracting(Payment::txHash)
+          .isEqualTo(hashes.get(invoices.size() - 1 - i));
+      assertThat(paid.amountPaid()).isEqualByComparingTo(invoices.get(i).payAmount());
+    }
+  }
+
+  @Test
   void aReorgBeforeFinalityRevertsThePayment() {
     ethereum(anvil.url(), chain.head() + 1);
     String wallet = EvmChain.newWallet();

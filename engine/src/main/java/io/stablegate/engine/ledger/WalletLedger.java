@@ -5,6 +5,7 @@ import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Release;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Route;
+import io.stablegate.engine.ledger.WalletLedgerCommand.RouteAll;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
 import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
@@ -17,6 +18,10 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.Done;
@@ -117,6 +122,7 @@ public final class WalletLedger
         .onCommand(Allocate.class, this::allocate)
         .onCommand(Release.class, this::release)
         .onCommand(Route.class, this::route)
+        .onCommand(RouteAll.class, this::routeAll)
         .onCommand(RecordUnmatched.class, this::recordUnmatched)
         .build();
   }
@@ -167,12 +173,46 @@ public final class WalletLedger
     if (before.isPresent()) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(new TransferRoute(before.get().invoiceId())));
     }
-    Optional<Slot> slot = state.reservedSlot(transfer.amount(), transfer.blockTime())
-        .filter(s -> !transfer.blockTime().isBefore(s.allocatedAt().minus(settings.clockSkewTolerance())));
-    TransferRoute route = slot.map(s -> new TransferRoute(s.invoiceId())).orElse(TransferRoute.unmatched());
+    TransferRoute route = decideRoute(state, transfer);
     return Effect()
         .persist(new TransferRouted(transfer, route.invoiceId(), now()))
         .thenReply(cmd.replyTo(), s -> StatusReply.success(route));
+  }
+
+  /**
+   * Routing does not change the slots, so every transfer of the batch is decided against the state
+   * as it stands; only a transfer repeated within the batch must get its first answer again.
+   */
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> routeAll(WalletLedgerState state, RouteAll cmd) {
+    Instant now = now();
+    Map<String, TransferRoute> decidedNow = new HashMap<>();
+    List<TransferRoute> routes = new ArrayList<>(cmd.transfers().size());
+    List<WalletLedgerEvent> events = new ArrayList<>();
+    for (Transfer transfer : cmd.transfers()) {
+      String key = transfer.key().toString();
+      TransferRoute route = decidedNow.get(key);
+      if (route == null) {
+        route = state.routed(key).map(r -> new TransferRoute(r.invoiceId())).orElse(null);
+      }
+      if (route == null) {
+        route = decideRoute(state, transfer);
+        decidedNow.put(key, route);
+        events.add(new TransferRouted(transfer, route.invoiceId(), now));
+      }
+      routes.add(route);
+    }
+    TransferRoutes reply = new TransferRoutes(routes);
+    if (events.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(reply));
+    }
+    return Effect().persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(reply));
+  }
+
+  private TransferRoute decideRoute(WalletLedgerState state, Transfer transfer) {
+    return state.reservedSlot(transfer.amount(), transfer.blockTime())
+        .filter(s -> !transfer.blockTime().isBefore(s.allocatedAt().minus(settings.clockSkewTolerance())))
+        .map(s -> new TransferRoute(s.invoiceId()))
+        .orElse(TransferRoute.unmatched());
   }
 
   private ReplyEffect<WalletLedgerEvent, WalletLedgerState> recordUnmatched(WalletLedgerState state, RecordUnmatched cmd) {

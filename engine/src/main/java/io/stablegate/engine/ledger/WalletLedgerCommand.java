@@ -4,6 +4,7 @@ import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -25,6 +26,14 @@ public sealed interface WalletLedgerCommand extends CborSerializable {
 
   /** A transfer to this wallet was seen: which invoice does it pay? Always answers the same for one transfer. */
   record Route(Transfer transfer, ActorRef<StatusReply<TransferRoute>> replyTo) implements WalletLedgerCommand {}
+
+  /**
+   * The transfers to this wallet found in one scanned range, in chain order: which invoice does each
+   * pay? Replies with their routes in the same order once every new routing is persisted (one
+   * atomic write). Transfers routed before are answered as before and persist nothing.
+   */
+  record RouteAll(List<Transfer> transfers, ActorRef<StatusReply<TransferRoutes>> replyTo)
+      implements WalletLedgerCommand {}
 
   /** A transfer that paid no invoice became final: keep it for the merchant. */
   record RecordUnmatched(Transfer transfer, ActorRef<StatusReply<Done>> replyTo) implements WalletLedgerCommand {}

@@ -10,6 +10,7 @@ import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Release;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Route;
+import io.stablegate.engine.ledger.WalletLedgerCommand.RouteAll;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
 import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
@@ -343,6 +344,68 @@ class WalletLedgerTest {
     // The same log index of another transaction, or another log of the same one, is another transfer.
     assertThat(route(ledger, new Transfer(Chain.ETHEREUM, "0x1", 1, paying.from(), address, paying.amount(), 100,
         "0xblock", paying.blockTime())).reply().getValue()).isEqualTo(new TransferRoute(other));
+  }
+
+  private static CommandResultWithReply<WalletLedgerCommand, WalletLedgerEvent, WalletLedgerState, StatusReply<TransferRoutes>>
+      routeAll(Ledger ledger, List<Transfer> transfers) {
+    var result = ledger.kit().<StatusReply<TransferRoutes>>runCommand(r -> new RouteAll(transfers, r));
+    assertThat(result.reply().isSuccess()).as("reply %s", result.reply()).isTrue();
+    return result;
+  }
+
+  @Test
+  void aBatchRoutesEachTransferInOrderWithOneAtomicWrite() {
+    Ledger ledger = ledger();
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+    allocated(ledger, first, TEN);
+    allocated(ledger, second, TEN);
+    Instant t = T0.plus(Duration.ofMinutes(5));
+    Transfer paysFirst = transfer("0x1", "10", t);
+    Transfer stray = transfer("0x2", "12", t);
+    Transfer paysSecond = transfer("0x3", "10.0001", t);
+    Transfer paysFirstAgain = transfer("0x4", "10", t);
+    var result = routeAll(ledger, List.of(paysFirst, stray, paysSecond, paysFirstAgain, paysFirst));
+    assertThat(result.reply().getValue().routes()).containsExactly(new TransferRoute(first),
+        TransferRoute.unmatched(), new TransferRoute(second), new TransferRoute(first), new TransferRoute(first));
+    // One event per distinct transfer, in chain order; the one repeated within the batch once.
+    assertThat(result.events()).extracting(e -> ((TransferRouted) e).transfer())
+        .containsExactly(paysFirst, stray, paysSecond, paysFirstAgain);
+    assertThat(result.events()).extracting(e -> ((TransferRouted) e).invoiceId())
+        .containsExactly(first, null, second, first);
+    // A single Route and a batch give the same answers for what was routed before.
+    assertThat(rerouted(ledger, paysSecond)).isEqualTo(new TransferRoute(second));
+    assertThat(rerouted(ledger, stray)).isEqualTo(TransferRoute.unmatched());
+  }
+
+  @Test
+  void aBatchDeliveredAgainAfterARestartPersistsNothingAndAnswersTheSame() {
+    // Snapshots every 3 events, so that the batch's atomic write crosses one and recovery starts from it.
+    Ledger ledger = ledger(new LedgerSettings(WINDOW, 5, Duration.ofDays(30), Duration.ofMinutes(2), 3, 4));
+    UUID invoice = UUID.randomUUID();
+    allocated(ledger, invoice, TEN);
+    Instant t = T0.plus(Duration.ofMinutes(5));
+    Transfer routedAlone = transfer("0x0", "10", t);
+    assertThat(route(ledger, routedAlone).reply().getValue()).isEqualTo(new TransferRoute(invoice));
+    List<Transfer> batch = List.of(routedAlone, transfer("0x1", "10", t), transfer("0x2", "7", t));
+    var first = routeAll(ledger, batch);
+    assertThat(first.events()).hasSize(2);
+    // The slot is freed and taken by another invoice before the watcher, restarted, delivers the batch again.
+    release(ledger, invoice, ReleaseReason.PAID);
+    allocated(ledger, TEN);
+    ledger.kit().restart();
+    var again = routeAll(ledger, batch);
+    assertThat(again.hasNoEvents()).isTrue();
+    assertThat(again.reply().getValue()).isEqualTo(first.reply().getValue());
+    assertThat(again.reply().getValue().routes())
+        .containsExactly(new TransferRoute(invoice), new TransferRoute(invoice), TransferRoute.unmatched());
+  }
+
+  @Test
+  void anEmptyBatchPersistsNothing() {
+    var result = routeAll(ledger(), List.of());
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.reply().getValue().routes()).isEmpty();
   }
 
   @Test
