@@ -87,6 +87,9 @@ final class OnChainVerifier {
         workers.execute(() -> {
           try {
             lookup.check(credit).ifPresent(findings::add);
+          } catch (RuntimeException e) {
+            // Never a silent pass: a check that could not be made makes the chain unreachable.
+            lookup.abandon(e);
           } finally {
             inFlight.release();
           }
@@ -218,6 +221,13 @@ final class OnChainVerifier {
         }
       }
       return client;
+    }
+
+    synchronized void abandon(RuntimeException e) {
+      if (unreachable == null) {
+        unreachable = "a lookup failed unexpectedly: " + describe(e);
+        log.error("{}: {}", chain, unreachable, e);
+      }
     }
 
     private synchronized void failed(Client failed, Exception e) {
