@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -158,14 +159,41 @@ final class CreditedTransfers implements AutoCloseable {
         rs.getString("block_hash"));
   }
 
+  /**
+   * The later of two credits of one transfer. Which earlier credit it met depends on the order the
+   * invoices were replayed in, so the message does not name it; {@link #explain} names the earliest,
+   * which is the same in every order, once the whole journal is in the table.
+   */
   private static Violation doubleCredit(Credit a, Credit b) {
-    Credit first = a.ordering() <= b.ordering() ? a : b;
-    Credit second = first == a ? b : a;
-    String where = first.persistenceId().equals(second.persistenceId())
-        ? "earlier in the same invoice (event " + first.seqNr() + ")"
-        : "to " + first.persistenceId() + " (event " + first.seqNr() + ")";
-    return new Violation(second.persistenceId(), second.seqNr(),
-        "transfer " + second.transfer() + " credited again: it was already credited " + where);
+    Credit later = a.ordering() <= b.ordering() ? b : a;
+    return new Violation(later.persistenceId(), later.seqNr(),
+        "transfer " + later.transfer() + " credited again", Optional.of(later.transfer()));
+  }
+
+  /** {@code violation} with the transfer's earliest credit named, if it is a double credit. */
+  Violation explain(Violation violation) throws SQLException {
+    if (violation.doubleCredit().isEmpty()) {
+      return violation;
+    }
+    flush();
+    TransferKey key = violation.doubleCredit().get();
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT * FROM audit_credited_transfers WHERE chain = ? AND tx_hash = ? AND log_index = ?")) {
+      ps.setString(1, key.chain().name());
+      ps.setString(2, key.txHash());
+      ps.setInt(3, key.logIndex());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return violation;
+        }
+        Credit first = read(rs);
+        String where = first.persistenceId().equals(violation.persistenceId())
+            ? "earlier in the same invoice (event " + first.seqNr() + ")"
+            : "to " + first.persistenceId() + " (event " + first.seqNr() + ")";
+        return new Violation(violation.persistenceId(), violation.seqNr(),
+            violation.message() + ": it was already credited " + where, violation.doubleCredit());
+      }
+    }
   }
 
   private Array array(String type, Object[] values) throws SQLException {

@@ -101,8 +101,14 @@ final class JournalVerifier {
       }
       log.info("Replayed {} invoices ({} events) in {}", tally.invoices, tally.events, elapsed);
       return new Report(tally.invoices, tally.events, others, tally.statuses, tally.paid, credits.credited(),
-          settings.merchants(), settings.changes(), chains, findings.first(), findings.count(), elapsed);
+          settings.merchants(), settings.changes(), chains, explain(findings.first(), credits), findings.count(),
+          elapsed);
     }
+  }
+
+  private static Optional<Violation> explain(Optional<Violation> first, CreditedTransfers credits)
+      throws SQLException {
+    return first.isEmpty() ? first : Optional.of(credits.explain(first.get()));
   }
 
   /**
