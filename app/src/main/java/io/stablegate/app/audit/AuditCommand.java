@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code stablegate audit verify | export | invoice}: parses the arguments, opens the database and
  * runs the command. {@link #run} returns the process's exit code: 0 all good, 1 a violation, 2 bad
- * arguments, 3 the journal could not be read.
+ * arguments, 3 the journal could not be read, 4 ({@code verify --onchain}) a chain could not be read.
  */
 public final class AuditCommand {
   private static final Logger log = LoggerFactory.getLogger(AuditCommand.class);
@@ -37,20 +37,29 @@ public final class AuditCommand {
   public static final int VIOLATION = 1;
   public static final int USAGE = 2;
   public static final int UNREADABLE = 3;
+  /** {@code verify --onchain}: every endpoint of a chain failed, and the journal showed no violation. */
+  public static final int CHAIN_UNREACHABLE = 4;
 
   public static final String HELP = """
       Usage: stablegate audit <command> [options]
 
-        verify [--db URL] [--direct]
+        verify [--db URL] [--direct] [--onchain]
                               Replay every event of the journal and check its invariants; prints a
-                              summary and exits 1 naming the first violation (docs/audit.md).
+                              summary and exits 1 naming the first violation by persistence id and
+                              sequence number, with how many were found (docs/audit.md).
                               --direct reads event_journal in one ordered pass instead of one
-                              Pekko Persistence Query per invoice: same checks, much faster.
+                              Pekko Persistence Query per invoice: same checks, faster.
+                              --onchain also re-reads every final transfer from its chain (the node's
+                              STABLEGATE_<CHAIN>_RPC_URLS / STABLEGATE_TRON_GRPC_ENDPOINTS) and checks it
+                              is there as recorded; disabled chains are reported NOT CHECKED.
         export --from DATE --to DATE --format csv|json [--merchant ID] [--out FILE]
                               The events in journal order with their hashes (json: JSON Lines).
                               DATE is YYYY-MM-DD (UTC, --to inclusive) or an ISO instant (--to exclusive).
         invoice <id> [--db URL]
                               One invoice's history, event by event, with its checks.
+
+      Exit codes: 0 clean, 1 a violation, 2 bad arguments, 3 the journal could not be read,
+                  4 (--onchain, no violation found) every endpoint of a chain failed.
 
       --db URL                JDBC URL of the database to audit (e.g. a restored backup), with
       --db-user, --db-password  (default STABLEGATE_DB_USER / STABLEGATE_DB_PASSWORD). Without --db:
@@ -120,21 +129,30 @@ public final class AuditCommand {
   }
 
   private int verify(Options options) throws Exception {
-    options.allowOnly("db", "db-user", "db-password", "direct");
+    options.allowOnly("db", "db-user", "db-password", "direct", "onchain");
     boolean direct = options.flag("direct");
+    Optional<OnChainVerifier> onChain = options.flag("onchain")
+        ? Optional.of(new OnChainVerifier(config, settings().getInt("onchain-parallelism"),
+            settings().getInt("fetch-size")))
+        : Optional.empty();
     try (AuditDatabase database = open(options)) {
       JournalVerifier.Report report = new JournalVerifier(database, settings().getInt("replay-parallelism"),
-          settings().getInt("credit-batch-size"), settings().getInt("fetch-size")).verify(direct);
-      print(report, database, direct);
-      return report.violation().isPresent() ? VIOLATION : OK;
+          settings().getInt("credit-batch-size"), settings().getInt("fetch-size")).verify(direct, onChain);
+      print(report, database, direct, settings().getInt("replay-parallelism"));
+      if (report.violation().isPresent()) {
+        return VIOLATION;
+      }
+      boolean unreachable = report.onChain().orElse(List.of()).stream()
+          .anyMatch(c -> c.outcome() == OnChainVerifier.Outcome.UNREACHABLE);
+      return unreachable ? CHAIN_UNREACHABLE : OK;
     }
   }
 
-  private void print(JournalVerifier.Report r, AuditDatabase database, boolean direct) {
+  private void print(JournalVerifier.Report r, AuditDatabase database, boolean direct, int parallelism) {
     double seconds = Math.max(r.elapsed().toMillis(), 1) / 1000.0;
     out.printf("Audit of %s%n", database.coordinates().url());
     out.printf("  read through           %s%n", direct ? "one ordered pass over event_journal (--direct)"
-        : "Pekko Persistence Query, one currentEventsByPersistenceId per invoice");
+        : "Pekko Persistence Query, currentEventsByPersistenceId for each invoice, " + parallelism + " at once");
     out.printf("  invoices replayed      %,d (%,d events, %.1f s, %,.0f events/s)%n", r.invoices(), r.invoiceEvents(),
         seconds, r.invoiceEvents() / seconds);
     StringBuilder statuses = new StringBuilder();
@@ -150,18 +168,41 @@ public final class AuditCommand {
       out.printf("  paid on %-14s %s USDT in %,d final payments (%,d invoices PAID)%n", e.getKey(),
           Amounts.format(e.getValue().amount()), e.getValue().finalPayments(), e.getValue().paidInvoices());
     }
-    out.printf("  transfers credited     %,d, each to one invoice once%s%n", r.creditedTransfers(),
-        r.violation().isPresent() ? " (as far as replayed)" : "");
+    out.printf("  transfers credited     %,d%s%n", r.creditedTransfers(),
+        r.violation().isPresent() ? "" : ", each to one invoice once");
     out.printf("  settings changes       %,d of %,d merchants%n", r.settingsChanges(), r.settingsMerchants());
     out.printf("  other persistence ids  %,d (wallet ledgers: not hash-chained, not replayed)%n",
         r.otherPersistenceIds());
+    if (r.onChain().isEmpty()) {
+      out.printf("  on chain               not checked (--onchain re-reads every final transfer)%n");
+    } else if (r.onChain().get().isEmpty()) {
+      out.printf("  on chain               no final transfer to check%n");
+    }
+    for (OnChainVerifier.ChainReport c : r.onChain().orElse(List.of())) {
+      String what = switch (c.outcome()) {
+        case CHECKED -> String.format("%,d final transfers re-read, %,d as recorded, %,d not (%s)", c.checked(),
+            c.checked() - c.mismatches(), c.mismatches(), c.detail());
+        case NOT_CHECKED -> String.format("NOT CHECKED: %,d final transfers (%s)", c.finalTransfers(), c.detail());
+        case UNREACHABLE -> String.format("UNREACHABLE: %,d of %,d final transfers re-read before %s",
+            c.checked(), c.finalTransfers(), c.detail());
+      };
+      out.printf("  on chain %-13s %s%n", c.chain(), what);
+    }
+    for (OnChainVerifier.ChainReport c : r.onChain().orElse(List.of())) {
+      if (c.outcome() == OnChainVerifier.Outcome.UNREACHABLE) {
+        err.printf("stablegate audit: %s unreachable: %s%n", c.chain(), c.detail());
+      }
+    }
     if (r.violation().isPresent()) {
       Violation v = r.violation().get();
+      out.printf("  violations             %,d (the first by persistence id and sequence number is named)%n",
+          r.violations());
       out.printf("VIOLATION at %s sequence number %d: %s%n", v.persistenceId(), v.seqNr(), v.message());
       err.printf("stablegate audit: the journal violates an invariant at %s sequence number %d%n",
           v.persistenceId(), v.seqNr());
     } else {
-      out.printf("OK: every hash chain links, every transition is legal, every amount adds up.%n");
+      out.printf("OK: every hash chain links, every transition is legal, every amount adds up%s.%n",
+          r.onChain().isPresent() ? ", every final transfer re-read is on chain as recorded" : "");
     }
   }
 
@@ -235,7 +276,7 @@ public final class AuditCommand {
   /** {@code --name value} or {@code --name=value} options and positional words. */
   record Options(Map<String, String> values, List<String> positionals) {
     /** Options without a value. */
-    static final List<String> FLAGS = List.of("direct");
+    static final List<String> FLAGS = List.of("direct", "onchain");
 
     static Options parse(String[] args) {
       Map<String, String> values = new HashMap<>();

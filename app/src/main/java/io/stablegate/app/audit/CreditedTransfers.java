@@ -2,6 +2,7 @@ package io.stablegate.app.audit;
 
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,14 +11,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Every transfer credited so far, to prove that none credits two invoices or one invoice twice.
+ * Every transfer credited, to prove that none credits two invoices or one invoice twice.
  *
  * <p>A journal holds about as many final transfers as invoices, so an in-memory set would grow with
  * the journal. The set lives instead in a temporary table of the audited database (PostgreSQL keeps
@@ -25,19 +25,23 @@ import java.util.Set;
  * nothing is written to the audited tables). Credits are sent in batches of {@code batchSize}, so
  * memory holds one batch and a replay costs one round trip per batch, not per transfer.
  *
- * <p>When one transfer is credited twice, the violation is the credit that is later in the journal's
- * global order: that is the one that should not have been written.
+ * <p>When one transfer is credited more than once, every credit but the earliest in the journal's
+ * global order is a violation: those are the ones that should not have been written. The table
+ * keeps the earliest credit seen so far, so the violations found are the same whatever order the
+ * invoices are replayed in. The table also keeps what each credit says the transfer was, for
+ * {@code verify --onchain} to read back ({@link #forEach}).
  */
 final class CreditedTransfers implements AutoCloseable {
   private final Connection connection;
   private final int batchSize;
+  private final Consumer<Violation> violations;
   private final Map<TransferKey, Credit> pending = new HashMap<>();
-  private Violation pendingViolation;
   private long credited;
 
-  CreditedTransfers(Connection connection, int batchSize) throws SQLException {
+  CreditedTransfers(Connection connection, int batchSize, Consumer<Violation> violations) throws SQLException {
     this.connection = connection;
     this.batchSize = batchSize;
+    this.violations = violations;
     connection.setAutoCommit(true);
     try (Statement st = connection.createStatement()) {
       st.execute("""
@@ -48,91 +52,148 @@ final class CreditedTransfers implements AutoCloseable {
             persistence_id TEXT NOT NULL,
             seq_nr         BIGINT NOT NULL,
             ordering       BIGINT NOT NULL,
+            recipient      TEXT NOT NULL,
+            amount         NUMERIC NOT NULL,
+            block_number   BIGINT NOT NULL,
+            block_hash     TEXT NOT NULL,
             PRIMARY KEY (chain, tx_hash, log_index)
           ) ON COMMIT PRESERVE ROWS""");
     }
   }
 
-  /** Remembers a credit; a double credit within the unsent batch is noticed at once, others at {@link #flush}. */
-  void add(Credit credit) {
+  /** Remembers a credit; a double credit within the unsent batch is reported at once, others at {@link #flush}. */
+  void add(Credit credit) throws SQLException {
     credited++;
-    Credit earlier = pending.putIfAbsent(credit.transfer(), credit);
-    if (earlier != null && pendingViolation == null) {
-      pendingViolation = doubleCredit(earlier, credit);
+    Credit earlier = pending.get(credit.transfer());
+    if (earlier == null) {
+      pending.put(credit.transfer(), credit);
+    } else {
+      violations.accept(doubleCredit(earlier, credit));
+      if (credit.ordering() < earlier.ordering()) {
+        pending.put(credit.transfer(), credit);
+      }
     }
-  }
-
-  boolean batchFull() {
-    return pending.size() >= batchSize;
+    if (pending.size() >= batchSize) {
+      flush();
+    }
   }
 
   long credited() {
     return credited;
   }
 
-  /** Sends the pending batch; the first double credit found so far, if any. */
-  Optional<Violation> flush() throws SQLException {
+  /**
+   * Sends the pending batch. The statement reads the credits already stored for the batch's
+   * transfers and upserts the batch (keeping the earlier credit) in one round trip; both see the
+   * table as it was before the statement.
+   */
+  void flush() throws SQLException {
     if (pending.isEmpty()) {
-      return Optional.ofNullable(pendingViolation);
+      return;
     }
     List<Credit> batch = new ArrayList<>(pending.values());
     pending.clear();
-    Set<TransferKey> inserted = new HashSet<>();
+    Map<TransferKey, Credit> byKey = new HashMap<>();
+    batch.forEach(c -> byKey.put(c.transfer(), c));
     try (PreparedStatement ps = connection.prepareStatement("""
-        INSERT INTO audit_credited_transfers (chain, tx_hash, log_index, persistence_id, seq_nr, ordering)
-        SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::bigint[])
-        ON CONFLICT DO NOTHING
-        RETURNING chain, tx_hash, log_index""")) {
+        WITH batch AS (
+          SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],
+            ?::numeric[], ?::bigint[], ?::text[])
+            AS b(chain, tx_hash, log_index, persistence_id, seq_nr, ordering, recipient, amount, block_number,
+              block_hash)),
+        stored AS (
+          SELECT t.* FROM audit_credited_transfers t JOIN batch b USING (chain, tx_hash, log_index)),
+        upsert AS (
+          INSERT INTO audit_credited_transfers SELECT * FROM batch
+          ON CONFLICT (chain, tx_hash, log_index) DO UPDATE SET persistence_id = excluded.persistence_id,
+            seq_nr = excluded.seq_nr, ordering = excluded.ordering, recipient = excluded.recipient,
+            amount = excluded.amount, block_number = excluded.block_number, block_hash = excluded.block_hash
+          WHERE excluded.ordering < audit_credited_transfers.ordering)
+        SELECT * FROM stored""")) {
       ps.setArray(1, array("text", batch.stream().map(c -> c.transfer().chain().name()).toArray()));
       ps.setArray(2, array("text", batch.stream().map(c -> c.transfer().txHash()).toArray()));
       ps.setArray(3, array("int4", batch.stream().map(c -> c.transfer().logIndex()).toArray()));
       ps.setArray(4, array("text", batch.stream().map(Credit::persistenceId).toArray()));
       ps.setArray(5, array("int8", batch.stream().map(Credit::seqNr).toArray()));
       ps.setArray(6, array("int8", batch.stream().map(Credit::ordering).toArray()));
+      ps.setArray(7, array("text", batch.stream().map(Credit::to).toArray()));
+      ps.setArray(8, array("numeric", batch.stream().map(Credit::amount).toArray()));
+      ps.setArray(9, array("int8", batch.stream().map(Credit::blockNumber).toArray()));
+      ps.setArray(10, array("text", batch.stream().map(Credit::blockHash).toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          inserted.add(new TransferKey(Chain.valueOf(rs.getString(1)), rs.getString(2),
-              rs.getInt(3)));
+          Credit stored = read(rs);
+          violations.accept(doubleCredit(stored, byKey.get(stored.transfer())));
         }
       }
     }
-    List<Violation> found = new ArrayList<>();
-    if (pendingViolation != null) {
-      found.add(pendingViolation);
-    }
-    for (Credit credit : batch) {
-      if (!inserted.contains(credit.transfer())) {
-        found.add(doubleCredit(stored(credit.transfer()), credit));
-      }
-    }
-    pendingViolation = found.isEmpty() ? null : found.get(0);
-    return Optional.ofNullable(pendingViolation);
   }
 
-  private Credit stored(TransferKey key) throws SQLException {
+  /** Every credit kept (the earliest of each transfer), by chain, persistence id and sequence number. */
+  void forEach(int fetchSize, SqlConsumer<Credit> action) throws SQLException {
+    flush();
+    connection.setAutoCommit(false);
     try (PreparedStatement ps = connection.prepareStatement(
-        "SELECT persistence_id, seq_nr, ordering FROM audit_credited_transfers "
-            + "WHERE chain = ? AND tx_hash = ? AND log_index = ?")) {
+        "SELECT * FROM audit_credited_transfers ORDER BY chain, persistence_id, seq_nr")) {
+      ps.setFetchSize(fetchSize);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          action.accept(read(rs));
+        }
+      }
+    } finally {
+      connection.commit();
+      connection.setAutoCommit(true);
+    }
+  }
+
+  @FunctionalInterface
+  interface SqlConsumer<T> {
+    void accept(T t) throws SQLException;
+  }
+
+  private static Credit read(ResultSet rs) throws SQLException {
+    return new Credit(new TransferKey(Chain.valueOf(rs.getString("chain")), rs.getString("tx_hash"),
+        rs.getInt("log_index")), rs.getString("persistence_id"), rs.getLong("seq_nr"), rs.getLong("ordering"),
+        rs.getString("recipient"), rs.getBigDecimal("amount"), rs.getLong("block_number"),
+        rs.getString("block_hash"));
+  }
+
+  /**
+   * The later of two credits of one transfer. Which earlier credit it met depends on the order the
+   * invoices were replayed in, so the message does not name it; {@link #explain} names the earliest,
+   * which is the same in every order, once the whole journal is in the table.
+   */
+  private static Violation doubleCredit(Credit a, Credit b) {
+    Credit later = a.ordering() <= b.ordering() ? b : a;
+    return new Violation(later.persistenceId(), later.seqNr(),
+        "transfer " + later.transfer() + " credited again", Optional.of(later.transfer()));
+  }
+
+  /** {@code violation} with the transfer's earliest credit named, if it is a double credit. */
+  Violation explain(Violation violation) throws SQLException {
+    if (violation.doubleCredit().isEmpty()) {
+      return violation;
+    }
+    flush();
+    TransferKey key = violation.doubleCredit().get();
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT * FROM audit_credited_transfers WHERE chain = ? AND tx_hash = ? AND log_index = ?")) {
       ps.setString(1, key.chain().name());
       ps.setString(2, key.txHash());
       ps.setInt(3, key.logIndex());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
-          throw new IllegalStateException("credit of " + key + " neither inserted nor stored");
+          return violation;
         }
-        return new Credit(key, rs.getString(1), rs.getLong(2), rs.getLong(3));
+        Credit first = read(rs);
+        String where = first.persistenceId().equals(violation.persistenceId())
+            ? "earlier in the same invoice (event " + first.seqNr() + ")"
+            : "to " + first.persistenceId() + " (event " + first.seqNr() + ")";
+        return new Violation(violation.persistenceId(), violation.seqNr(),
+            violation.message() + ": it was already credited " + where, violation.doubleCredit());
       }
     }
-  }
-
-  private static Violation doubleCredit(Credit a, Credit b) {
-    Credit first = a.ordering() <= b.ordering() ? a : b;
-    Credit second = first == a ? b : a;
-    String where = first.persistenceId().equals(second.persistenceId())
-        ? "earlier in the same invoice (event " + first.seqNr() + ")"
-        : "to " + first.persistenceId() + " (event " + first.seqNr() + ")";
-    return new Violation(second.persistenceId(), second.seqNr(),
-        "transfer " + second.transfer() + " credited again: it was already credited " + where);
   }
 
   private Array array(String type, Object[] values) throws SQLException {
@@ -141,6 +202,7 @@ final class CreditedTransfers implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
+    connection.setAutoCommit(true);
     try (Statement st = connection.createStatement()) {
       st.execute("DROP TABLE IF EXISTS audit_credited_transfers");
     }

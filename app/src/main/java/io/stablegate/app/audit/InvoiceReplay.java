@@ -18,6 +18,8 @@ import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.Payment;
 import io.stablegate.engine.money.Amounts;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,6 +40,8 @@ final class InvoiceReplay {
   private InvoiceState state = new InvoiceState.Empty();
   private long lastSeqNr;
   private final List<Credit> credits = new ArrayList<>();
+  /** The transfers this invoice detected (a handful), for what its credits claim to be on chain. */
+  private final Map<TransferKey, Transfer> detections = new HashMap<>();
   private Violation violation;
   /** Set while the current event's prevHash did not match: the previous event's actual hash. */
   private String brokenLink;
@@ -116,9 +120,15 @@ final class InvoiceReplay {
         return fail(seqNr, wrongPaid.get() + unlinked());
       }
     }
+    if (event instanceof PaymentDetected detected) {
+      detections.put(detected.transfer().key(), detected.transfer());
+    }
     if (event instanceof PaymentConfirmed confirmed) {
-      credits.add(new Credit(
-          new TransferKey(after.chain(), confirmed.txHash(), confirmed.logIndex()), persistenceId, seqNr, ordering));
+      TransferKey key = new TransferKey(after.chain(), confirmed.txHash(), confirmed.logIndex());
+      // refusal() proved the payment was detected by this invoice.
+      Transfer transfer = detections.get(key);
+      credits.add(new Credit(key, persistenceId, seqNr, ordering, transfer.to(), transfer.amount(),
+          transfer.blockNumber(), transfer.blockHash()));
     }
     return this;
   }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +26,6 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Persistence ids are streamed ({@code currentPersistenceIds}); each invoice's events are streamed
  * ({@code currentEventsByPersistenceId}) and folded into an {@link InvoiceReplay}. Up to {@code
- * parallelism} invoices replay at once, but their results are taken in the order of the ids, so a
- * run is deterministic. Memory holds those few invoices, one batch of credited transfers and the
- * tallies below — nothing that grows with the journal.
+ * parallelism} invoices replay at once and finish in any order; the whole journal is always read, and
+ * the violation reported is the smallest {@code (persistence id, sequence number)} found, so a run is
+ * deterministic whatever the order. Memory holds those few invoices, one batch of credited transfers
+ * and the tallies below — nothing that grows with the journal.
  */
 final class JournalVerifier {
   private static final Logger log = LoggerFactory.getLogger(JournalVerifier.class);
@@ -61,7 +62,9 @@ final class JournalVerifier {
       long creditedTransfers,
       long settingsMerchants,
       long settingsChanges,
+      Optional<List<OnChainVerifier.ChainReport>> onChain,
       Optional<Violation> violation,
+      long violations,
       Duration elapsed) {}
 
   private final AuditDatabase database;
@@ -80,37 +83,44 @@ final class JournalVerifier {
    * {@code direct}: read {@code event_journal} with one ordered cursor (see {@link #replayDirect})
    * instead of one Pekko Persistence Query per invoice. The checks are the same.
    */
-  Report verify(boolean direct) throws SQLException, InterruptedException {
+  Report verify(boolean direct, Optional<OnChainVerifier> onChain) throws SQLException, InterruptedException {
     long started = System.nanoTime();
+    Findings findings = new Findings();
     try (Connection connection = database.connect();
-        CreditedTransfers credits = new CreditedTransfers(connection, creditBatchSize)) {
-      Tally tally = new Tally(credits);
+        CreditedTransfers credits = new CreditedTransfers(connection, creditBatchSize, findings::add)) {
+      Tally tally = new Tally(credits, findings);
       long others = direct ? replayDirect(tally) : replayThroughQuery(tally);
-      if (tally.violation.isEmpty()) {
-        tally.violation = credits.flush();
-      }
-      long merchants = 0;
-      long changes = 0;
-      if (tally.violation.isEmpty()) {
-        SettingsChangeReplay.Result settings = new SettingsChangeReplay(fetchSize).run(connection);
-        merchants = settings.merchants();
-        changes = settings.changes();
-        tally.violation = settings.violation();
-      }
+      credits.flush();
+      SettingsChangeReplay.Result settings = new SettingsChangeReplay(fetchSize).run(connection);
+      findings.add(settings.violation());
+      // The replay's time, for its events/s; the on-chain lookups are another matter.
       Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      Optional<List<OnChainVerifier.ChainReport>> chains = Optional.empty();
+      if (onChain.isPresent()) {
+        chains = Optional.of(onChain.get().verify(credits, findings));
+      }
       log.info("Replayed {} invoices ({} events) in {}", tally.invoices, tally.events, elapsed);
       return new Report(tally.invoices, tally.events, others, tally.statuses, tally.paid, credits.credited(),
-          merchants, changes, tally.violation, elapsed);
+          settings.merchants(), settings.changes(), chains, explain(findings.first(), credits), findings.count(),
+          elapsed);
     }
   }
 
-  /** The contract's way: every persistence id, then every invoice's events, through the read journal. */
+  private static Optional<Violation> explain(Optional<Violation> first, CreditedTransfers credits)
+      throws SQLException {
+    return first.isEmpty() ? first : Optional.of(credits.explain(first.get()));
+  }
+
+  /**
+   * The contract's way: every persistence id, then every invoice's events, through the read journal.
+   * Up to {@code parallelism} invoices are read at once, each in a stream of its own (decoding and
+   * hashing run on as many threads), and tallied as each finishes, in whatever order: a slow invoice
+   * holds up no other. The outcome does not depend on that order (see {@link Findings}).
+   */
   private long replayThroughQuery(Tally tally) throws InterruptedException {
     AtomicLong others = new AtomicLong();
-    var readJournal = database.readJournal();
-    var system = database.system();
     try {
-      readJournal.currentPersistenceIds()
+      database.readJournal().currentPersistenceIds()
           .filter(id -> {
             if (InvoiceReplay.isInvoice(id)) {
               return true;
@@ -118,17 +128,20 @@ final class JournalVerifier {
             others.incrementAndGet();
             return false;
           })
-          .mapAsync(parallelism, id -> readJournal.currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE)
-              .runFold(new InvoiceReplay(id), JournalVerifier::replay, system))
-          .map(tally::accept)
-          .takeWhile(goOn -> goOn)
-          .runWith(Sink.ignore(), system)
+          .mapAsyncUnordered(parallelism, this::replayOne)
+          .runForeach(tally::accept, database.system())
           .toCompletableFuture()
           .get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("the replay failed: " + e.getCause(), e.getCause());
     }
     return others.get();
+  }
+
+  /** One invoice's events folded into its replay, in a stream (and actor) of its own. */
+  private CompletionStage<InvoiceReplay> replayOne(String id) {
+    return database.readJournal().currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE)
+        .runFold(new InvoiceReplay(id), JournalVerifier::replay, database.system());
   }
 
   /**
@@ -172,8 +185,8 @@ final class JournalVerifier {
               if (currentId != null) {
                 inFlight.add(workers.submit(replayOf(currentId, rows, serialization)));
                 rows = new ArrayList<>();
-                if (inFlight.size() >= maxInFlight && !tally.accept(next(inFlight))) {
-                  return others;
+                if (inFlight.size() >= maxInFlight) {
+                  tally.accept(next(inFlight));
                 }
               }
               currentId = id;
@@ -184,9 +197,7 @@ final class JournalVerifier {
             inFlight.add(workers.submit(replayOf(currentId, rows, serialization)));
           }
           while (!inFlight.isEmpty()) {
-            if (!tally.accept(next(inFlight))) {
-              return others;
-            }
+            tally.accept(next(inFlight));
           }
         }
       } finally {
@@ -225,21 +236,21 @@ final class JournalVerifier {
     return replay.accept(envelope.sequenceNr(), ordering, envelope.event());
   }
 
-  /** What the replayed invoices add up to; touched by one stream stage at a time, in order. */
+  /** What the replayed invoices add up to; touched by one stream stage (or thread) at a time. */
   private static final class Tally {
     private final CreditedTransfers credits;
+    private final Findings findings;
     private final Map<InvoiceStatus, Long> statuses = new EnumMap<>(InvoiceStatus.class);
     private final Map<Chain, ChainTotal> paid = new EnumMap<>(Chain.class);
     private long invoices;
     private long events;
-    private Optional<Violation> violation = Optional.empty();
 
-    Tally(CreditedTransfers credits) {
+    Tally(CreditedTransfers credits, Findings findings) {
       this.credits = credits;
+      this.findings = findings;
     }
 
-    /** Whether to go on. */
-    boolean accept(InvoiceReplay replay) throws SQLException {
+    void accept(InvoiceReplay replay) throws SQLException {
       replay.finish();
       invoices++;
       long before = events;
@@ -247,22 +258,16 @@ final class JournalVerifier {
       if (events / PROGRESS_EVERY != before / PROGRESS_EVERY) {
         log.info("{} invoices ({} events) replayed so far", invoices, events);
       }
-      replay.credits().forEach(credits::add);
+      for (Credit credit : replay.credits()) {
+        credits.add(credit);
+      }
       replay.invoice().ifPresent(invoice -> {
         statuses.merge(invoice.status(), 1L, Long::sum);
         paid.merge(invoice.chain(), new ChainTotal(0, 0, BigDecimal.ZERO).plus(invoice),
             (a, b) -> new ChainTotal(a.paidInvoices() + b.paidInvoices(), a.finalPayments() + b.finalPayments(),
                 a.amount().add(b.amount())));
       });
-      if (replay.violation().isPresent()) {
-        // A double credit among the invoices before this one was found first.
-        violation = Optional.of(credits.flush().orElse(replay.violation().get()));
-        return false;
-      }
-      if (credits.batchFull()) {
-        violation = credits.flush();
-      }
-      return violation.isEmpty();
+      findings.add(replay.violation());
     }
   }
 }

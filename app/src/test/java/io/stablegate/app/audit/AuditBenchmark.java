@@ -13,13 +13,17 @@ import io.stablegate.engine.invoice.InvoiceState;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.persistence.db.Database;
 import io.stablegate.persistence.db.DbCoordinates;
+import io.stablegate.persistence.db.EmbeddedPostgresServer;
 import io.stablegate.persistence.testing.Invoices;
 import io.stablegate.persistence.testing.TestDatabase;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -36,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * verify} on it in child JVMs under {@code /usr/bin/time -v} with a small heap: through Pekko
  * Persistence Query, then {@code --direct}.
  *
- * <p>Run: {@code java -cp <test class path> io.stablegate.app.audit.AuditBenchmark [events] [heap]}.
+ * <p>Run: {@code java -cp <test class path> io.stablegate.app.audit.AuditBenchmark [events] [heap] ["jvm options"]};
+ * with {@code -Dbenchmark.data-dir=DIR} the journal is kept under DIR and reused by the next run.
  */
 public final class AuditBenchmark {
   private static final Logger log = LoggerFactory.getLogger(AuditBenchmark.class);
@@ -47,19 +52,44 @@ public final class AuditBenchmark {
     String heap = args.length > 1 ? args[1] : "256m";
     // e.g. -XX:StartFlightRecording=filename=audit.jfr, or -Dstablegate.audit.replay-parallelism=16
     List<String> jvmOptions = args.length > 2 ? List.of(args[2].split(" ")) : List.of();
-    DbCoordinates fresh = TestDatabase.fresh();
+    // -Dbenchmark.data-dir=DIR keeps the journal in an embedded server under DIR, written once and
+    // reused by later runs (the write takes longer than the replay).
+    String keepIn = System.getProperty("benchmark.data-dir");
+    DbCoordinates fresh = keepIn == null ? TestDatabase.fresh()
+        : EmbeddedPostgresServer.start(Path.of(keepIn), 0, false).database("audit_" + target);
     // One multi-row INSERT per batch instead of one statement per row.
     DbCoordinates db = new DbCoordinates(fresh.url() + (fresh.url().contains("?") ? "&" : "?")
         + "reWriteBatchedInserts=true", fresh.user(), fresh.password());
     Database.migrate(db);
-    long started = System.nanoTime();
-    long written = write(db, target);
-    log.info("Wrote {} events in {} s", written, (System.nanoTime() - started) / 1_000_000_000L);
+    long existing = countEvents(db);
+    if (existing == 0) {
+      long started = System.nanoTime();
+      long written = write(db, target);
+      log.info("Wrote {} events in {} s", written, (System.nanoTime() - started) / 1_000_000_000L);
+    } else {
+      log.info("Reusing the {} events already in {}", existing, db.url());
+    }
+    if (Boolean.getBoolean("benchmark.serve")) {
+      // Keeps the server up for verify runs started by hand, until this process is killed.
+      log.info("Serving the journal at {}", db.url());
+      Thread.currentThread().join();
+    }
     if (!jvmOptions.contains("-Ddirect-only")) {
       runVerify(db, heap, jvmOptions, List.of());
     }
-    runVerify(db, heap, jvmOptions, List.of("--direct"));
+    if (!jvmOptions.contains("-Dquery-only")) {
+      runVerify(db, heap, jvmOptions, List.of("--direct"));
+    }
     System.exit(0);
+  }
+
+  private static long countEvents(DbCoordinates db) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM event_journal")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /** Invoices of 2 (expired, cancelled), 5 (paid) or 9 (paid after many confirmations) events. */
@@ -131,7 +161,7 @@ public final class AuditBenchmark {
   }
 
   /** The same event with its prevHash set, as the entity persists it. */
-  private static InvoiceEvent link(InvoiceEvent e, String prev) {
+  static InvoiceEvent link(InvoiceEvent e, String prev) {
     return switch (e) {
       case InvoiceCreated x -> new InvoiceCreated(x.invoiceId(), x.merchantId(), x.chain(), x.address(), x.amount(),
           x.payAmount(), x.orderId(), x.description(), x.metadataJson(), x.expiresAt(), x.requiredConfirmations(),

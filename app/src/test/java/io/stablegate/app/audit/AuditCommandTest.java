@@ -119,6 +119,25 @@ class AuditCommandTest {
   }
 
   @Test
+  void withSeveralViolationsTheSmallestPersistenceIdIsNamedOnEveryRun() throws Exception {
+    DbCoordinates copy = journal.copy();
+    List<String> broken = new ArrayList<>(List.of(persistenceId(journal.paid), persistenceId(journal.paidAgain),
+        persistenceId(journal.paidLate)));
+    try (JournalRows copyRows = new JournalRows(copy)) {
+      for (String id : broken) {
+        copyRows.execute("DELETE FROM event_journal WHERE persistence_id = ? AND sequence_number = 2", id);
+      }
+    }
+    String first = broken.stream().sorted().findFirst().orElseThrow();
+    for (String[] args : List.of(new String[] {"verify"}, new String[] {"verify", "--direct"},
+        new String[] {"verify"})) {
+      Outcome outcome = audit(copy, args);
+      assertViolation(outcome, first, 2, "event 2 missing");
+      assertThat(outcome.out()).contains("violations             3 (the first by persistence id");
+    }
+  }
+
+  @Test
   void twoSwappedEventsAreCaught() throws Exception {
     DbCoordinates copy = journal.copy();
     String id = persistenceId(journal.paid);

@@ -137,6 +137,11 @@ final class EngineJournal {
 
   /** A copy of the journal's database, to tamper with. */
   DbCoordinates copy() throws SQLException {
+    return copyOf(db);
+  }
+
+  /** A copy of {@code db}, which nothing may be connected to. */
+  static DbCoordinates copyOf(DbCoordinates db) throws SQLException {
     String name = "c_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
     String source = databaseName(db.url());
     try (Connection c = DriverManager.getConnection(withDatabase(db.url(), "postgres"), db.user(), db.password());

@@ -3,6 +3,7 @@ package io.stablegate.chain.evm;
 import io.stablegate.chain.BlockRef;
 import io.stablegate.chain.ChainClient;
 import io.stablegate.chain.EndpointPool;
+import io.stablegate.chain.TransactionLogs;
 import io.stablegate.chain.WatcherSettings;
 import io.stablegate.engine.chain.EvmAddress;
 import io.stablegate.engine.chain.Transfer;
@@ -30,6 +31,7 @@ import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
 /** An Ethereum or BSC node behind one JSON-RPC URL, read with web3j. */
@@ -202,6 +204,30 @@ public final class EvmChainClient implements ChainClient {
       start = end + 1;
     }
     return transfers;
+  }
+
+  /**
+   * The transaction's receipt as this node has it now (for audits; the watcher does not use it):
+   * empty if the node knows no such mined transaction, which is what a transaction dropped by a
+   * reorganisation looks like. Every {@code Transfer} log is listed, whatever contract emitted it.
+   */
+  public Optional<TransactionLogs> transactionLogs(String txHash) throws IOException {
+    Optional<TransactionReceipt> found = check(web3j.ethGetTransactionReceipt(txHash).send()).getTransactionReceipt();
+    if (found.isEmpty() || found.get().getBlockHash() == null) {
+      return Optional.empty();
+    }
+    TransactionReceipt receipt = found.get();
+    List<TransactionLogs.TransferLog> transfers = new ArrayList<>();
+    for (Log log : receipt.getLogs()) {
+      if (log.isRemoved() || log.getTopics().size() != 3 || !TRANSFER_TOPIC.equals(lower(log.getTopics().get(0)))) {
+        continue;
+      }
+      transfers.add(new TransactionLogs.TransferLog(log.getLogIndex().intValueExact(),
+          EvmAddress.fromBytes(hex(log.getAddress())).value(), EvmAddress.fromBytes(hex(log.getTopics().get(1))).value(),
+          EvmAddress.fromBytes(hex(log.getTopics().get(2))).value(), new BigInteger(1, hex(log.getData()))));
+    }
+    return Optional.of(new TransactionLogs(lower(receipt.getTransactionHash()),
+        receipt.getBlockNumber().longValueExact(), lower(receipt.getBlockHash()), receipt.isStatusOK(), transfers));
   }
 
   private Optional<Transfer> toTransfer(Log log, Map<Long, BlockRef> blocks, Set<String> watched) {

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.stablegate.chain.BlockRef;
 import io.stablegate.chain.ChainClient;
 import io.stablegate.chain.EndpointPool;
+import io.stablegate.chain.TransactionLogs;
 import io.stablegate.chain.WatcherSettings;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TronAddress;
@@ -146,6 +147,37 @@ public final class TronChainClient implements ChainClient {
       }
     }
     return transfers;
+  }
+
+  /**
+   * The transaction's info as this node has it now (for audits; the watcher does not use it), with
+   * the id of the block it is in: empty if the node knows no such transaction in a block. Logs are
+   * numbered by their position in the transaction, as the watcher numbers them.
+   */
+  public Optional<TransactionLogs> transactionLogs(String txId) {
+    Response.TransactionInfo info = stub().getTransactionInfoById(
+        GrpcAPI.BytesMessage.newBuilder().setValue(ByteString.fromHex(txId)).build());
+    // An unknown transaction comes back as an empty message, like a missing block.
+    if (info.getId().isEmpty() || info.getBlockNumber() == 0) {
+      return Optional.empty();
+    }
+    Optional<BlockRef> block = block(info.getBlockNumber());
+    if (block.isEmpty()) {
+      return Optional.empty();
+    }
+    List<TransactionLogs.TransferLog> transfers = new ArrayList<>();
+    for (int i = 0; i < info.getLogCount(); i++) {
+      Response.TransactionInfo.Log log = info.getLog(i);
+      if (log.getTopicsCount() != 3 || !Arrays.equals(log.getTopics(0).toByteArray(), TRANSFER_TOPIC)) {
+        continue;
+      }
+      transfers.add(new TransactionLogs.TransferLog(i, TronAddress.fromBytes(log.getAddress().toByteArray()).value(),
+          TronAddress.fromBytes(log.getTopics(1).toByteArray()).value(),
+          TronAddress.fromBytes(log.getTopics(2).toByteArray()).value(),
+          new BigInteger(1, log.getData().toByteArray())));
+    }
+    return Optional.of(new TransactionLogs(hex(info.getId()), info.getBlockNumber(), block.get().hash(),
+        info.getResult() == Response.TransactionInfo.code.SUCESS, transfers));
   }
 
   private Optional<Transfer> toTransfer(Response.TransactionInfo info, int index, BlockRef block,

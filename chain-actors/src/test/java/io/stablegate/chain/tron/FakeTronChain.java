@@ -63,6 +63,11 @@ public final class FakeTronChain {
     return blocks.stream().filter(b -> b.number() == number).findFirst();
   }
 
+  /** The info of transaction {@code id} in a block of the current branch, as getTransactionInfoById finds it. */
+  public synchronized Optional<Response.TransactionInfo> transactionInfo(ByteString id) {
+    return blocks.stream().flatMap(b -> b.infos().stream()).filter(info -> info.getId().equals(id)).findFirst();
+  }
+
   /** Appends a block holding {@code txs}; returns its number. */
   public synchronized long mine(List<Tx> txs) {
     Block parent = blocks.get(blocks.size() - 1);

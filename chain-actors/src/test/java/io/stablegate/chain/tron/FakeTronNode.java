@@ -88,6 +88,12 @@ public final class FakeTronNode implements AutoCloseable {
     }
 
     @Override
+    public void getTransactionInfoById(GrpcAPI.BytesMessage request, StreamObserver<Response.TransactionInfo> reply) {
+      // Like java-tron: an unknown transaction is an empty message.
+      answer(reply, chain.transactionInfo(request.getValue()).orElse(Response.TransactionInfo.getDefaultInstance()));
+    }
+
+    @Override
     public void triggerConstantContract(Contract.TriggerSmartContract request,
         StreamObserver<Response.TransactionExtention> reply) {
       Response.TransactionExtention.Builder result = Response.TransactionExtention.newBuilder()
