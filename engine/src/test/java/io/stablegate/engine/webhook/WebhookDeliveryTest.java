@@ -285,8 +285,9 @@ class WebhookDeliveryTest {
   record TestInvoice(ActorTestKit kit, ActorRef<InvoiceCommand> entity, UUID id, UUID merchantId) {
     Invoice ask(org.apache.pekko.japi.function.Function<ActorRef<org.apache.pekko.pattern.StatusReply<Invoice>>,
         InvoiceCommand> command) throws Exception {
-      return AskPattern.askWithStatus(entity, command, Duration.ofSeconds(5), kit.system().scheduler())
-          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      // generous: the first entity of a fresh ActorSystem starts its journal plugin, slow on a loaded machine
+      return AskPattern.askWithStatus(entity, command, Duration.ofSeconds(30), kit.system().scheduler())
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     void cancel() throws Exception {
