@@ -47,8 +47,10 @@ public final class FreePorts {
   /** The first port of the kernel's ephemeral range (32768 when it cannot be read). */
   private static int ephemeralRangeStart() {
     try {
-      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-      return Integer.parseInt(range.split("\\s+")[0]);
+      // readAllLines, not readString: the JDK trusts the file size for readString, and /proc files report 0
+      String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+      int start = Integer.parseInt(range.split("\\s+")[0]);
+      return start > 2_048 ? start : 32_768;
     } catch (IOException | RuntimeException e) {
       return 32_768;
     }

@@ -123,7 +123,7 @@ final class ResourceSampler {
   /** The fields of /proc/pid/stat after the command name (which may contain spaces): index 0 is "state". */
   private static String[] statFields(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String stat = String.join(" ", Files.readAllLines(Path.of("/proc", Long.toString(pid), "stat")));
       return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     } catch (IOException | RuntimeException e) {
       return null; // the process has exited
