@@ -3,20 +3,15 @@ package io.stablegate.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.typesafe.config.ConfigFactory;
-import io.stablegate.engine.chain.EvmAddress;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.ledger.TransferRoute;
-import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -25,9 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +33,6 @@ import org.junit.jupiter.api.Test;
 class EngineFlowTest {
   private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
   private static final TestClock CLOCK = new TestClock(T0);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int CONFIRMATIONS = 3;
 
   private static ActorTestKit testKit;
@@ -52,24 +43,9 @@ class EngineFlowTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("EngineFlowTest", ConfigFactory.parseString("""
-            pekko.actor.provider = cluster
-            pekko.remote.artery.canonical.hostname = 127.0.0.1
-            pekko.remote.artery.canonical.port = 0
-            pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+    testKit = SingleNodeEngine.start("EngineFlowTest", """
             stablegate.chains.ethereum.confirmations = %d
-            # The first ask also starts the shard coordinator; the machine is shared.
-            stablegate.ask-timeout = 15s
-            """.formatted(CONFIRMATIONS))
-        .withFallback(PersistenceTestConfig.config()));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-      return null;
-    });
-    InvoiceEntity.init(testKit.system(), CLOCK);
-    WalletLedger.init(testKit.system(), CLOCK);
+            """.formatted(CONFIRMATIONS), CLOCK);
     invoices = new InvoiceService(testKit.system());
     matcher = new PaymentMatcher(testKit.system());
   }
@@ -85,9 +61,7 @@ class EngineFlowTest {
   }
 
   private static String randomAddress() {
-    byte[] bytes = new byte[20];
-    RANDOM.nextBytes(bytes);
-    return EvmAddress.fromBytes(bytes).value();
+    return TestAddresses.randomEvm();
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

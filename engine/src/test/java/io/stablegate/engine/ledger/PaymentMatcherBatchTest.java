@@ -2,20 +2,17 @@ package io.stablegate.engine.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
-import io.stablegate.engine.PersistenceTestConfig;
+import io.stablegate.engine.TestAddresses;
+import io.stablegate.engine.SingleNodeEngine;
 import io.stablegate.engine.TestClock;
-import io.stablegate.engine.chain.EvmAddress;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +22,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +34,6 @@ import org.junit.jupiter.api.Test;
 class PaymentMatcherBatchTest {
   private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
   private static final TestClock CLOCK = new TestClock(T0);
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final ToIntFunction<Transfer> ONE_CONFIRMATION = t -> 1;
 
   private static ActorTestKit testKit;
@@ -49,25 +42,10 @@ class PaymentMatcherBatchTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create("PaymentMatcherBatchTest", ConfigFactory.parseString("""
-            pekko.actor.provider = cluster
-            pekko.remote.artery.canonical.hostname = 127.0.0.1
-            pekko.remote.artery.canonical.port = 0
-            pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+    testKit = SingleNodeEngine.start("PaymentMatcherBatchTest", """
             stablegate.ledger.route-batch-size = 2
             stablegate.ledger.match-parallelism = 3
-            # The first ask also starts the shard coordinator; the machine is shared.
-            stablegate.ask-timeout = 15s
-            """)
-        .withFallback(PersistenceTestConfig.config()));
-    Cluster cluster = Cluster.get(testKit.system());
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    testKit.createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(cluster.selfMember().status()).isEqualTo(MemberStatus.up());
-      return null;
-    });
-    InvoiceEntity.init(testKit.system(), CLOCK);
-    WalletLedger.init(testKit.system(), CLOCK);
+            """, CLOCK);
     invoices = new InvoiceService(testKit.system());
     matcher = new PaymentMatcher(testKit.system());
   }
@@ -78,9 +56,7 @@ class PaymentMatcherBatchTest {
   }
 
   private static String randomAddress() {
-    byte[] bytes = new byte[20];
-    RANDOM.nextBytes(bytes);
-    return EvmAddress.fromBytes(bytes).value();
+    return TestAddresses.randomEvm();
   }
 
   private static <T> T await(CompletionStage<T> stage) throws Exception {

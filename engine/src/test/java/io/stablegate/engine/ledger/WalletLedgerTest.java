@@ -2,9 +2,9 @@ package io.stablegate.engine.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stablegate.engine.TestAddresses;
 import io.stablegate.engine.PersistenceTestConfig;
 import io.stablegate.engine.TestClock;
-import io.stablegate.engine.chain.EvmAddress;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
@@ -17,7 +17,6 @@ import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferRecorded;
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -50,7 +49,6 @@ class WalletLedgerTest {
       EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true).withVerifyState(false);
 
   private static ActorTestKit testKit;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final TestClock clock = new TestClock(T0);
   private final String address = randomAddress();
@@ -69,9 +67,7 @@ class WalletLedgerTest {
   }
 
   private static String randomAddress() {
-    byte[] bytes = new byte[20];
-    RANDOM.nextBytes(bytes);
-    return EvmAddress.fromBytes(bytes).value();
+    return TestAddresses.randomEvm();
   }
 
   private Ledger ledger(LedgerSettings settings) {
