@@ -32,11 +32,13 @@ final class PgbenchBaseline {
   record Result(int clients, double transactionsPerSecond, long transactions, long failed,
                 double p50Ms, double p99Ms, double p999Ms, ResourceSampler.Usage usage) {}
 
+  private final Path pgbench;
   private final DbCoordinates database;
   private final Path script;
   private final Path workDir;
 
-  private PgbenchBaseline(DbCoordinates database, Path script, Path workDir) {
+  private PgbenchBaseline(Path pgbench, DbCoordinates database, Path script, Path workDir) {
+    this.pgbench = pgbench;
     this.database = database;
     this.script = script;
     this.workDir = workDir;
@@ -44,7 +46,8 @@ final class PgbenchBaseline {
 
   /** Measures the rows the node wrote into {@code nodeDataSource}, creates the baseline database and its script. */
   static PgbenchBaseline prepare(DataSource nodeDataSource, Path workDir) throws Exception {
-    if (!Files.isExecutable(Path.of("/usr/bin/pgbench")) && findOnPath("pgbench") == null) {
+    Path pgbench = findOnPath("pgbench");
+    if (pgbench == null) {
       throw new IllegalStateException("pgbench not found: install it (Debian: apt-get install postgresql-client)");
     }
     Files.createDirectories(workDir);
@@ -80,7 +83,7 @@ final class PgbenchBaseline {
     Files.writeString(scriptFile, script);
     DbCoordinates baseline = TestDatabase.fresh();
     Database.migrate(baseline);
-    return new PgbenchBaseline(baseline, scriptFile, workDir);
+    return new PgbenchBaseline(pgbench, baseline, scriptFile, workDir);
   }
 
   Path script() {
@@ -91,7 +94,7 @@ final class PgbenchBaseline {
     URI uri = URI.create(database.url().substring("jdbc:".length()));
     Path logDir = Files.createTempDirectory(workDir, "pgbench-" + clients + "-");
     List<String> command = new ArrayList<>(List.of(
-        findOnPath("pgbench") != null ? findOnPath("pgbench").toString() : "/usr/bin/pgbench",
+        pgbench.toString(),
         "-n", "-M", "prepared", "-f", script.toString(),
         "-c", Integer.toString(clients), "-j", "2", "-T", Integer.toString(seconds),
         "-l", "--log-prefix=" + logDir.resolve("tx"),
