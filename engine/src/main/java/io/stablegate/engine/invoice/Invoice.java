@@ -89,10 +89,22 @@ public record Invoice(
         lastHash, List.of());
   }
 
+  /**
+   * The invoice after {@code event}. Refuses (with an {@link IllegalStateException}) an event that
+   * breaks the lifecycle of {@link InvoiceStatus#legalNext()}: the status it sets must be a legal
+   * move from this one ({@link InvoicePaid}, {@link InvoiceExpired} and {@link InvoiceCancelled}
+   * always move), or the one the invoice already has. Pekko applies an event before it writes it,
+   * so such an event is never persisted; the audit's replay meets the same refusal.
+   */
   @Override
   public InvoiceState apply(InvoiceEvent event) {
     String hash = EventHasher.hash(event);
     Invoice next = applyToInvoice(event, hash);
+    boolean moves = event instanceof InvoicePaid || event instanceof InvoiceExpired || event instanceof InvoiceCancelled;
+    if (moves ? !status.canMoveTo(next.status) : !status.canBecome(next.status)) {
+      throw new IllegalStateException(event.getClass().getSimpleName() + " moves the invoice from " + status + " to "
+          + next.status + ", which is not a legal transition");
+    }
     if (event instanceof NotifiesMerchant notifying) {
       List<WebhookDelivery> deliveries = new ArrayList<>(webhooks);
       deliveries.add(WebhookDelivery.pending(notifying.webhookEventId(), notifying.webhookType(), notifying.at(),

@@ -58,6 +58,14 @@ public final class WalletLedger
   }
 
   /**
+   * The projection tags of the ledgers' unmatched transfers, one per projection slice
+   * ({@code stablegate.ledger.tag-count}): what the read-side projection of unmatched transfers consumes.
+   */
+  public static List<String> tags(ActorSystem<?> system) {
+    return LedgerSettings.fromConfig(system.settings().config()).tags();
+  }
+
+  /**
    * The entity id of the ledger of {@code address} (canonical form) on {@code chain}. Not {@code |}:
    * Pekko reserves it as the separator of persistence ids and refuses an entity id containing it.
    */
@@ -130,7 +138,7 @@ public final class WalletLedger
   private ReplyEffect<WalletLedgerEvent, WalletLedgerState> allocate(WalletLedgerState state, Allocate cmd) {
     Optional<Slot> existing = state.slotOf(cmd.invoiceId());
     if (existing.isPresent()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(existing.get().payAmount()));
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new PayAmount(existing.get().payAmount())));
     }
     Instant now = now();
     BigDecimal amount = Amounts.normalize(cmd.amount());
@@ -141,7 +149,7 @@ public final class WalletLedger
         Instant holdUntil = cmd.expiresAt().plus(settings.latePaymentWindow());
         return Effect()
             .persist(new PayAmountAllocated(cmd.invoiceId(), amount, candidate, holdUntil, now))
-            .thenReply(cmd.replyTo(), s -> StatusReply.success(candidate));
+            .thenReply(cmd.replyTo(), s -> StatusReply.success(new PayAmount(candidate)));
       }
     }
     return Effect().reply(cmd.replyTo(), StatusReply.error(

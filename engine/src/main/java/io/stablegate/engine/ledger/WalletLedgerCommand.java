@@ -17,7 +17,7 @@ public sealed interface WalletLedgerCommand extends CborSerializable {
    * Reserve the smallest free payAmount for a new invoice; replies with it. Repeating it for the
    * same invoice returns the same payAmount.
    */
-  record Allocate(UUID invoiceId, BigDecimal amount, Instant expiresAt, ActorRef<StatusReply<BigDecimal>> replyTo)
+  record Allocate(UUID invoiceId, BigDecimal amount, Instant expiresAt, ActorRef<StatusReply<PayAmount>> replyTo)
       implements WalletLedgerCommand {}
 
   /** The invoice is paid or cancelled. */

@@ -5,6 +5,7 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;
 import io.stablegate.engine.invoice.InvoiceDraft;
 import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.ledger.PayAmount;
 import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
@@ -50,12 +51,12 @@ public final class InvoiceService {
   /** Reserves a unique payAmount on the wallet's ledger, then creates the invoice with it. */
   public CompletionStage<Invoice> create(NewInvoice request) {
     return ledger(request.chain(), request.address())
-        .<BigDecimal>askWithStatus(
+        .<PayAmount>askWithStatus(
             reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), request.amount(), request.expiresAt(), reply),
             settings.askTimeout())
         .thenCompose(payAmount -> invoice(request.invoiceId()).<Invoice>askWithStatus(
             reply -> new InvoiceCommand.Create(new InvoiceDraft(request.merchantId(), request.chain(),
-                request.address(), request.amount(), payAmount, request.orderId(), request.description(),
+                request.address(), request.amount(), payAmount.value(), request.orderId(), request.description(),
                 request.metadataJson(), request.expiresAt(), settings.requiredConfirmations(request.chain())),
                 reply),
             settings.askTimeout()));
