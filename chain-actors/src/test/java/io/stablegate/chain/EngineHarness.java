@@ -7,6 +7,7 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
@@ -163,8 +164,8 @@ public final class EngineHarness implements AutoCloseable {
 
   public java.util.concurrent.CompletionStage<Invoice> createInvoiceAsync(Chain chain, String address,
       BigDecimal amount) {
-    return invoices.create(new InvoiceService.NewInvoice(UUID.randomUUID(), UUID.randomUUID(), chain, address,
-        amount, null, null, "{}", Instant.now().plus(Duration.ofMinutes(30))));
+    return invoices.create(new InvoiceService.NewInvoice(UUID.randomUUID(), new InvoiceTerms(UUID.randomUUID(),
+        chain, address, amount, null, null, "{}", Instant.now().plus(Duration.ofMinutes(30)))));
   }
 
   public Invoice invoice(UUID id) {

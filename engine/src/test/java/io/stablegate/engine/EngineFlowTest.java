@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
@@ -69,8 +70,8 @@ class EngineFlowTest {
   }
 
   private NewInvoice newInvoice(String amount) {
-    return new NewInvoice(UUID.randomUUID(), UUID.randomUUID(), Chain.ETHEREUM, wallet, new BigDecimal(amount),
-        "order-1", null, "{}", CLOCK.instant().plus(Duration.ofMinutes(30)));
+    return new NewInvoice(UUID.randomUUID(), new InvoiceTerms(UUID.randomUUID(), Chain.ETHEREUM, wallet,
+        new BigDecimal(amount), "order-1", null, "{}", CLOCK.instant().plus(Duration.ofMinutes(30))));
   }
 
   private Transfer transfer(String txHash, BigDecimal amount) {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.payment.PaymentMatcher;
@@ -110,8 +111,8 @@ final class EngineJournal {
   }
 
   private Invoice create(TestNode node, String amount, Instant expiresAt) throws Exception {
-    return get(node.invoices().create(new NewInvoice(UUID.randomUUID(), merchant, Chain.ETHEREUM, wallet,
-        new BigDecimal(amount), "order-" + amount, "audit test", "{}", expiresAt)));
+    return get(node.invoices().create(new NewInvoice(UUID.randomUUID(), new InvoiceTerms(merchant, Chain.ETHEREUM,
+        wallet, new BigDecimal(amount), "order-" + amount, "audit test", "{}", expiresAt))));
   }
 
   private static Invoice awaitStatus(TestNode node, UUID id, InvoiceStatus status) {

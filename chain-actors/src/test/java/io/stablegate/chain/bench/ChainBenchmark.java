@@ -13,6 +13,7 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
@@ -200,8 +201,8 @@ public final class ChainBenchmark {
   }
 
   static InvoiceService.NewInvoice newInvoice(UUID merchantId, String wallet, BigDecimal amount) {
-    return new InvoiceService.NewInvoice(UUID.randomUUID(), merchantId, Chain.ETHEREUM, wallet, amount, null, null,
-        "{}", Instant.now().plus(Duration.ofMinutes(30)));
+    return new InvoiceService.NewInvoice(UUID.randomUUID(), new InvoiceTerms(merchantId, Chain.ETHEREUM, wallet,
+        amount, null, null, "{}", Instant.now().plus(Duration.ofMinutes(30))));
   }
 
   /** An embedded PostgreSQL with durable commits (fsync, synchronous_commit on), as a production server runs. */

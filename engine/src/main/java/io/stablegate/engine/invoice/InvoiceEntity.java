@@ -179,11 +179,7 @@ public final class InvoiceEntity
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> create(InvoiceState.Empty state, Create cmd) {
-    InvoiceDraft d = cmd.draft();
-    InvoiceCreated created = new InvoiceCreated(invoiceId, d.merchantId(), d.chain(), d.address(),
-        d.amount(), d.payAmount(), d.orderId(), d.description(), d.metadataJson(), d.expiresAt(),
-        d.requiredConfirmations(), now(), state.lastHash());
-    return persistAndReply(created, cmd);
+    return persistAndReply(InvoiceCreated.of(invoiceId, cmd.draft(), now(), state.lastHash()), cmd);
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> createAgain(Invoice state, Create cmd) {

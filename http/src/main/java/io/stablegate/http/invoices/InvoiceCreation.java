@@ -1,6 +1,7 @@
 package io.stablegate.http.invoices;
 
 import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
@@ -95,8 +96,8 @@ public final class InvoiceCreation {
 
   private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, UUID invoiceId, String address,
       Instant expiresAt) {
-    NewInvoice request = new NewInvoice(invoiceId, merchantId, r.chain(), address, r.amount(), r.orderId(),
-        r.description(), r.metadataJson(), expiresAt);
+    NewInvoice request = new NewInvoice(invoiceId, new InvoiceTerms(merchantId, r.chain(), address, r.amount(),
+        r.orderId(), r.description(), r.metadataJson(), expiresAt));
     return invoices.create(request).thenApply(this::render);
   }
 
