@@ -83,7 +83,7 @@ class AuditOnChainTest {
           Instant.now().plus(Duration.ofHours(1))))));
       beforePayment = evm.snapshot();
       Transfer transfer = sent(evm.transfer(token, wallet, Amounts.toBaseUnits(paid.payAmount(), DECIMALS)));
-      get(matcher.observe(transfer, 1));
+      get(matcher.observeAll(List.of(transfer), t -> 1));
       paid = get(matcher.confirm(paid.id(), transfer.key(), 12));
       assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
     }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -85,7 +86,7 @@ final class EngineJournal {
 
     paid = create(node, "10.5", inAnHour);
     paidTransfer = transfer(paid.payAmount());
-    get(matcher.observe(paidTransfer, 1));
+    get(matcher.observeAll(List.of(paidTransfer), t -> 1));
     get(matcher.updateConfirmations(paid.id(), paidTransfer.key(), 5));
     paid = get(matcher.confirm(paid.id(), paidTransfer.key(), 12));
     assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
@@ -93,19 +94,19 @@ final class EngineJournal {
     paidAgain = create(node, "10.5", inAnHour);
     assertThat(paidAgain.payAmount()).isEqualByComparingTo(paid.payAmount());
     Transfer second = transfer(paidAgain.payAmount());
-    get(matcher.observe(second, 3));
+    get(matcher.observeAll(List.of(second), t -> 3));
     paidAgain = get(matcher.confirm(paidAgain.id(), second.key(), 12));
 
     cancelled = get(node.invoices().cancel(create(node, "20", inAnHour).id()));
 
     Transfer late = transfer(dueLater.payAmount());
-    get(matcher.observe(late, 12));
+    get(matcher.observeAll(List.of(late), t -> 12));
     paidLate = get(matcher.confirm(dueLater.id(), late.key(), 12));
     assertThat(paidLate.paidLate()).isTrue();
 
     reverted = create(node, "40", inAnHour);
     Transfer orphaned = transfer(reverted.payAmount());
-    get(matcher.observe(orphaned, 1));
+    get(matcher.observeAll(List.of(orphaned), t -> 1));
     reverted = get(matcher.revert(reverted.id(), orphaned.key()));
     assertThat(reverted.status()).isEqualTo(InvoiceStatus.PENDING);
   }

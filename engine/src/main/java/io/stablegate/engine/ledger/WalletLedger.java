@@ -4,7 +4,6 @@ import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Release;
-import io.stablegate.engine.ledger.WalletLedgerCommand.Route;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RouteAll;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
@@ -129,7 +128,6 @@ public final class WalletLedger
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Allocate.class, this::allocate)
         .onCommand(Release.class, this::release)
-        .onCommand(Route.class, this::route)
         .onCommand(RouteAll.class, this::routeAll)
         .onCommand(RecordUnmatched.class, this::recordUnmatched)
         .build();
@@ -173,18 +171,6 @@ public final class WalletLedger
     return Effect()
         .persist(new PayAmountReleased(cmd.invoiceId(), slot.get().payAmount(), cmd.reason(), holdUntil, now))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
-  }
-
-  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> route(WalletLedgerState state, Route cmd) {
-    Transfer transfer = cmd.transfer();
-    Optional<RoutedTransfer> before = state.routed(transfer.key().toString());
-    if (before.isPresent()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(new TransferRoute(before.get().invoiceId())));
-    }
-    TransferRoute route = decideRoute(state, transfer);
-    return Effect()
-        .persist(new TransferRouted(transfer, route.invoiceId(), now()))
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(route));
   }
 
   /**

@@ -69,7 +69,7 @@ public final class PaymentMatcher {
    * one command per {@code route-batch-size} (one atomic write of their routings), wallets in
    * parallel; once the routings are durable, the invoices they pay are told, invoices in parallel
    * and each invoice's transfers in chain order. So which of two equal transfers pays an invoice
-   * does not depend on timing, as with {@link #observe} called one transfer after another.
+   * does not depend on timing.
    *
    * <p>Completes with one {@link Observation} per transfer, in the order given, once every
    * routing and every invoice's record of its payment is persisted; fails (having possibly done
@@ -180,25 +180,6 @@ public final class PaymentMatcher {
     return e;
   }
 
-  /**
-   * A transfer to a watched wallet was seen in a block with {@code confirmations} so far. The
-   * wallet's ledger decides which invoice it pays (always the same one for the same transfer); that
-   * invoice records the payment. Completes with the route once both are persisted.
-   */
-  public CompletionStage<TransferRoute> observe(Transfer transfer, int confirmations) {
-    return ledger(transfer)
-        .<TransferRoute>askWithStatus(reply -> new WalletLedgerCommand.Route(transfer, reply), settings.askTimeout())
-        .thenCompose(route -> {
-          if (!route.matched()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(route);
-          }
-          return invoice(route.invoiceId())
-              .<Invoice>askWithStatus(reply -> new InvoiceCommand.RecordPayment(transfer, confirmations, reply),
-                  settings.askTimeout())
-              .thenApply(invoice -> route);
-        });
-  }
-
   public CompletionStage<Invoice> updateConfirmations(UUID invoiceId, TransferKey transfer, int confirmations) {
     return invoice(invoiceId).askWithStatus(
         reply -> new InvoiceCommand.UpdateConfirmations(transfer, confirmations, reply), settings.askTimeout());
@@ -211,7 +192,7 @@ public final class PaymentMatcher {
             settings.askTimeout())
         .thenCompose(invoice -> invoice.status() == InvoiceStatus.PAID
             ? invoices.release(invoice, ReleaseReason.PAID).thenApply(v -> invoice)
-            : java.util.concurrent.CompletableFuture.completedFuture(invoice));
+            : CompletableFuture.completedFuture(invoice));
   }
 
   public CompletionStage<Invoice> revert(UUID invoiceId, TransferKey transfer) {
