@@ -2,6 +2,7 @@ package io.stablegate.engine.payment;
 
 import com.typesafe.config.Config;
 import io.stablegate.engine.EngineSettings;
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.Invoice;
@@ -161,7 +162,7 @@ public final class PaymentMatcher {
           .handle((ok, error) -> {
             if (error == null) {
               soFar.add(new Indexed<>(index, new Observation.Recorded(transfer, route)));
-            } else if (refusal(error) instanceof StatusReply.ErrorMessage refused) {
+            } else if (Failures.cause(error) instanceof StatusReply.ErrorMessage refused) {
               soFar.add(new Indexed<>(index, new Observation.Refused(transfer, route, refused.getMessage())));
             } else {
               throw error instanceof CompletionException c ? c : new CompletionException(error);
@@ -170,14 +171,6 @@ public final class PaymentMatcher {
           }));
     }
     return chain;
-  }
-
-  private static Throwable refusal(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   public CompletionStage<Invoice> updateConfirmations(UUID invoiceId, TransferKey transfer, int confirmations) {

@@ -1,5 +1,6 @@
 package io.stablegate.http.invoices;
 
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.InvoiceView;
@@ -7,7 +8,6 @@ import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
-import io.stablegate.http.ErrorHandling;
 import io.stablegate.http.Responses;
 import io.stablegate.http.invoices.InvoiceRequests.ValidRequest;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
@@ -81,7 +81,7 @@ public final class InvoiceCreation {
                           return body;
                         });
                       }
-                      if (ErrorHandling.unwrap(error) instanceof StatusReply.ErrorMessage) {
+                      if (Failures.cause(error) instanceof StatusReply.ErrorMessage) {
                         return blocking.<String>run(() -> {
                           idempotency.release(merchantId, key, claim.invoiceId());
                           throw new CompletionException(error);
