@@ -23,6 +23,9 @@ public record LedgerSettings(
     int snapshotEvery,
     int tagCount) {
 
+  /** The prefix of the wallet ledgers' projection tags. */
+  private static final String TAG_PREFIX = "ledger-";
+
   public static LedgerSettings fromConfig(Config root) {
     Config c = root.getConfig("stablegate.ledger");
     return new LedgerSettings(
@@ -33,9 +36,6 @@ public record LedgerSettings(
         c.getInt("snapshot-every"),
         c.getInt("tag-count"));
   }
-
-  /** The prefix of the wallet ledgers' projection tags. */
-  private static final String TAG_PREFIX = "ledger-";
 
   /** Every projection tag of ledger events, {@code ledger-0 … ledger-<tagCount - 1>}: one projection slice each. */
   public List<String> tags() {
