@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The engine's defaults are those of CONTRACT §1. */
+/** The engine's defaults are those docs/settings.md documents. */
 class SettingsTest {
   private final Config config = ConfigFactory.defaultReference();
 

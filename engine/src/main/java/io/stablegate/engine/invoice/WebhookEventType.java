@@ -1,6 +1,6 @@
 package io.stablegate.engine.invoice;
 
-/** The webhook event types of CONTRACT §4, with their wire names. */
+/** The webhook event types of docs/webhooks.md, with their wire names. */
 public enum WebhookEventType {
   PAYMENT_DETECTED("invoice.payment_detected"),
   PAID("invoice.paid"),

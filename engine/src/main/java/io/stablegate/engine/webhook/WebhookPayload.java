@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The body of a webhook request, CONTRACT §4: {@code {id, type, createdAt, data: {invoice}}}, the
+ * The body of a webhook request (docs/webhooks.md): {@code {id, type, createdAt, data: {invoice}}}, the
  * invoice as of the event. Rendered once per attempt from the delivery's stored invoice, so every
  * attempt carries the same content; the bytes returned are exactly the bytes signed and sent.
  */

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class InvoiceStatusTest {
 
-  /** CONTRACT §3, written out once more by hand. */
+  /** The lifecycle of docs/api.md (Statuses), written out once more by hand. */
   private static final Map<InvoiceStatus, Set<InvoiceStatus>> LEGAL = Map.of(
       PENDING, EnumSet.of(CONFIRMING, EXPIRED, CANCELLED),
       CONFIRMING, EnumSet.of(PENDING, PAID),
