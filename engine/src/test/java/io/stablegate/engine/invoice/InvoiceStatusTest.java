@@ -23,7 +23,7 @@ class InvoiceStatusTest {
       CANCELLED, EnumSet.of(PAID));
 
   @Test
-  void legalNextIsTheContractsTable() {
+  void legalNextIsTheDocumentedLifecycle() {
     for (InvoiceStatus from : InvoiceStatus.values()) {
       assertThat(from.legalNext()).as("from %s", from).isEqualTo(LEGAL.get(from));
     }
@@ -54,7 +54,7 @@ class InvoiceStatusTest {
   }
 
   @Test
-  void webhookTypesHaveTheContractsWireNames() {
+  void webhookTypesHaveTheDocumentedWireNames() {
     assertThat(WebhookEventType.PAID.wireName()).isEqualTo("invoice.paid");
     assertThat(WebhookEventType.PAID_LATE.wireName()).isEqualTo("invoice.paid_late");
     assertThat(WebhookEventType.PAYMENT_DETECTED.wireName()).isEqualTo("invoice.payment_detected");
