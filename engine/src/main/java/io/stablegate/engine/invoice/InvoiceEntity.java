@@ -74,15 +74,11 @@ public final class InvoiceEntity
   public static final EntityTypeKey<InvoiceCommand> ENTITY_KEY =
       EntityTypeKey.create(InvoiceCommand.class, "Invoice");
 
-  /** Without webhook delivery: deliveries are recorded as pending but not attempted (tests of other parts). */
-  public static void init(ActorSystem<?> system, Clock clock) {
-    init(system, clock, Optional.empty());
-  }
-
-  public static void init(ActorSystem<?> system, Clock clock, Optional<WebhookDispatch> webhooks) {
+  /** Starts the invoices' sharding on this node; each invoice delivers its webhooks through {@code webhooks}. */
+  public static void init(ActorSystem<?> system, Clock clock, WebhookDispatch webhooks) {
     InvoiceSettings settings = InvoiceSettings.fromConfig(system.settings().config());
-    ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, webhooks)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, Optional.of(webhooks))));
   }
 
   public static Behavior<InvoiceCommand> create(UUID invoiceId, InvoiceSettings settings, Clock clock) {
