@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.stablegate.chain.ChainWatchers;
-import io.stablegate.chain.EngineHarness;
-import io.stablegate.chain.WatcherSettings;
 import io.stablegate.chain.evm.Anvil;
 import io.stablegate.chain.evm.EvmChain;
 import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.chain.EvmAddress;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceService;
@@ -20,6 +18,7 @@ import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
+import io.stablegate.persistence.merchant.MerchantChanges;
 import io.stablegate.engine.webhook.WebhookReceiver;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.db.EmbeddedPostgresServer;
@@ -27,7 +26,6 @@ import io.stablegate.persistence.testing.TestNode;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +34,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,8 +43,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +60,11 @@ import org.slf4j.LoggerFactory;
  * <p>(2) On anvil: from mining the block that makes a transfer final to the invoice reading PAID,
  * and to the signed {@code invoice.paid} webhook arriving at a receiver on loopback.
  *
+ * <p>Both run a whole node started through the composition root ({@code StablegateNode}, as
+ * {@code stablegate serve} does) on PostgreSQL with durable commits.
+ *
  * <p>Arguments, {@code key=value}: {@code invoices} (100000), {@code payments} (200), {@code journal}
- * ({@code postgres}: PostgreSQL with durable commits, as in production, the default; {@code memory}:
- * Pekko's in-memory journal serializing events with Jackson CBOR; {@code memory-unserialized}),
+ * ({@code postgres}, the only one: accepted for old command lines),
  * {@code path} ({@code both}, {@code batched}, {@code per-transfer}), {@code inflight} (per-transfer calls in
  * flight, 2000), {@code wallets} (1000), {@code range} (transfers per scanned range, 2000),
  * {@code block} (transfers per block, 100), {@code idle} (the entities' idle-passivation timeout
@@ -110,7 +107,7 @@ public final class ChainBenchmark {
 
   // ---------------------------------------------------------------- the engine under the bench
 
-  /** The engine with one journal or another: what the throughput run needs of it. */
+  /** A whole node (through the composition root) on PostgreSQL: what the throughput run needs of it. */
   interface BenchEngine extends AutoCloseable {
     PaymentMatcher matcher();
 
@@ -130,7 +127,7 @@ public final class ChainBenchmark {
         case "postgres" -> {
           TestNode node = new TestNode(postgres.freshDatabase(),
               passivation.withFallback(ConfigFactory.parseString("stablegate.ask-timeout = 60s")));
-          PaymentMatcher matcher = new PaymentMatcher(node.system());
+          PaymentMatcher matcher = node.matcher();
           yield new BenchEngine() {
             public PaymentMatcher matcher() {
               return matcher;
@@ -162,26 +159,7 @@ public final class ChainBenchmark {
             }
           };
         }
-        case "memory", "memory-unserialized" -> {
-          boolean serialize = journal.equals("memory");
-          EngineHarness harness = new EngineHarness(passivation.withFallback(ConfigFactory.parseString("stablegate.ask-timeout = 60s\n"
-              + "pekko.persistence.testkit.events.serialize = " + serialize + "\n"
-              + "pekko.persistence.testkit.snapshots.serialize = " + serialize)));
-          yield new BenchEngine() {
-            public PaymentMatcher matcher() {
-              return harness.matcher();
-            }
-
-            public CompletionStage<Invoice> create(InvoiceService.NewInvoice draft) {
-              return harness.invoices().create(draft);
-            }
-
-            public void close() {
-              harness.close();
-            }
-          };
-        }
-        default -> throw new IllegalArgumentException("journal is postgres, memory or memory-unserialized");
+        default -> throw new IllegalArgumentException("journal is postgres: the benchmark runs a whole node");
       };
     }
   }
@@ -388,15 +366,14 @@ public final class ChainBenchmark {
   static void finalityLatency(Postgres postgres, int payments, int pollMillis) throws Exception {
     int confirmations = 3;
     String secret = InMemoryWebhookEndpoints.newSecret();
-    InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints();
     UUID merchant = UUID.randomUUID();
     try (Anvil anvil = Anvil.start(); EvmChain chain = new EvmChain(anvil.url());
         WebhookReceiver receiver = new WebhookReceiver(secret, WebhookReceiver.status(204))) {
-      endpoints.put(merchant, receiver.url(), secret);
       String token = chain.deployToken(6);
       Config chainConfig = ConfigFactory.parseString("""
           stablegate.ask-timeout = 30s
           stablegate.chains.ethereum {
+            enabled = true
             rpc-urls = "%s"
             chain-id = 31337
             usdt-contract = "%s"
@@ -405,14 +382,14 @@ public final class ChainBenchmark {
             confirmations = %d
           }
           """.formatted(anvil.url(), token, chain.head() + 1, pollMillis, confirmations));
-      try (TestNode node = new TestNode(postgres.freshDatabase(), endpoints, chainConfig)) {
-        ActorSystem<?> system = node.system();
+      try (TestNode node = new TestNode(postgres.freshDatabase(), chainConfig)) {
+        // the merchant, its webhook endpoint and its wallet, as the API stores them; the node's own
+        // Ethereum watcher hears of the wallet as it would of a PUT /api/v1/wallets
         String wallet = EvmChain.newWallet();
-        ChainStatusBoard board = ChainStatusBoard.start(system);
-        WatcherSettings settings = WatcherSettings.fromConfig(system.settings().config(), Chain.ETHEREUM);
-        system.systemActorOf(ChainWatchers.behavior(settings, new PaymentMatcher(system),
-            c -> CompletableFuture.completedFuture(Set.of(wallet)), board, Clock.systemUTC()),
-            "bench-ethereum-watcher", Props.empty());
+        node.webhookEndpoint(merchant, receiver.url(), secret);
+        node.repositories().wallets().set(merchant, Chain.ETHEREUM, EvmAddress.parse(wallet).value(), "bench");
+        node.node().changes().publish(new MerchantChanges.WalletsChanged(Chain.ETHEREUM));
+        ChainStatusBoard board = node.node().chains();
         long[] toPaid = new long[payments];
         long[] toWebhook = new long[payments];
         int unverified = 0;

@@ -1,6 +1,8 @@
 package io.stablegate.http.bench;
 
+import com.typesafe.config.ConfigFactory;
 import io.stablegate.http.testing.ApiClient;
+import io.stablegate.http.testing.ApiTestServer;
 import io.stablegate.persistence.testing.Invoices;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Load benchmark (not a test) of {@code POST /api/v1/invoices} over keep-alive HTTP, side by side
- * with its raw-database baseline: a node on embedded PostgreSQL in this JVM ({@link BenchNode}), N
+ * with its raw-database baseline: a whole node on embedded PostgreSQL in this JVM ({@link ApiTestServer}: the
+ * composition root, with a read-side pool of {@code dbPool} connections as production would size it), N
  * concurrent clients, each a merchant with its own wallet (one WalletLedger allocates one payAmount
  * at a time, so traffic is spread over many wallets as real traffic is), and, at the same
  * concurrency against the same server, {@code pgbench} doing one invoice's writes per transaction
@@ -42,7 +45,8 @@ public final class CreateInvoiceBenchmark {
     boolean baseline = args.length <= 4 || !args[4].equals("off");
     int maxClients = Arrays.stream(clientCounts).max().orElseThrow();
     List<String> table = new ArrayList<>();
-    try (BenchNode server = new BenchNode(poolSize)) {
+    try (ApiTestServer server = new ApiTestServer(ConfigFactory.parseString(
+        "stablegate.db.pool-size = " + poolSize + "\npekko.loglevel = WARNING"))) {
       List<ApiClient> merchants = signUp(server, maxClients);
       ResourceSampler sampler = new ResourceSampler(postmasterPid(server));
       run(server, merchants.subList(0, Math.min(64, maxClients)), warmup, sampler);
@@ -85,7 +89,7 @@ public final class CreateInvoiceBenchmark {
     }
   }
 
-  private static List<ApiClient> signUp(BenchNode server, int count) throws Exception {
+  private static List<ApiClient> signUp(ApiTestServer server, int count) throws Exception {
     // bcrypt makes sign-up slow on purpose; a few at a time
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
       List<Future<ApiClient>> futures = new ArrayList<>();
@@ -105,7 +109,7 @@ public final class CreateInvoiceBenchmark {
   }
 
   /** The PostgreSQL server process: the parent of the backend serving this connection. */
-  private static long postmasterPid(BenchNode server) throws Exception {
+  private static long postmasterPid(ApiTestServer server) throws Exception {
     try (Connection c = server.dataSource().getConnection(); Statement st = c.createStatement();
          ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
       rs.next();
@@ -116,7 +120,7 @@ public final class CreateInvoiceBenchmark {
   private static final AtomicLong AMOUNTS = new AtomicLong(1);
 
   /** Every client sends its next request when the previous one is answered, over one kept-alive connection. */
-  private static HttpRun run(BenchNode server, List<ApiClient> merchants, int seconds, ResourceSampler sampler)
+  private static HttpRun run(ApiTestServer server, List<ApiClient> merchants, int seconds, ResourceSampler sampler)
       throws Exception {
     System.err.printf("# %d clients for %d s%n", merchants.size(), seconds);
     AtomicLong failures = new AtomicLong();

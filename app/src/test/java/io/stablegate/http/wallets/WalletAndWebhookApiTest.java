@@ -8,6 +8,8 @@ import io.stablegate.engine.webhook.WebhookEndpoint;
 import io.stablegate.http.testing.ApiClient;
 import io.stablegate.http.testing.ApiClient.Answer;
 import io.stablegate.http.testing.ApiTestServer;
+import io.stablegate.persistence.BlockingDispatcher;
+import io.stablegate.persistence.merchant.JdbcWebhookEndpoints;
 import io.stablegate.persistence.merchant.MerchantChanges;
 import io.stablegate.persistence.testing.Invoices;
 import java.time.Duration;
@@ -35,10 +37,16 @@ class WalletAndWebhookApiTest {
     server.close();
   }
 
+  /** The endpoint lookup webhook delivery uses, over the node's repository and blocking dispatcher. */
+  private static JdbcWebhookEndpoints webhookEndpoints() {
+    return new JdbcWebhookEndpoints(server.node().repositories().webhookSettings(),
+        BlockingDispatcher.lookup(server.node().system()));
+  }
+
   @Test
   void walletsAreCheckedStoredCanonicalAndAudited() throws Exception {
     List<MerchantChanges.Notice> heard = new CopyOnWriteArrayList<>();
-    server.api().changes().subscribe(heard::add);
+    server.node().node().changes().subscribe(heard::add);
     ApiClient client = server.client().signUp();
     String wallet = Invoices.randomEvmWallet();
 
@@ -48,8 +56,8 @@ class WalletAndWebhookApiTest {
     assertThat(set.json().get("chain").asText()).isEqualTo("ETHEREUM");
     assertThat(client.withSession("PUT", "/api/v1/wallets/TRON", Map.of("address", TRON_WALLET)).status()).isEqualTo(200);
 
-    assertThat(server.api().wallets().canonicalAddresses(Chain.ETHEREUM)).contains(wallet);
-    assertThat(server.api().wallets().canonicalAddresses(Chain.TRON)).contains(TRON_WALLET);
+    assertThat(server.node().repositories().wallets().canonicalAddresses(Chain.ETHEREUM)).contains(wallet);
+    assertThat(server.node().repositories().wallets().canonicalAddresses(Chain.TRON)).contains(TRON_WALLET);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
         heard.contains(new MerchantChanges.WalletsChanged(Chain.ETHEREUM)));
 
@@ -63,7 +71,7 @@ class WalletAndWebhookApiTest {
     String replacement = Invoices.randomEvmWallet();
     assertThat(client.withSession("PUT", "/api/v1/wallets/ETHEREUM", Map.of("address", replacement)).status()).isEqualTo(200);
     assertThat(client.withSession("DELETE", "/api/v1/wallets/TRON", null).status()).isEqualTo(204);
-    assertThat(server.api().wallets().canonicalAddresses(Chain.TRON)).doesNotContain(TRON_WALLET);
+    assertThat(server.node().repositories().wallets().canonicalAddresses(Chain.TRON)).doesNotContain(TRON_WALLET);
 
     JsonNode changes = client.withKey("GET", "/api/v1/settings-changes", null).json().get("items");
     assertThat(changes).hasSize(4);
@@ -93,7 +101,7 @@ class WalletAndWebhookApiTest {
     assertThat(client.withKey("GET", "/api/v1/me", null).json().get("webhookUrl").asText())
         .isEqualTo("https://shop.example.com/hooks/v2");
 
-    WebhookEndpoint endpoint = server.api().webhookEndpoints().find(client.merchantId()).toCompletableFuture().join().orElseThrow();
+    WebhookEndpoint endpoint = webhookEndpoints().find(client.merchantId()).toCompletableFuture().join().orElseThrow();
     assertThat(endpoint.url()).isEqualTo("https://shop.example.com/hooks/v2");
     assertThat(endpoint.secrets()).containsExactly(secret);
 
@@ -101,13 +109,13 @@ class WalletAndWebhookApiTest {
     assertThat(rotated.status()).isEqualTo(200);
     String newSecret = rotated.json().get("secret").asText();
     assertThat(newSecret).startsWith("whsec_").isNotEqualTo(secret);
-    endpoint = server.api().webhookEndpoints().find(client.merchantId()).toCompletableFuture().join().orElseThrow();
+    endpoint = webhookEndpoints().find(client.merchantId()).toCompletableFuture().join().orElseThrow();
     assertThat(endpoint.secrets()).containsExactly(newSecret, secret);
 
-    server.api().webhookEndpoints().disable(client.merchantId(), "410 Gone").toCompletableFuture().join();
-    assertThat(server.api().webhookEndpoints().find(client.merchantId()).toCompletableFuture().join().orElseThrow().disabled()).isTrue();
+    webhookEndpoints().disable(client.merchantId(), "410 Gone").toCompletableFuture().join();
+    assertThat(webhookEndpoints().find(client.merchantId()).toCompletableFuture().join().orElseThrow().disabled()).isTrue();
     client.withSession("PUT", "/api/v1/webhook", Map.of("url", "https://shop.example.com/hooks/v3"));
-    assertThat(server.api().webhookEndpoints().find(client.merchantId()).toCompletableFuture().join().orElseThrow().disabled()).isFalse();
+    assertThat(webhookEndpoints().find(client.merchantId()).toCompletableFuture().join().orElseThrow().disabled()).isFalse();
 
     JsonNode changes = client.withKey("GET", "/api/v1/settings-changes", null).json().get("items");
     assertThat(changes.findValuesAsText("kind")).containsExactly("WEBHOOK_URL_SET", "WEBHOOK_URL_SET",

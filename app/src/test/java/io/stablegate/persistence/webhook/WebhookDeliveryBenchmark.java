@@ -31,8 +31,7 @@ import org.junit.jupiter.api.Test;
  * Not a test (surefire does not pick up *Benchmark): webhook events delivered per second to a local
  * receiver that answers at once, and the latency from the invoice's state change (the event's
  * {@code createdAt}) to the receiver's arrival. Run:
- * {@code mvn -o -q -pl engine,persistence test -Dtest=WebhookDeliveryBenchmark -Dsurefire.failIfNoSpecifiedTests=false}
- * (results in persistence/target/webhook-benchmark.txt).
+ * {@code bench/run webhooks} (results in app/target/webhook-benchmark.txt).
  */
 class WebhookDeliveryBenchmark {
   private static final int MERCHANTS = Integer.getInteger("benchmark.merchants", 20);
@@ -44,15 +43,14 @@ class WebhookDeliveryBenchmark {
 
   @Test
   void deliver() throws Exception {
-    InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints();
     String secret = InMemoryWebhookEndpoints.newSecret();
     try (WebhookReceiver receiver = new WebhookReceiver(secret, WebhookReceiver.status(204));
-        TestNode node = new TestNode(TestDatabase.fresh(), endpoints, ConfigFactory.parseString(
+        TestNode node = new TestNode(TestDatabase.fresh(), ConfigFactory.parseString(
             "stablegate.ask-timeout = 30s"))) {
       List<UUID> merchants = new ArrayList<>();
       for (int i = 0; i < MERCHANTS; i++) {
         UUID merchant = UUID.randomUUID();
-        endpoints.put(merchant, receiver.url(), secret);
+        node.webhookEndpoint(merchant, receiver.url(), secret);
         merchants.add(merchant);
       }
       run(node, merchants, WARM_UP, receiver, 0);

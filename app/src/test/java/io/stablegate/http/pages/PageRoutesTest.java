@@ -3,6 +3,7 @@ package io.stablegate.http.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.app.testing.QrCodes;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.ledger.PaymentMatcher;
@@ -23,29 +24,23 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
-import org.apache.pekko.http.javadsl.Http;
 import org.awaitility.Awaitility;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pages over real HTTP on a one-node engine: the checkout page is complete without JavaScript
+ * The pages over real HTTP on a whole node: the checkout page is complete without JavaScript
  * and leaks nothing of the merchant, its QR code decodes to the exact EIP-681 URI, assets are
  * versioned, cached for good and gzipped, unknown invoices are 404.
  */
 class PageRoutesTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static TestNode node;
-  private static ServerBinding binding;
 
   @BeforeAll
   static void start() {
     node = new TestNode(TestDatabase.fresh());
-    PageRoutes pages = new PageRoutes(node.invoices(), node.system().settings().config());
-    binding = Http.get(node.system()).newServerAt("127.0.0.1", 0).bind(pages.route())
-        .toCompletableFuture().join();
   }
 
   @AfterAll
@@ -163,7 +158,7 @@ class PageRoutesTest {
   }
 
   private static HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
+    return HttpRequest.newBuilder(URI.create(node.baseUrl() + path))
         .timeout(Duration.ofSeconds(10));
   }
 

@@ -3,7 +3,6 @@ package io.stablegate.persistence.webhook;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.money.Chain;
-import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.Invoices;
 import io.stablegate.persistence.testing.TestNode;
@@ -14,8 +13,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A node in its own JVM, for {@link WebhookDeliveryAfterKillTest}: the engine with webhook delivery
- * over the given database, one merchant endpoint in memory, and optionally one invoice to create
+ * A node in its own JVM, for {@link WebhookDeliveryAfterKillTest}: a whole node (through the composition
+ * root) over the given database, one merchant with a webhook endpoint, and optionally one invoice to create
  * and cancel (which makes an {@code invoice.cancelled} event). Runs until it is killed.
  *
  * <p>Arguments: dbUrl dbUser dbPassword merchantId webhookUrl secret retrySchedule [invoiceIdToCancel]
@@ -25,12 +24,11 @@ public final class WebhookNodeMain {
   public static void main(String[] args) throws Exception {
     DbCoordinates db = new DbCoordinates(args[0], args[1], args[2]);
     UUID merchantId = UUID.fromString(args[3]);
-    InMemoryWebhookEndpoints endpoints = new InMemoryWebhookEndpoints();
-    endpoints.put(merchantId, args[4], args[5]);
-    TestNode node = new TestNode(db, endpoints, ConfigFactory.parseString(
+    TestNode node = new TestNode(db, ConfigFactory.parseString(
         "stablegate.webhook.retry-schedule = \"" + args[6] + "\"\nstablegate.webhook.jitter = 0\n"
             // a cold JVM on a busy machine: be patient with the first asks
             + "stablegate.ask-timeout = 20s"));
+    node.webhookEndpoint(merchantId, args[4], args[5]);
     if (args.length > 7) {
       UUID invoiceId = UUID.fromString(args[7]);
       NewInvoice invoice = new NewInvoice(invoiceId, merchantId, Chain.ETHEREUM, Invoices.randomEvmWallet(),

@@ -2,8 +2,8 @@ package io.stablegate.engine.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.TestAddresses;
-import io.stablegate.engine.SingleNodeEngine;
 import io.stablegate.engine.TestClock;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
@@ -12,6 +12,8 @@ import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.persistence.testing.TestDatabase;
+import io.stablegate.persistence.testing.TestNode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToIntFunction;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,23 +37,23 @@ class PaymentMatcherBatchTest {
   private static final TestClock CLOCK = new TestClock(T0);
   private static final ToIntFunction<Transfer> ONE_CONFIRMATION = t -> 1;
 
-  private static ActorTestKit testKit;
+  private static TestNode node;
   private static InvoiceService invoices;
   private static PaymentMatcher matcher;
 
   @BeforeAll
   static void start() {
-    testKit = SingleNodeEngine.start("PaymentMatcherBatchTest", """
+    node = new TestNode(TestDatabase.fresh(), ConfigFactory.parseString("""
             stablegate.ledger.route-batch-size = 2
             stablegate.ledger.match-parallelism = 3
-            """, CLOCK);
-    invoices = new InvoiceService(testKit.system());
-    matcher = new PaymentMatcher(testKit.system());
+            """), CLOCK);
+    invoices = node.invoices();
+    matcher = node.matcher();
   }
 
   @AfterAll
   static void stop() {
-    testKit.shutdownTestKit();
+    node.close();
   }
 
   private static String randomAddress() {

@@ -90,7 +90,7 @@ class EvmChainWatcherTest {
     String wallet = EvmChain.newWallet();
     engine.watch(wallet);
     Invoice invoice = engine.createInvoice(Chain.ETHEREUM, wallet, "10.5");
-    ActorRef<WatcherCommand> watcher = engine.startWatcher(engine.settings(Chain.ETHEREUM));
+    engine.startWatcher(engine.settings(Chain.ETHEREUM));
 
     chain.transfer(usdt6, EvmChain.newWallet(), units(invoice, 6));          // another address
     chain.transfer(otherToken, wallet, units(invoice, 6));                   // another token
@@ -120,7 +120,7 @@ class EvmChainWatcherTest {
 
     // The unmatched transfer became final too and left the checkpoint; the ledger keeps its answers.
     engine.awaitScanned(Chain.ETHEREUM, block + CONFIRMATIONS - 1);
-    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() -> engine.checkpoint(watcher).pending().isEmpty());
+    Awaitility.await().atMost(EngineHarness.PATIENCE).until(() -> engine.checkpoint(Chain.ETHEREUM).pending().isEmpty());
     int logIndex = paid.getLogs().get(0).getLogIndex().intValueExact();
     Transfer paying = new Transfer(Chain.ETHEREUM, paid.getTransactionHash(), logIndex, "", wallet,
         invoice.payAmount(), block, "", done.payments().get(0).detectedAt());
@@ -243,7 +243,8 @@ class EvmChainWatcherTest {
     engine.awaitScanned(Chain.ETHEREUM, earlyBlock);
     Awaitility.await().atMost(EngineHarness.PATIENCE)
         .until(() -> engine.invoice(early.id()).status() == InvoiceStatus.CONFIRMING);
-    assertThat(engine.checkpoint(watcher).pending()).hasSize(1);
+    Awaitility.await().atMost(EngineHarness.PATIENCE)
+        .until(() -> engine.checkpoint(Chain.ETHEREUM).pending().size() == 1);
     engine.stopWatcher(watcher);
 
     // 50 blocks while nobody watches, with payments spread over them.
@@ -254,7 +255,7 @@ class EvmChainWatcherTest {
     chain.mine(CONFIRMATIONS); // 52 blocks in all, the last payment exactly final
     long head = chain.head();
 
-    ActorRef<WatcherCommand> again = engine.startWatcher(engine.settings(Chain.ETHEREUM));
+    engine.startWatcher(engine.settings(Chain.ETHEREUM));
     engine.awaitScanned(Chain.ETHEREUM, head);
     Awaitility.await().atMost(EngineHarness.PATIENCE).until(() ->
         engine.invoice(early.id()).status() == InvoiceStatus.PAID
@@ -267,7 +268,9 @@ class EvmChainWatcherTest {
     assertThat(earlyDone.amountPaid()).isEqualByComparingTo(early.payAmount());
 
     // Every block from the first scanned one to the head is in the checkpoint's history, in order.
-    Checkpoint checkpoint = engine.checkpoint(again);
+    Awaitility.await().atMost(EngineHarness.PATIENCE)
+        .until(() -> engine.checkpoint(Chain.ETHEREUM).scanned() >= head);
+    Checkpoint checkpoint = engine.checkpoint(Chain.ETHEREUM);
     List<Long> numbers = checkpoint.recent().stream().map(b -> b.number()).toList();
     for (int i = 1; i < numbers.size(); i++) {
       assertThat(numbers.get(i)).isEqualTo(numbers.get(i - 1) + 1);

@@ -3,6 +3,7 @@ package io.stablegate.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceService;
@@ -11,6 +12,8 @@ import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.persistence.testing.TestDatabase;
+import io.stablegate.persistence.testing.TestNode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +22,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The services other modules call, through real sharding on a one-node cluster: an HTTP route
+ * The services other modules call, on a whole node (through the composition root) on PostgreSQL: an HTTP route
  * creating and cancelling invoices, a chain watcher reporting transfers.
  */
 class EngineFlowTest {
@@ -35,7 +37,7 @@ class EngineFlowTest {
   private static final TestClock CLOCK = new TestClock(T0);
   private static final int CONFIRMATIONS = 3;
 
-  private static ActorTestKit testKit;
+  private static TestNode node;
   private static InvoiceService invoices;
   private static PaymentMatcher matcher;
 
@@ -43,16 +45,16 @@ class EngineFlowTest {
 
   @BeforeAll
   static void start() {
-    testKit = SingleNodeEngine.start("EngineFlowTest", """
+    node = new TestNode(TestDatabase.fresh(), ConfigFactory.parseString("""
             stablegate.chains.ethereum.confirmations = %d
-            """.formatted(CONFIRMATIONS), CLOCK);
-    invoices = new InvoiceService(testKit.system());
-    matcher = new PaymentMatcher(testKit.system());
+            """.formatted(CONFIRMATIONS)), CLOCK);
+    invoices = node.invoices();
+    matcher = node.matcher();
   }
 
   @AfterAll
   static void stop() {
-    testKit.shutdownTestKit();
+    node.close();
   }
 
   @BeforeEach

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.persistence.db.DbCoordinates;
-import io.stablegate.persistence.projection.InvoiceReadRepository;
+import io.stablegate.persistence.listing.InvoiceListRepository;
 import io.stablegate.persistence.testing.Invoices;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -44,10 +45,12 @@ class InvoiceRecoveryTest {
         creations.forEach(c -> created.add(c.join()));
       }
 
-      InvoiceReadRepository readTable = new InvoiceReadRepository(node.database().dataSource());
+      // the read table as the API lists it: each test invoice is its merchant's only one
+      InvoiceListRepository readTable = node.repositories().invoiceListings();
       Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         for (Invoice invoice : created) {
-          assertThat(readTable.find(invoice.id())).contains(invoice);
+          assertThat(readTable.list(invoice.merchantId(), Optional.empty(), Optional.empty(), 2, Optional.empty())
+              .items()).containsExactly(invoice);
         }
       });
     }

@@ -49,9 +49,6 @@ public final class EvmChain implements AutoCloseable {
   public String deployToken(int decimals) {
     try {
       Path compiled = Path.of("src/test/solidity/TestUsdt.bin");
-      if (!Files.exists(compiled)) {
-        compiled = Path.of("..", "chain-actors").resolve(compiled);
-      }
       String bin = Files.readString(compiled).trim();
       String data = bin + TypeEncoder.encode(new Uint8(decimals));
       TransactionReceipt receipt = send(null, data, BigInteger.valueOf(3_000_000));

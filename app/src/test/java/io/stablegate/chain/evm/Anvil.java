@@ -16,11 +16,8 @@ import org.web3j.protocol.http.HttpService;
  * test run die first.
  */
 public final class Anvil implements AutoCloseable {
-  private static final Path IN_MODULE = Path.of("src/test/node/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
-  /** The npm install lives in chain-actors; tests of other modules (the app's cluster test) run beside it. */
-  private static final Path BINARY = Files.isExecutable(IN_MODULE)
-      ? IN_MODULE
-      : Path.of("..", "chain-actors").resolve(IN_MODULE);
+  /** Installed by the app module's build; its tests and benchmarks run in the module's folder. */
+  private static final Path BINARY = Path.of("src/test/node/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
 
   private final Process process;
   private final int port;
