@@ -25,12 +25,4 @@ public record NodeOptions(Config overrides, Clock clock, Optional<DbCoordinates>
   public NodeOptions withOverrides(Config more) {
     return new NodeOptions(more.withFallback(overrides), clock, database);
   }
-
-  public NodeOptions withClock(Clock other) {
-    return new NodeOptions(overrides, other, database);
-  }
-
-  public NodeOptions withDatabase(DbCoordinates coordinates) {
-    return new NodeOptions(overrides, clock, Optional.of(coordinates));
-  }
 }
