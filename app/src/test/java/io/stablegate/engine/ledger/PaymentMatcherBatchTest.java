@@ -137,8 +137,9 @@ class PaymentMatcherBatchTest {
     assertThat(routes(await(matcher.observeAll(range, t -> 2)))).isEqualTo(once);
     // Routed but not yet told to the invoices: the route alone, then the whole, still one payment each.
     assertThat(await(matcher.routeAll(range))).isEqualTo(once);
-    assertThat(await(invoices.get(first.id()))).isEqualTo(firstOnce);
-    assertThat(await(invoices.get(second.id()))).isEqualTo(secondOnce);
+    // (webhook delivery runs on the node and records its attempts, so compare what the payments made)
+    assertSamePayments(await(invoices.get(first.id())), firstOnce);
+    assertSamePayments(await(invoices.get(second.id())), secondOnce);
     assertThat(firstOnce.payments()).hasSize(1);
     assertThat(secondOnce.payments()).hasSize(1);
   }
@@ -159,5 +160,11 @@ class PaymentMatcherBatchTest {
   @Test
   void anEmptyRangeIsNothing() throws Exception {
     assertThat(await(matcher.observeAll(List.of(), ONE_CONFIRMATION))).isEmpty();
+  }
+
+  private static void assertSamePayments(Invoice actual, Invoice expected) {
+    assertThat(actual.status()).isEqualTo(expected.status());
+    assertThat(actual.payments()).isEqualTo(expected.payments());
+    assertThat(actual.amountPaid()).isEqualByComparingTo(expected.amountPaid());
   }
 }

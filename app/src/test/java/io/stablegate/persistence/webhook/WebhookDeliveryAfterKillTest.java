@@ -43,7 +43,8 @@ class WebhookDeliveryAfterKillTest {
       Process first = startNode(db, merchantId, receiver.url(), secret, invoiceId.toString(), "first");
       Instant retryAt;
       try {
-        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> receiver.received().size() == 1);
+        // a whole node in a cold JVM (HTTP and management too) on a busy shared machine: be patient
+        Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> receiver.received().size() == 1);
         // the failed attempt is persisted (the read table shows it) and the retry is 8 s away: kill now
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> attemptsRecorded(db) == 1);
         retryAt = nextAttemptAt(db);
@@ -55,7 +56,7 @@ class WebhookDeliveryAfterKillTest {
 
       Process second = startNode(db, merchantId, receiver.url(), secret, null, "second");
       try {
-        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> receiver.received().size() >= 2);
+        Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> receiver.received().size() >= 2);
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "DELIVERED".equals(status(db)));
       } finally {
         second.destroyForcibly().waitFor();
