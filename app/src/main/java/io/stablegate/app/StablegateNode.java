@@ -9,13 +9,14 @@ import io.stablegate.chain.WatchedWallets;
 import io.stablegate.chain.WatcherCommand;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.InvoiceEntity;
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.payment.PaymentMatcher;
+import io.stablegate.engine.payment.WebhookDeliveryActor;
+import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookPinger;
-import io.stablegate.engine.webhook.WebhookService;
 import io.stablegate.http.ApiSettings;
 import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
@@ -125,7 +126,7 @@ public final class StablegateNode implements AutoCloseable {
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system,
         new JdbcWebhookEndpoints(repositories.webhookSettings(), blocking));
-    InvoiceEntity.init(system, options.clock(), webhooks);
+    InvoiceEntity.init(system, options.clock(), WebhookDeliveryActor.courier(webhooks));
     WalletLedger.init(system, options.clock());
     ReadSideProjections.init(system, database.dataSource());
     WebhookReadSide.init(system, database.dataSource());

@@ -4,14 +4,17 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.ChainStatus;
 import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.chain.EvmAddress;
 import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.chain.TronAddress;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.ledger.PaymentMatcher;
+import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.payment.PaymentMatcher;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.persistence.merchant.MerchantChanges;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
 import java.math.BigDecimal;
@@ -41,9 +44,9 @@ import org.awaitility.Awaitility;
 
 /**
  * A whole node ({@link TestNode}, through the composition root) on a fresh database, with the chain
- * watcher under test spawned beside it: the node's own watchers are off (no chain is enabled), and a
- * test starts, stops and restarts the watcher of its chain on the node's matcher, status board and
- * journal, watching the wallets the test names.
+ * watcher under test spawned beside it: the node's own watchers are off (no chain is enabled unless
+ * the test's config enables one), and a test starts, stops and restarts the watcher of its chain on
+ * the node's matcher, status board and journal, watching the wallets the test names.
  */
 public final class EngineHarness implements AutoCloseable {
   /**
@@ -87,6 +90,23 @@ public final class EngineHarness implements AutoCloseable {
 
   public void watch(String address) {
     wallets.add(address);
+  }
+
+  /**
+   * Stores {@code address} as a new merchant's wallet on {@code chain} and announces it, as sign-up and
+   * {@code PUT /api/v1/wallets} do: the node's own watcher of that chain (if enabled) then watches it.
+   */
+  public void registerWallet(Chain chain, String address) {
+    UUID merchant = UUID.randomUUID();
+    try {
+      node.repositories().merchants().create(merchant, merchant + "@merchant.test", "-", "test-" + merchant,
+          Instant.now());
+      String canonical = chain.isEvm() ? EvmAddress.parse(address).value() : TronAddress.parse(address).value();
+      node.repositories().wallets().set(merchant, chain, canonical, "test");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    node.node().changes().publish(new MerchantChanges.WalletsChanged(chain));
   }
 
   public WatcherSettings settings(Chain chain) {

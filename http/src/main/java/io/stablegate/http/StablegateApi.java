@@ -1,9 +1,9 @@
 package io.stablegate.http;
 
 import io.stablegate.engine.chain.ChainStatusBoard;
-import io.stablegate.engine.invoice.InvoiceService;
+import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookPinger;
-import io.stablegate.engine.webhook.WebhookService;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;

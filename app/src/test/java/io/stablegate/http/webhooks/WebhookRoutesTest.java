@@ -3,7 +3,7 @@ package io.stablegate.http.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
 import io.stablegate.engine.webhook.WebhookReceiver;

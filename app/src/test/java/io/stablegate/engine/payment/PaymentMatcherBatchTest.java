@@ -1,4 +1,4 @@
-package io.stablegate.engine.ledger;
+package io.stablegate.engine.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,10 +8,10 @@ import io.stablegate.engine.TestClock;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
 import java.math.BigDecimal;
