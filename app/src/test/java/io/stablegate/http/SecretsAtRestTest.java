@@ -75,7 +75,7 @@ class SecretsAtRestTest {
     // The scan does see the data: the current keys' hashes are there, as they should be.
     String lastKey = secrets.get(secrets.size() - 3);
     assertThat(String.join("", tableTexts)).contains(io.stablegate.http.security.ApiKeys.hash(lastKey));
-    String log = Files.readString(Path.of("target", "http-test.log"));
+    String log = Files.readString(Path.of("target", "test.log"));
     assertThat(log).isNotEmpty();
     for (String secret : secrets) {
       List<String> forms = forms(secret);
