@@ -162,9 +162,9 @@ class AuditCommandTest {
     UUID invoiceId = journal.paidAgain.id();
     Transfer credited = journal.paidTransfer;
     long forged;
-    long credited;
+    long creditedAt;
     try (JournalRows copyRows = new JournalRows(copy); Connection c = copyRows.connect()) {
-      credited = copyRows.seqNrOf(persistenceId(journal.paid), PaymentConfirmed.class);
+      creditedAt = copyRows.seqNrOf(persistenceId(journal.paid), PaymentConfirmed.class);
       long last = copyRows.lastSeqNr(victim);
       String head = EventHasher.hash(copyRows.read(victim, last));
       PaymentDetected detected = new PaymentDetected(invoiceId, credited, 12, UUID.randomUUID(), Instant.now(), head);
@@ -178,7 +178,7 @@ class AuditCommandTest {
     for (Outcome outcome : List.of(audit(copy, "verify"), audit(copy, "verify", "--direct"))) {
       assertViolation(outcome, victim, forged, "credited again");
       assertThat(outcome.out())
-          .contains("already credited to " + persistenceId(journal.paid) + " (event " + credited + ")");
+          .contains("already credited to " + persistenceId(journal.paid) + " (event " + creditedAt + ")");
     }
   }
 
@@ -236,6 +236,7 @@ class AuditCommandTest {
     assertThat(lines).hasSize(stored.size());
     ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
     int invoiceEvents = 0;
+    int withAttempts = 0;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       JsonNode exported = json.readTree(line);
@@ -246,6 +247,7 @@ class AuditCommandTest {
       assertThat(exported.get("seqNr").asLong()).isEqualTo(row.seqNr());
       assertThat(exported.get("type").asText()).isEqualTo(type);
       if (row.event() instanceof InvoiceEvent event) {
+        withAttempts++;
         if (!(event instanceof InvoiceEvent.WebhookAttempted)) {
           invoiceEvents++; // the attempts depend on timing: the node's webhook delivery ran as it wrote
         }
@@ -268,7 +270,7 @@ class AuditCommandTest {
 
     Outcome merchantOnly = audit(journal.db, "export", "--from", "2000-01-01", "--to", "2999-12-31", "--format",
         "json", "--merchant", journal.merchant.toString());
-    assertThat(merchantOnly.out().lines()).hasSize(invoiceEvents)
+    assertThat(merchantOnly.out().lines()).hasSize(withAttempts)
         .allSatisfy(line -> assertThat(line).contains("\"persistenceId\":\"Invoice|"));
     assertThat(audit(journal.db, "export", "--from", "2000-01-01", "--to", "2999-12-31", "--format", "json",
         "--merchant", UUID.randomUUID().toString()).out()).isEmpty();
