@@ -95,13 +95,12 @@ public final class ParkedReplay {
     if (factory == null) {
       throw new IllegalStateException("envelope " + parked.id() + " belongs to an unknown projection " + parked.projection());
     }
-    EventEnvelope<Object> envelope = read(parked);
     @SuppressWarnings("unchecked")
     JdbcHandler<EventEnvelope<Object>, DataSourceJdbcSession> handler =
         (JdbcHandler<EventEnvelope<Object>, DataSourceJdbcSession>) factory.get();
     DataSourceJdbcSession session = new DataSourceJdbcSession(dataSource);
     try {
-      handler.process(session, envelope);
+      handler.process(session, read(parked));
       session.withConnection(connection -> {
         ParkedEnvelopes.delete(connection, parked.id());
         return null;
