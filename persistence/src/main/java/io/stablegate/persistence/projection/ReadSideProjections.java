@@ -38,12 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReadSideProjections {
 
-  private ReadSideProjections() {}
-
   /** The projection feeding the {@code invoices} table. */
   public static final String INVOICES = "invoices";
   /** The projection feeding the {@code unmatched_transfers} table. */
   public static final String UNMATCHED_TRANSFERS = "unmatched-transfers";
+
+  private ReadSideProjections() {}
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
     InvoiceSettings invoices = InvoiceSettings.fromConfig(system.settings().config());
