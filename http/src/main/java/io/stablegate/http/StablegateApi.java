@@ -16,7 +16,9 @@ import io.stablegate.http.security.LoginThrottle;
 import io.stablegate.http.security.MerchantAuthentication;
 import io.stablegate.http.security.NodeKeys;
 import io.stablegate.http.security.PasswordPolicy;
+import io.stablegate.http.security.PasswordHashing;
 import io.stablegate.http.security.Passwords;
+import io.stablegate.http.security.RegistrationThrottle;
 import io.stablegate.http.security.RateLimits;
 import io.stablegate.http.security.SecurityHeaders;
 import io.stablegate.http.security.SessionCookies;
@@ -56,6 +58,7 @@ public final class StablegateApi extends AllDirectives {
   private final JdbcWebhookEndpoints webhookEndpoints;
   private final SecurityHeaders securityHeaders;
   private final ErrorHandling errors = new ErrorHandling();
+  private final InputGuard inputGuard = new InputGuard();
   private final ClientAddress clientAddress;
   private final RateLimits rateLimits;
   private final List<Route> routes = new ArrayList<>();
@@ -64,6 +67,8 @@ public final class StablegateApi extends AllDirectives {
       ChainStatusBoard chains, Clock clock) throws SQLException {
     this.settings = ApiSettings.fromConfig(system.settings().config());
     Blocking blocking = Blocking.of(system);
+    PasswordHashing hashing = new PasswordHashing(settings.passwordHashing());
+    system.getWhenTerminated().thenRun(hashing::shutdown);
     NodeKeys keys = NodeKeys.resolve(settings, new NodeSecrets(dataSource));
     MerchantRepository merchants = new MerchantRepository(dataSource);
     this.wallets = new WalletRepository(dataSource);
@@ -71,7 +76,7 @@ public final class StablegateApi extends AllDirectives {
     this.webhookEndpoints = new JdbcWebhookEndpoints(webhooks, blocking.executor());
     this.changes = MerchantChanges.start(system);
     this.rateLimits = new RateLimits(settings.rateLimits());
-    this.clientAddress = new ClientAddress(settings.trustProxy());
+    this.clientAddress = new ClientAddress(settings.trustedProxies());
     this.securityHeaders = new SecurityHeaders(settings);
     RequestBodies bodies = new RequestBodies(settings);
     ApiKeyAuthenticator apiKeys = new ApiKeyAuthenticator(merchants, blocking, changes, settings.rateLimits().maxTracked());
@@ -83,7 +88,8 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new OpenApiRoutes().route());
     routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, new Passwords(settings.bcryptCost()),
         PasswordPolicy.load(), new LoginThrottle(settings.loginThrottle(), clock), sessions, cookies, apiKeys,
-        changes, clientAddress, bodies, blocking, clock).route());
+        changes, clientAddress, bodies, blocking, hashing, new RegistrationThrottle(settings.registration()),
+        clock).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, blocking).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, blocking, settings.production(),
         settings.webhookSecretGrace(), clock).route());
@@ -114,7 +120,7 @@ public final class StablegateApi extends AllDirectives {
     Route composed = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
     return securityHeaders.wrap(() -> errors.wrap(() -> clientAddress.extract(address -> {
       rateLimits.forAddress(address);
-      return composed;
+      return inputGuard.check(() -> composed);
     })));
   }
 

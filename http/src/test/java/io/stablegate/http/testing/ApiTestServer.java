@@ -18,7 +18,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * free loopback port: what a real node serves, minus the chain watchers.
  */
 public final class ApiTestServer implements AutoCloseable {
-  /** Fast bcrypt and generous rate limits, unless a test says otherwise. */
+  /** Fast bcrypt and generous rate and registration limits, unless a test says otherwise. */
   public static final Config TEST_DEFAULTS = ConfigFactory.parseString("""
       stablegate.http.host = "127.0.0.1"
       stablegate.http.port = 0
@@ -27,6 +27,7 @@ public final class ApiTestServer implements AutoCloseable {
       stablegate.http.rate-limit.per-address-burst = 100000
       stablegate.http.rate-limit.per-api-key-per-second = 100000
       stablegate.http.rate-limit.per-api-key-burst = 100000
+      stablegate.http.registration.per-address-per-minute = 100000
       stablegate.public-url = "https://pay.example.test"
       """);
 
