@@ -255,6 +255,32 @@ class BadInputTest {
   }
 
   @Test
+  void theDashboardAndCheckoutPagesKeepTheSecurityHeadersOnEveryPath() {
+    String invoice = merchant.withKey("POST", "/api/v1/invoices", Map.of("amount", "3", "chain", "ETHEREUM"))
+        .json().get("id").asText();
+    Map<String, Integer> paths = new LinkedHashMap<>();
+    paths.put("/dashboard/", 200);
+    paths.put("/dashboard", 301);
+    paths.put("/", 302);
+    paths.put("/pay/" + invoice, 200);
+    paths.put("/pay/" + invoice + "/qr.png", 200);
+    paths.put("/pay/" + UUID.randomUUID(), 404);
+    paths.put("/pay/" + UUID.randomUUID() + "/qr.png", 404);
+    paths.put("/pay/not-a-uuid", 404);
+    paths.put("/assets/0123456789ab/style.css", 404);
+    paths.put("/pay/%ZZ", 400);
+    paths.put("/pay/" + invoice + "?lang=%00", 400);
+    paths.forEach((path, status) -> {
+      Answer answer = RawHttp.exchange(server.port(), "GET " + path + " HTTP/1.1\r\nHost: localhost", new byte[0]);
+      assertThat(answer.status()).as(path).isEqualTo(status);
+      assertThat(answer.header("Content-Security-Policy")).as(path).isPresent();
+      assertThat(answer.header("X-Content-Type-Options")).as(path).hasValue("nosniff");
+      assertThat(answer.header("X-Frame-Options")).as(path).hasValue("DENY");
+      assertThat(answer.header("Referrer-Policy")).as(path).isPresent();
+    });
+  }
+
+  @Test
   void injectionAndScriptStringsAreStoredAndReturnedVerbatim() throws Exception {
     String sql = "'; DROP TABLE invoices; --";
     String script = "<script>alert(document.cookie)</script>";

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
@@ -16,12 +18,12 @@ import org.junit.jupiter.api.Test;
 class ClientAddressTest {
 
   private static HttpRequest from(String peer, String... forwardedFor) throws Exception {
-    HttpRequest request = HttpRequest.create("/").addAttribute(AttributeKeys.remoteAddress,
-        RemoteAddress.create(new InetSocketAddress(InetAddress.getByName(peer), 40000)));
+    List<HttpHeader> headers = new ArrayList<>();
     for (String header : forwardedFor) {
-      request = request.addHeader(RawHeader.create("X-Forwarded-For", header));
+      headers.add(RawHeader.create("X-Forwarded-For", header));
     }
-    return request;
+    return HttpRequest.create("/").withHeaders(headers).addAttribute(AttributeKeys.remoteAddress,
+        RemoteAddress.create(new InetSocketAddress(InetAddress.getByName(peer), 40000)));
   }
 
   @Test

@@ -42,6 +42,8 @@ class LoginAbuseTest {
     server = new ApiTestServer(ConfigFactory.parseString("""
         stablegate.http.trust-proxy = true
         stablegate.http.registration.per-address-per-minute = 10
+        # long enough that a throttled key is still throttled when the test looks, however slow the machine
+        stablegate.http.login-throttle.base-delay = 30s
         """));
     merchants = new MerchantRepository(server.dataSource());
     passwords = new Passwords(10);

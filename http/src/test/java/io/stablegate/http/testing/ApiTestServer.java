@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.http.HttpServer;
 import io.stablegate.http.StablegateApi;
+import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
@@ -14,8 +15,9 @@ import javax.sql.DataSource;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * A one-node engine on a fresh embedded-PostgreSQL database with the whole merchant API bound on a
- * free loopback port: what a real node serves, minus the chain watchers.
+ * A one-node engine on a fresh embedded-PostgreSQL database with the whole merchant API and the pages
+ * (dashboard, checkout) bound on a free loopback port: what a real node serves, minus the chain
+ * watchers and the webhook-delivery routes.
  */
 public final class ApiTestServer implements AutoCloseable {
   /** Fast bcrypt and generous rate and registration limits, unless a test says otherwise. */
@@ -42,7 +44,9 @@ public final class ApiTestServer implements AutoCloseable {
     this.api = StablegateApi.create(node.system(), node.database().dataSource(), node.invoices(),
         ChainStatusBoard.start(node.system()));
     try {
-      this.binding = HttpServer.start(node.system(), api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      this.binding = HttpServer.start(node.system(),
+              api.route(new PageRoutes(node.invoices(), node.system().settings().config()).route()))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       node.close();
       throw new IllegalStateException("cannot bind the API", e);
