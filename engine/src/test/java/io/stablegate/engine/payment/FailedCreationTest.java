@@ -1,10 +1,12 @@
-package io.stablegate.engine;
+package io.stablegate.engine.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
+import io.stablegate.engine.SingleNodeEngine;
+import io.stablegate.engine.TestAddresses;
+import io.stablegate.engine.TestClock;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
 import java.time.Duration;
