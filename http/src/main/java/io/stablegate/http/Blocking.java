@@ -7,7 +7,7 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 
-/** Runs blocking work (JDBC, bcrypt) on the API's blocking dispatcher, never on Pekko's default one. */
+/** Runs blocking work (JDBC) on the API's blocking dispatcher, never on Pekko's default one; bcrypt has its own pool. */
 public final class Blocking {
 
   /** Work that may block and throw checked exceptions. */
