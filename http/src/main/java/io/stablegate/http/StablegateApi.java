@@ -5,6 +5,7 @@ import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.webhook.WebhookEndpoints;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
+import io.stablegate.http.auth.PasswordRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
 import io.stablegate.http.invoices.InvoiceRoutes;
@@ -20,7 +21,9 @@ import io.stablegate.http.security.Passwords;
 import io.stablegate.http.security.RateLimits;
 import io.stablegate.http.security.SecurityHeaders;
 import io.stablegate.http.security.SessionCookies;
+import io.stablegate.http.security.SessionLimits;
 import io.stablegate.http.security.SessionTokens;
+import io.stablegate.http.security.Sessions;
 import io.stablegate.http.wallets.WalletRoutes;
 import io.stablegate.http.webhooksettings.WebhookSettingsRoutes;
 import io.stablegate.persistence.listing.InvoiceListRepository;
@@ -30,6 +33,7 @@ import io.stablegate.persistence.merchant.JdbcWebhookEndpoints;
 import io.stablegate.persistence.merchant.MerchantChanges;
 import io.stablegate.persistence.merchant.MerchantRepository;
 import io.stablegate.persistence.merchant.NodeSecrets;
+import io.stablegate.persistence.merchant.SessionRepository;
 import io.stablegate.persistence.merchant.SettingsChangeRepository;
 import io.stablegate.persistence.merchant.WalletRepository;
 import io.stablegate.persistence.merchant.WebhookSettingsRepository;
@@ -75,15 +79,18 @@ public final class StablegateApi extends AllDirectives {
     this.securityHeaders = new SecurityHeaders(settings);
     RequestBodies bodies = new RequestBodies(settings);
     ApiKeyAuthenticator apiKeys = new ApiKeyAuthenticator(merchants, blocking, changes, settings.rateLimits().maxTracked());
-    SessionTokens sessions = new SessionTokens(keys.jwtKey(), settings.sessionTtl(), settings.sessionClockSkew(), clock);
-    SessionCookies cookies = new SessionCookies(settings.secureCookies(), settings.sessionTtl().toSeconds());
-    this.authentication = new MerchantAuthentication(apiKeys, sessions, cookies, rateLimits);
+    Sessions sessions = sessions(system, dataSource, keys, blocking, clock);
+    this.authentication = new MerchantAuthentication(apiKeys, sessions, rateLimits);
+    Passwords passwords = new Passwords(settings.bcryptCost());
+    PasswordPolicy passwordPolicy = PasswordPolicy.load();
+    LoginThrottle loginThrottle = new LoginThrottle(settings.loginThrottle(), clock);
 
     routes.add(new HealthRoutes(chains).route());
     routes.add(new OpenApiRoutes().route());
-    routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, new Passwords(settings.bcryptCost()),
-        PasswordPolicy.load(), new LoginThrottle(settings.loginThrottle(), clock), sessions, cookies, apiKeys,
-        changes, clientAddress, bodies, blocking, clock).route());
+    routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, passwords, passwordPolicy,
+        loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, blocking, clock).route());
+    routes.add(new PasswordRoutes(authentication, merchants, sessions, passwords, passwordPolicy, loginThrottle,
+        clientAddress, bodies, blocking).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, blocking).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, blocking, settings.production(),
         settings.webhookSecretGrace(), clock).route());
@@ -95,6 +102,14 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new UnmatchedTransferRoutes(authentication, new UnmatchedTransferRepository(dataSource), blocking,
         settings).route());
     routes.add(new PublicInvoiceRoutes(invoices).route());
+  }
+
+  /** Server-side dashboard sessions: signed tokens naming rows of {@code merchant_sessions}. */
+  private Sessions sessions(ActorSystem<?> system, DataSource dataSource, NodeKeys keys, Blocking blocking,
+      Clock clock) {
+    SessionTokens tokens = new SessionTokens(keys.jwtKey(), settings.sessionTtl(), settings.sessionClockSkew(), clock);
+    return new Sessions(new SessionRepository(dataSource), tokens, new SessionCookies(settings.secureCookies()),
+        SessionLimits.fromConfig(system.settings().config()), blocking, clock);
   }
 
   /** Builds the API on this node; reads (in development, creates) the node's secrets. */

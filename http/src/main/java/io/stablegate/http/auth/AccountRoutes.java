@@ -12,8 +12,7 @@ import io.stablegate.http.security.LoginThrottle;
 import io.stablegate.http.security.MerchantAuthentication;
 import io.stablegate.http.security.PasswordPolicy;
 import io.stablegate.http.security.Passwords;
-import io.stablegate.http.security.SessionCookies;
-import io.stablegate.http.security.SessionTokens;
+import io.stablegate.http.security.Sessions;
 import io.stablegate.persistence.merchant.DuplicateException;
 import io.stablegate.persistence.merchant.Merchant;
 import io.stablegate.persistence.merchant.MerchantChanges;
@@ -24,11 +23,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -44,8 +41,7 @@ public final class AccountRoutes extends AllDirectives {
   private final Passwords passwords;
   private final PasswordPolicy policy;
   private final LoginThrottle throttle;
-  private final SessionTokens sessions;
-  private final SessionCookies cookies;
+  private final Sessions sessions;
   private final ApiKeyAuthenticator apiKeys;
   private final MerchantChanges changes;
   private final ClientAddress clientAddress;
@@ -55,7 +51,7 @@ public final class AccountRoutes extends AllDirectives {
 
   public AccountRoutes(MerchantAuthentication auth, MerchantRepository merchants, WalletRepository wallets,
       WebhookSettingsRepository webhooks, Passwords passwords, PasswordPolicy policy, LoginThrottle throttle,
-      SessionTokens sessions, SessionCookies cookies, ApiKeyAuthenticator apiKeys, MerchantChanges changes,
+      Sessions sessions, ApiKeyAuthenticator apiKeys, MerchantChanges changes,
       ClientAddress clientAddress, RequestBodies bodies, Blocking blocking, Clock clock) {
     this.auth = auth;
     this.merchants = merchants;
@@ -65,7 +61,6 @@ public final class AccountRoutes extends AllDirectives {
     this.policy = policy;
     this.throttle = throttle;
     this.sessions = sessions;
-    this.cookies = cookies;
     this.apiKeys = apiKeys;
     this.changes = changes;
     this.clientAddress = clientAddress;
@@ -118,19 +113,21 @@ public final class AccountRoutes extends AllDirectives {
           throw ApiProblem.unauthorized("The email or the password is wrong.");
         }
         throttle.succeeded(account, address);
-        return found.get();
-      }), merchant -> {
-        String csrf = SessionTokens.newCsrfToken();
-        List<HttpHeader> setCookies = List.<HttpHeader>of(cookies.jwt(sessions.issue(merchant.id(), csrf)), cookies.csrf(csrf));
-        return respondWithHeaders(setCookies, () -> complete(Responses.json(200,
+        return Map.entry(found.get(), sessions.start(found.get().id()));
+      }), login -> {
+        Merchant merchant = login.getKey();
+        return respondWithHeaders(login.getValue(), () -> complete(Responses.json(200,
             Map.of("merchantId", merchant.id(), "email", merchant.email()))));
       });
     }));
   }
 
+  /** Revokes the session on the server (every node checks it), then clears the cookies. */
   private Route logout() {
-    return auth.session(merchantId -> respondWithHeaders(List.<HttpHeader>copyOf(cookies.cleared()),
-        () -> complete(Responses.noContent())));
+    return auth.activeSession(false, session -> onSuccess(blocking.run(() -> {
+      sessions.revoke(session);
+      return true;
+    }), revoked -> respondWithHeaders(sessions.cleared(), () -> complete(Responses.noContent()))));
   }
 
   private Route me() {
@@ -147,7 +144,7 @@ public final class AccountRoutes extends AllDirectives {
   }
 
   private Route rotateApiKey() {
-    return auth.session(merchantId -> {
+    return auth.confirmedSession(merchantId -> {
       String apiKey = ApiKeys.generate();
       return onSuccess(blocking.run(() -> {
         merchants.rotateApiKey(merchantId, ApiKeys.hash(apiKey), MerchantAuthentication.Actor.SESSION.label());

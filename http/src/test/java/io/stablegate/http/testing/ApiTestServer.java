@@ -36,7 +36,12 @@ public final class ApiTestServer implements AutoCloseable {
   private final DbCoordinates database;
 
   public ApiTestServer(Config overrides) {
-    this.database = TestDatabase.fresh();
+    this(TestDatabase.fresh(), overrides);
+  }
+
+  /** A node on an existing database: with another server on the same one, two nodes of one deployment. */
+  public ApiTestServer(DbCoordinates database, Config overrides) {
+    this.database = database;
     this.node = new TestNode(database, overrides.withFallback(TEST_DEFAULTS));
     this.api = StablegateApi.create(node.system(), node.database().dataSource(), node.invoices(),
         ChainStatusBoard.start(node.system()));
@@ -66,6 +71,10 @@ public final class ApiTestServer implements AutoCloseable {
 
   public StablegateApi api() {
     return api;
+  }
+
+  public DbCoordinates database() {
+    return database;
   }
 
   public DataSource dataSource() {
