@@ -72,7 +72,7 @@ class PasswordChangeTest {
     assertThat(weak.status()).isEqualTo(400);
     assertThat(weak.errorFields()).containsExactly("newPassword");
     Answer common = merchant.withSession("POST", "/api/v1/auth/password",
-        Map.of("currentPassword", merchant.password(), "newPassword", "passwordpassword"));
+        Map.of("currentPassword", merchant.password(), "newPassword", "1qaz2wsx3edc"));
     assertThat(common.status()).isEqualTo(400);
     assertThat(common.errorFields()).containsExactly("newPassword");
 
