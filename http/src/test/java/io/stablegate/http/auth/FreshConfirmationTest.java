@@ -18,17 +18,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Changing a wallet, the webhook or the API key with a session needs a login or a password
- * confirmation within the confirmation window (10 minutes by default; 5 s here); a stale session gets
+ * confirmation within the confirmation window (10 minutes by default; 8 s here); a stale session gets
  * 403 {@code reauthentication-required} and changes nothing, until it confirms the password.
  */
 class FreshConfirmationTest {
-  private static final Duration WINDOW = Duration.ofSeconds(5);
+  private static final Duration WINDOW = Duration.ofSeconds(8);
   private static final String TRON_WALLET = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
   private static ApiTestServer server;
 
   @BeforeAll
   static void start() {
-    server = new ApiTestServer(ConfigFactory.parseString("stablegate.http.session.confirmation-window = 5s"));
+    server = new ApiTestServer(ConfigFactory.parseString("stablegate.http.session.confirmation-window = 8s"));
   }
 
   @AfterAll

@@ -40,23 +40,24 @@ class SessionLifetimeTest {
 
       List<String> tokens = new ArrayList<>();
       tokens.add(user.cookies().get("jwt"));
+      // Without the cap the session would be renewed for ever and never refused.
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        Instant sent = Instant.now();
         Answer answer = user.withSession("GET", "/api/v1/me", null);
+        Instant received = Instant.now();
         if (answer.status() == 200) {
-          assertThat(Instant.now()).as("a session answered after its maximum lifetime")
-              .isBefore(afterLogin.plus(MAX_LIFETIME).plusSeconds(1));
+          assertThat(sent).as("a request sent after the session's end was served")
+              .isBefore(afterLogin.plus(MAX_LIFETIME));
           if (!tokens.contains(user.cookies().get("jwt"))) {
             tokens.add(user.cookies().get("jwt"));
           }
           return false;
         }
         assertThat(answer.status()).isEqualTo(401);
+        assertThat(received).as("refused before the session's end").isAfterOrEqualTo(end);
         return true;
       });
-      Instant refused = Instant.now();
       assertThat(tokens).as("the session was renewed while in use").hasSizeGreaterThan(1);
-      assertThat(refused).as("refused once its lifetime is over, not 30 s of skew later")
-          .isAfter(end.minusSeconds(1)).isBefore(afterLogin.plus(MAX_LIFETIME).plusSeconds(3));
       for (String token : tokens) {
         assertThat(expiryOf(token)).as("no token outlives its session").isBeforeOrEqualTo(afterLogin.plus(MAX_LIFETIME));
       }
