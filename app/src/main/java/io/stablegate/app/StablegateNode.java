@@ -8,17 +8,18 @@ import io.stablegate.chain.WatchedWallets;
 import io.stablegate.chain.WatcherCommand;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.InvoiceEntity;
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.payment.PaymentMatcher;
+import io.stablegate.engine.payment.WebhookDeliveryActor;
+import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookPinger;
-import io.stablegate.engine.webhook.WebhookService;
 import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
-import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.http.StablegateApi;
+import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.http.security.ProductionGuard;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
 import io.stablegate.http.webhooks.WebhookTestRoutes;
@@ -85,7 +86,7 @@ public final class StablegateNode {
 
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system, api.webhookEndpoints());
-    InvoiceEntity.init(system, clock, Optional.of(webhooks));
+    InvoiceEntity.init(system, clock, Optional.of(WebhookDeliveryActor.courier(webhooks)));
     WalletLedger.init(system, clock);
     ReadSideProjections.init(system, database.dataSource());
     WebhookReadSide.init(system, database.dataSource());

@@ -4,7 +4,6 @@ import io.stablegate.engine.audit.HashChained;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.serialization.CborSerializable;
-import io.stablegate.engine.webhook.WebhookDelivery;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;

@@ -1,14 +1,16 @@
 package io.stablegate.engine.invoice;
 
-/** The webhook event types of CONTRACT §4, with their wire names. */
+/**
+ * The webhook event types of an invoice, with their wire names. (The merchant can also ask for a
+ * {@code ping}, which concerns no invoice: {@code webhook.WebhookPayload#PING}.)
+ */
 public enum WebhookEventType {
   PAYMENT_DETECTED("invoice.payment_detected"),
   PAID("invoice.paid"),
   PAID_LATE("invoice.paid_late"),
   EXPIRED("invoice.expired"),
   CANCELLED("invoice.cancelled"),
-  PAYMENT_REVERTED("invoice.payment_reverted"),
-  PING("ping");
+  PAYMENT_REVERTED("invoice.payment_reverted");
 
   private final String wireName;
 

@@ -5,32 +5,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.stablegate.engine.invoice.InvoiceView;
-import io.stablegate.engine.invoice.WebhookEventType;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * The body of a webhook request, CONTRACT §4: {@code {id, type, createdAt, data: {invoice}}}, the
- * invoice as of the event. Rendered once per attempt from the delivery's stored invoice, so every
- * attempt carries the same content; the bytes returned are exactly the bytes signed and sent.
+ * The body of a webhook request: {@code {id, type, createdAt, data}}. For an invoice's event
+ * {@code type} is its wire name ({@code invoice.paid}, …) and {@code data} is {@code {invoice}}, the
+ * invoice as of the event (rendered by {@code payment.WebhookDeliveryActor}); a {@code ping} has
+ * empty data. The bytes returned by {@link #toBytes()} are exactly the bytes signed and sent.
  */
 public record WebhookPayload(String id, String type, Instant createdAt, Map<String, Object> data) {
+
+  /** The type of a {@link #ping}. */
+  public static final String PING = "ping";
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .addModule(new JavaTimeModule())
       .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
       .build();
 
-  public static WebhookPayload of(WebhookDelivery delivery, String publicUrl) {
-    return new WebhookPayload(delivery.eventId().toString(), delivery.type().wireName(), delivery.createdAt(),
-        Map.of("invoice", InvoiceView.of(delivery.invoice(), publicUrl)));
-  }
-
   /** A {@code ping}: sent on the merchant's request to test the endpoint; it concerns no invoice. */
   public static WebhookPayload ping(UUID id, Instant createdAt) {
-    return new WebhookPayload(id.toString(), WebhookEventType.PING.wireName(), createdAt, Map.of());
+    return new WebhookPayload(id.toString(), PING, createdAt, Map.of());
   }
 
   public byte[] toBytes() {

@@ -61,6 +61,5 @@ class InvoiceStatusTest {
     assertThat(WebhookEventType.PAYMENT_REVERTED.wireName()).isEqualTo("invoice.payment_reverted");
     assertThat(WebhookEventType.EXPIRED.wireName()).isEqualTo("invoice.expired");
     assertThat(WebhookEventType.CANCELLED.wireName()).isEqualTo("invoice.cancelled");
-    assertThat(WebhookEventType.PING.wireName()).isEqualTo("ping");
   }
 }
