@@ -48,7 +48,7 @@ public final class Main {
           System.exit(2);
         }
         log.info("Starting a Stablegate node");
-        StablegateNode.start(config);
+        StablegateNode.start(NodeOptions.production());
       }
       case "audit" -> System.exit(audit(Arrays.copyOfRange(args, 1, args.length)));
       case "--help", "-h", "help" -> Console.out(USAGE);

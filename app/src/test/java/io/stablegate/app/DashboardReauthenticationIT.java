@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +41,7 @@ class DashboardReauthenticationIT {
 
   @TempDir static Path temp;
 
-  private static ActorSystem<Void> node;
+  private static StablegateNode node;
   private static String base;
   private static Browser browser;
 
@@ -64,9 +63,8 @@ class DashboardReauthenticationIT {
         pekko.management.http.port = %d
         pekko.coordinated-shutdown.exit-jvm = off
         """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
-            FreePorts.next()))
-        .withFallback(ConfigFactory.load());
-    node = StablegateNode.start(config);
+            FreePorts.next()));
+    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> send("GET", "/api/v1/health", null, null).statusCode() == 200);
     Files.createDirectories(SCREENSHOTS);
@@ -79,9 +77,7 @@ class DashboardReauthenticationIT {
       browser.close();
     }
     if (node != null) {
-      node.terminate();
-      Awaitility.await().atMost(Duration.ofSeconds(60))
-          .until(() -> node.getWhenTerminated().toCompletableFuture().isDone());
+      node.close();
     }
   }
 
