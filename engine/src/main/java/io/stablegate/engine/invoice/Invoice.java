@@ -153,7 +153,7 @@ public record Invoice(
         yield with(nextStatus, next, paidLate, e.at(), hash);
       }
       case InvoicePaid e -> with(InvoiceStatus.PAID, payments, e.late(), e.at(), hash)
-          .withDue(BigDecimal.ZERO, payAmount, e.isUnderpaid(), overpaid);
+          .withDue(BigDecimal.ZERO, payAmount, e.wasUnderpaid(), overpaid);
       case InvoiceExpired e -> with(InvoiceStatus.EXPIRED, payments, paidLate, e.at(), hash);
       case InvoiceCancelled e -> with(InvoiceStatus.CANCELLED, payments, paidLate, e.at(), hash);
       // Deliveries are not changes of the invoice itself: updatedAt stays, the hash chain moves on.

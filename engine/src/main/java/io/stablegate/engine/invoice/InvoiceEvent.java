@@ -110,7 +110,7 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       this(invoiceId, amountPaid, late, webhookEventId, at, prevHash, null);
     }
 
-    public boolean isUnderpaid() {
+    public boolean wasUnderpaid() {
       return Boolean.TRUE.equals(underpaid);
     }
 

@@ -175,6 +175,11 @@ public final class WalletLedger
   /** Only unmatched transfers (and their webhook deliveries) feed read tables. */
   @Override
   public Set<String> tagsFor(WalletLedgerEvent event) {
+    return tagsFor(settings, entityId, event);
+  }
+
+  /** The tags of a ledger's event: only unmatched transfers and their deliveries have any. */
+  public static Set<String> tagsFor(LedgerSettings settings, String entityId, WalletLedgerEvent event) {
     return switch (event) {
       case UnmatchedTransferRecorded e -> Set.of(settings.tagFor(entityId));
       case UnmatchedTransferAttached e -> Set.of(settings.tagFor(entityId));
