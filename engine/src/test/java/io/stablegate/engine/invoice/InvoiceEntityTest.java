@@ -2,6 +2,7 @@ package io.stablegate.engine.invoice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.PersistenceTestConfig;
 import io.stablegate.engine.TestClock;
 import io.stablegate.engine.audit.EventHasher;
@@ -46,7 +47,7 @@ class InvoiceEntityTest {
   private static final String PAYER = "0xde709f2102306220921060314715629080e2fb77";
   private static final BigDecimal PAY_AMOUNT = new BigDecimal("10.5003");
   private static final int REQUIRED = 12;
-  private static final InvoiceSettings SETTINGS = new InvoiceSettings(50, 4);
+  private static final InvoiceSettings SETTINGS = new InvoiceSettings(50, 4, WebhookRetrySettings.fromConfig(ConfigFactory.load()));
 
   private static ActorTestKit testKit;
 
@@ -496,7 +497,7 @@ class InvoiceEntityTest {
 
   @Test
   void restartRecoversTheSameStateFromASnapshot() {
-    var kit = kit(new InvoiceSettings(2, 4));
+    var kit = kit(new InvoiceSettings(2, 4, SETTINGS.webhookRetry()));
     Invoice before = fullHistory(kit);
     assertThat(kit.snapshotTestKit()).isPresent();
     assertThat(kit.snapshotTestKit().get().persistedInStorage(pid(before))).isNotEmpty();

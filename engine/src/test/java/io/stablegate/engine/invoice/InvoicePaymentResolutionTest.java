@@ -1,5 +1,7 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stablegate.engine.PersistenceTestConfig;
@@ -15,7 +17,7 @@ import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePartiallyPaid;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentAttached;
 import io.stablegate.engine.money.Chain;
-import io.stablegate.engine.webhook.WebhookDelivery;
+import com.typesafe.config.ConfigFactory;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,7 +62,7 @@ class InvoicePaymentResolutionTest {
 
   private EventSourcedBehaviorTestKit<InvoiceCommand, InvoiceEvent, InvoiceState> kit(String tolerance) {
     var kit = EventSourcedBehaviorTestKit.<InvoiceCommand, InvoiceEvent, InvoiceState>create(testKit.system(),
-        InvoiceEntity.create(UUID.randomUUID(), new InvoiceSettings(0, 4), clock),
+        InvoiceEntity.create(UUID.randomUUID(), new InvoiceSettings(0, 4, WebhookRetrySettings.fromConfig(ConfigFactory.load())), clock),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
     InvoiceDraft draft = new InvoiceDraft(MERCHANT, Chain.ETHEREUM, ADDRESS, HUNDRED, HUNDRED, "A-1", null, "{}",
         T0.plus(Duration.ofMinutes(30)), REQUIRED, new BigDecimal(tolerance));
@@ -248,7 +250,7 @@ class InvoicePaymentResolutionTest {
     assertThat(expired.status()).isEqualTo(InvoiceStatus.EXPIRED);
     assertThat(expired.amountPaid()).isEqualByComparingTo("40");
     assertThat(lastWebhookType(expired)).isEqualTo("invoice.expired");
-    assertThat(expired.webhooks().get(expired.webhooks().size() - 1).invoice().amountPaid())
+    assertThat(expired.atEvent(expired.webhooks().get(expired.webhooks().size() - 1)).amountPaid())
         .isEqualByComparingTo("40");
   }
 

@@ -64,10 +64,8 @@ class InvoiceStatusTest {
     assertThat(WebhookEventType.PAYMENT_DETECTED.wireName()).isEqualTo("invoice.payment_detected");
     assertThat(WebhookEventType.PARTIALLY_PAID.wireName()).isEqualTo("invoice.partially_paid");
     assertThat(WebhookEventType.OVERPAID.wireName()).isEqualTo("invoice.overpaid");
-    assertThat(WebhookEventType.TRANSFER_UNMATCHED.wireName()).isEqualTo("transfer.unmatched");
     assertThat(WebhookEventType.PAYMENT_REVERTED.wireName()).isEqualTo("invoice.payment_reverted");
     assertThat(WebhookEventType.EXPIRED.wireName()).isEqualTo("invoice.expired");
     assertThat(WebhookEventType.CANCELLED.wireName()).isEqualTo("invoice.cancelled");
-    assertThat(WebhookEventType.PING.wireName()).isEqualTo("ping");
   }
 }

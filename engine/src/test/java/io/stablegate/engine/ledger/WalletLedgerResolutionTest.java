@@ -7,8 +7,8 @@ import io.stablegate.engine.TestAddresses;
 import io.stablegate.engine.TestClock;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
-import io.stablegate.engine.invoice.Attribution;
-import io.stablegate.engine.invoice.PaymentSource;
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
 import io.stablegate.engine.ledger.WalletLedgerCommand.AllocateRemainder;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Attach;
@@ -138,7 +138,7 @@ class WalletLedgerResolutionTest {
     assertThat(kept.candidates()).containsExactly(first, second);
     assertThat(kept.claims()).isEmpty();
     assertThat(ledger.getState().pendingWebhooks()).singleElement()
-        .satisfies(w -> assertThat(w.notice().candidates()).containsExactly(first, second));
+        .satisfies(w -> assertThat(w.candidates()).containsExactly(first, second));
     ledger.restart();
     assertThat(ledger.getState().unmatched(transfer.key().toString())).contains(kept);
   }
