@@ -307,11 +307,24 @@ class PaymentResolutionIT {
     // another merchant's transfer: 404; another merchant's invoice: 404
     attach(other, bases.get(0), stray, othersInvoice.get("id").asText(), 404);
     attach(m, bases.get(0), stray, othersInvoice.get("id").asText(), 404);
-    // an invoice on another chain: 422 naming the field (the merchant's TRON invoice cannot take an ETHEREUM transfer)
+    // an invoice on another chain: 422 naming the field
+    byte[] tron = new byte[20];
+    new java.security.SecureRandom().nextBytes(tron);
+    HttpResponse<String> tronWallet = send(bases.get(0), "PUT", "/api/v1/wallets/TRON", m,
+        "{\"address\":\"" + io.stablegate.engine.chain.TronAddress.fromBytes(tron).value() + "\"}");
+    assertThat(tronWallet.statusCode()).as(tronWallet.body()).isEqualTo(200);
+    HttpResponse<String> tronInvoice = send(bases.get(0), "POST", "/api/v1/invoices", m.apiKey(),
+        "{\"amount\":\"100\",\"chain\":\"TRON\"}");
+    assertThat(tronInvoice.statusCode()).as(tronInvoice.body()).isEqualTo(201);
     HttpResponse<String> wrongChain = send(bases.get(0), "POST", "/api/v1/unmatched-transfers/attach", m.apiKey(),
+        body(stray, Map.of("invoiceId", JSON.readTree(tronInvoice.body()).get("id").asText())));
+    assertThat(wrongChain.statusCode()).as(wrongChain.body()).isEqualTo(422);
+    assertThat(JSON.readTree(wrongChain.body()).get("errors").get(0).get("field").asText()).isEqualTo("chain");
+    // a transfer key on a chain where the merchant has no wallet: no such transfer of this merchant
+    HttpResponse<String> noWallet = send(bases.get(0), "POST", "/api/v1/unmatched-transfers/attach", m.apiKey(),
         JSON.writeValueAsString(Map.of("chain", "BSC", "txHash", stray.getTransactionHash(),
             "logIndex", stray.getLogs().get(0).getLogIndex().intValue(), "invoiceId", invoice.get("id").asText())));
-    assertThat(wrongChain.statusCode()).isEqualTo(404); // no BSC wallet: no such transfer of this merchant
+    assertThat(noWallet.statusCode()).isEqualTo(404);
     // malformed bodies: 400
     for (String bad : List.of("{}", "{\"chain\":\"ETHEREUM\",\"txHash\":\"0x12\",\"logIndex\":0,\"invoiceId\":\""
         + invoice.get("id").asText() + "\"}", "{\"chain\":\"ETHEREUM\",\"txHash\":\"" + stray.getTransactionHash()
