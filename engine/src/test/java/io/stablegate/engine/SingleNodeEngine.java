@@ -21,6 +21,13 @@ public final class SingleNodeEngine {
 
   /** Started, joined to itself and Up; {@code extraConfig} (HOCON) wins over the defaults. */
   public static ActorTestKit start(String name, String extraConfig, Clock clock) {
+    return start(name, extraConfig, clock, java.util.Optional.empty());
+  }
+
+  /** With the ledgers completing interrupted attaches through {@code attaches} (made from the system). */
+  public static ActorTestKit start(String name, String extraConfig, Clock clock,
+      java.util.Optional<java.util.function.Function<org.apache.pekko.actor.typed.ActorSystem<?>,
+          io.stablegate.engine.ledger.AttachCompletion>> attaches) {
     ActorTestKit testKit = ActorTestKit.create(name, ConfigFactory.parseString(extraConfig)
         .withFallback(ConfigFactory.parseString("""
             pekko.actor.provider = cluster
@@ -38,7 +45,8 @@ public final class SingleNodeEngine {
       return null;
     });
     InvoiceEntity.init(testKit.system(), clock);
-    WalletLedger.init(testKit.system(), clock);
+    WalletLedger.init(testKit.system(), clock, java.util.Optional.empty(),
+        attaches.map(make -> make.apply(testKit.system())));
     return testKit;
   }
 }
