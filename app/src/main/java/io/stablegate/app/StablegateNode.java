@@ -9,10 +9,13 @@ import io.stablegate.chain.WatchedWallets;
 import io.stablegate.chain.WatcherCommand;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.invoice.WebhookRetrySettings;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.PaymentMatcher;
+import io.stablegate.engine.payment.UnmatchedTransferCourierActor;
+import io.stablegate.engine.payment.UnmatchedTransferService;
 import io.stablegate.engine.payment.WebhookDeliveryActor;
 import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookDispatch;
@@ -25,6 +28,7 @@ import io.stablegate.http.security.NodeKeys;
 import io.stablegate.http.security.ProductionGuard;
 import io.stablegate.persistence.BlockingDispatcher;
 import io.stablegate.persistence.Repositories;
+import io.stablegate.persistence.sweep.LedgerWorkSweeper;
 import io.stablegate.persistence.db.Database;
 import io.stablegate.persistence.db.DatabaseSettings;
 import io.stablegate.persistence.expiry.ExpirySweeper;
@@ -37,6 +41,7 @@ import io.stablegate.persistence.webhook.WebhookReadSide;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -125,17 +130,23 @@ public final class StablegateNode implements AutoCloseable {
 
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system,
-        new JdbcWebhookEndpoints(repositories.webhookSettings(), blocking));
+        new JdbcWebhookEndpoints(repositories.webhookSettings(), repositories.wallets(), blocking));
+    UnmatchedTransferService unmatched = new UnmatchedTransferService(system);
     InvoiceEntity.init(system, options.clock(), WebhookDeliveryActor.courier(webhooks));
-    WalletLedger.init(system, options.clock());
+    // A ledger delivers its transfer.unmatched events as invoices deliver theirs, and completes
+    // attaches that a crash interrupted (docs/payment-resolution.md).
+    WalletLedger.init(system, options.clock(), Optional.of(UnmatchedTransferCourierActor.courier(webhooks,
+            WebhookRetrySettings.fromConfig(system.settings().config()))),
+        Optional.of(unmatched));
     ReadSideProjections.init(system, database.dataSource());
     WebhookReadSide.init(system, database.dataSource());
     ExpirySweeper.init(system, repositories.invoiceReads(), invoices, options.clock());
     WebhookDeliverySweeper.init(system, repositories.webhookDeliveries(), webhookService, options.clock());
+    LedgerWorkSweeper.init(system, repositories.unmatchedTransfers(), options.clock());
     startChainWatchers(system, matcher, repositories, changes, chains, blocking);
 
     NodeMetrics.bind(system, chains);
-    StablegateApi api = new StablegateApi(system, repositories, keys, changes, blocking, invoices, chains,
+    StablegateApi api = new StablegateApi(system, repositories, keys, changes, blocking, invoices, unmatched, chains,
         webhookService, new WebhookPinger(webhooks), options.clock());
     ServerBinding binding;
     try {
