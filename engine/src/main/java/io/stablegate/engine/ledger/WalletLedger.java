@@ -2,10 +2,13 @@ package io.stablegate.engine.ledger;
 
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
+import io.stablegate.engine.ledger.WalletLedgerCommand.RecordClaim;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Release;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Route;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RouteAll;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimAwaitingTransfer;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
 import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
@@ -105,10 +108,11 @@ public final class WalletLedger
     };
   }
 
-  /** Only unmatched transfers feed a read table. */
+  /** Only unmatched transfers and the claims on them feed a read table. */
   @Override
   public Set<String> tagsFor(WalletLedgerEvent event) {
-    return event instanceof UnmatchedTransferRecorded ? Set.of(settings.tagFor(entityId)) : Set.of();
+    return event instanceof UnmatchedTransferRecorded || event instanceof ClaimRecorded
+        ? Set.of(settings.tagFor(entityId)) : Set.of();
   }
 
   @Override
@@ -124,6 +128,7 @@ public final class WalletLedger
         .onCommand(Route.class, this::route)
         .onCommand(RouteAll.class, this::routeAll)
         .onCommand(RecordUnmatched.class, this::recordUnmatched)
+        .onCommand(RecordClaim.class, this::recordClaim)
         .build();
   }
 
@@ -224,9 +229,39 @@ public final class WalletLedger
     if (before.isPresent() && before.get().recordedUnmatched()) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
+    // Claims made while the transfer was not final are recorded on it now, with their own time.
+    List<WalletLedgerEvent> events = new ArrayList<>();
+    events.add(new UnmatchedTransferRecorded(cmd.transfer(), now()));
+    state.claimsOn(cmd.transfer().key().toString()).stream()
+        .filter(c -> !c.recorded())
+        .forEach(c -> events.add(new ClaimRecorded(cmd.transfer().key(), c.invoiceId(), c.at())));
     return Effect()
-        .persist(new UnmatchedTransferRecorded(cmd.transfer(), now()))
+        .persist(events)
         .thenReply(cmd.replyTo(), s -> StatusReply.<Done>ack());
+  }
+
+  /**
+   * A payer's claim: the transfer's route answers it if it pays an invoice; otherwise the claim is
+   * recorded on the unmatched transfer, or kept until the transfer is final and unmatched. Once per
+   * (transfer, invoice).
+   */
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> recordClaim(WalletLedgerState state, RecordClaim cmd) {
+    String key = cmd.transfer().toString();
+    Optional<RoutedTransfer> route = state.routed(key);
+    if (route.isPresent() && route.get().invoiceId() != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.paysInvoice(route.get().invoiceId())));
+    }
+    boolean unmatched = route.isPresent() && route.get().recordedUnmatched();
+    ClaimOutcome outcome = unmatched ? ClaimOutcome.recorded() : ClaimOutcome.awaitingTransfer();
+    boolean known = state.claimsOn(key).stream()
+        .anyMatch(c -> c.invoiceId().equals(cmd.invoiceId()) && (c.recorded() || !unmatched));
+    if (known) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(outcome));
+    }
+    WalletLedgerEvent event = unmatched
+        ? new ClaimRecorded(cmd.transfer(), cmd.invoiceId(), now())
+        : new ClaimAwaitingTransfer(cmd.transfer(), cmd.invoiceId(), now());
+    return Effect().persist(event).thenReply(cmd.replyTo(), s -> StatusReply.success(outcome));
   }
 
   private static Instant earliest(Instant a, Instant b) {

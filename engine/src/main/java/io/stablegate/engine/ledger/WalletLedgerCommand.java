@@ -1,6 +1,7 @@
 package io.stablegate.engine.ledger;
 
 import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -37,4 +38,13 @@ public sealed interface WalletLedgerCommand extends CborSerializable {
 
   /** A transfer that paid no invoice became final: keep it for the merchant. */
   record RecordUnmatched(Transfer transfer, ActorRef<StatusReply<Done>> replyTo) implements WalletLedgerCommand {}
+
+  /**
+   * A payer says that {@code transfer} (read from the chain: a transfer of the token to this wallet)
+   * pays {@code invoiceId}. Never credits anything: replies which invoice the transfer already pays,
+   * or records the claim for the merchant (at once on a transfer kept as unmatched, otherwise until
+   * the transfer is). Repeating it records nothing more.
+   */
+  record RecordClaim(TransferKey transfer, UUID invoiceId, ActorRef<StatusReply<ClaimOutcome>> replyTo)
+      implements WalletLedgerCommand {}
 }

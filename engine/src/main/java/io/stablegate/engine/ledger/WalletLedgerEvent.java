@@ -1,6 +1,7 @@
 package io.stablegate.engine.ledger;
 
 import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -23,4 +24,18 @@ public sealed interface WalletLedgerEvent extends CborSerializable {
   record TransferRouted(Transfer transfer, UUID invoiceId, Instant at) implements WalletLedgerEvent {}
 
   record UnmatchedTransferRecorded(Transfer transfer, Instant at) implements WalletLedgerEvent {}
+
+  /**
+   * A payer claimed the unmatched transfer for {@code invoiceId} (at {@code at}); shown to the
+   * merchant on the transfer, credits nothing. Persisted right after the transfer's
+   * {@link UnmatchedTransferRecorded} for a claim that came while it was not yet final.
+   */
+  record ClaimRecorded(TransferKey transfer, UUID invoiceId, Instant at) implements WalletLedgerEvent {}
+
+  /**
+   * A payer claimed a transfer of the token to this wallet that the ledger does not keep as
+   * unmatched yet (not final, or not yet seen by the watcher): kept until it is, then recorded
+   * ({@link ClaimRecorded}); forgotten if the transfer pays an invoice after all.
+   */
+  record ClaimAwaitingTransfer(TransferKey transfer, UUID invoiceId, Instant at) implements WalletLedgerEvent {}
 }

@@ -1,5 +1,7 @@
 package io.stablegate.engine.ledger;
 
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimAwaitingTransfer;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
 import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
@@ -34,12 +36,21 @@ public final class WalletLedgerState {
   public record RoutedTransfer(String transferKey, UUID invoiceId, Instant at, boolean recordedUnmatched)
       implements CborSerializable {}
 
-  /** The immutable form stored as a snapshot. */
-  public record Snapshot(List<Slot> slots, List<RoutedTransfer> routed) implements CborSerializable {}
+  /**
+   * A payer's claim that a transfer pays {@code invoiceId}; {@code recorded} once the transfer is
+   * kept as unmatched (before that the claim awaits the transfer).
+   */
+  public record Claim(String transferKey, UUID invoiceId, Instant at, boolean recorded) implements CborSerializable {}
+
+  /** The immutable form stored as a snapshot; {@code claims} is null in snapshots older than claims. */
+  public record Snapshot(List<Slot> slots, List<RoutedTransfer> routed, List<Claim> claims)
+      implements CborSerializable {}
 
   private final Map<String, Slot> slotsByPayAmount = new HashMap<>();
   private final Map<UUID, String> payAmountByInvoice = new HashMap<>();
   private final LinkedHashMap<String, RoutedTransfer> routed = new LinkedHashMap<>();
+  /** Claims by transfer key, in the order of each transfer's first claim. */
+  private final LinkedHashMap<String, List<Claim>> claims = new LinkedHashMap<>();
   private final Duration routedRetention;
   private int pruneAtSize = 1024;
 
@@ -60,6 +71,11 @@ public final class WalletLedgerState {
 
   public Optional<RoutedTransfer> routed(String transferKey) {
     return Optional.ofNullable(routed.get(transferKey));
+  }
+
+  /** The payers' claims on the transfer, oldest first. */
+  public List<Claim> claimsOn(String transferKey) {
+    return claims.getOrDefault(transferKey, List.of());
   }
 
   public int slotCount() {
@@ -98,12 +114,24 @@ public final class WalletLedgerState {
         String key = e.transfer().key().toString();
         routed.put(key, new RoutedTransfer(key, null, e.at(), true));
       }
+      case ClaimAwaitingTransfer e -> addClaim(new Claim(e.transfer().toString(), e.invoiceId(), e.at(), false));
+      case ClaimRecorded e -> addClaim(new Claim(e.transfer().toString(), e.invoiceId(), e.at(), true));
     }
     return this;
   }
 
+  /** One claim per (transfer, invoice): a recorded claim replaces the awaiting one it resolves. */
+  private void addClaim(Claim claim) {
+    List<Claim> onTransfer = new ArrayList<>(claims.getOrDefault(claim.transferKey(), List.of()));
+    onTransfer.removeIf(c -> c.invoiceId().equals(claim.invoiceId()));
+    onTransfer.add(claim);
+    claims.put(claim.transferKey(), List.copyOf(onTransfer));
+    pruneClaimsBefore(claim.at().minus(routedRetention));
+  }
+
   public Snapshot toSnapshot() {
-    return new Snapshot(List.copyOf(slotsByPayAmount.values()), List.copyOf(routed.values()));
+    return new Snapshot(List.copyOf(slotsByPayAmount.values()), List.copyOf(routed.values()),
+        claims.values().stream().flatMap(List::stream).toList());
   }
 
   public static WalletLedgerState fromSnapshot(Snapshot snapshot, Duration routedRetention) {
@@ -116,6 +144,10 @@ public final class WalletLedgerState {
     List<RoutedTransfer> inOrder = new ArrayList<>(snapshot.routed());
     inOrder.sort(java.util.Comparator.comparing(RoutedTransfer::at));
     inOrder.forEach(r -> state.routed.put(r.transferKey(), r));
+    if (snapshot.claims() != null) {
+      snapshot.claims().forEach(c -> state.claims.computeIfAbsent(c.transferKey(), k -> new ArrayList<>()).add(c));
+      state.claims.replaceAll((k, v) -> List.copyOf(v));
+    }
     return state;
   }
 
@@ -132,6 +164,18 @@ public final class WalletLedgerState {
         .map(Map.Entry::getKey)
         .toList();
     over.forEach(this::removeSlot);
+  }
+
+  /** Claims are kept as long as routings: a transfer's claims go once its newest claim is that old. */
+  private void pruneClaimsBefore(Instant cutoff) {
+    Iterator<List<Claim>> oldestFirst = claims.values().iterator();
+    while (oldestFirst.hasNext()) {
+      List<Claim> onTransfer = oldestFirst.next();
+      if (!onTransfer.get(onTransfer.size() - 1).at().isBefore(cutoff)) {
+        return;
+      }
+      oldestFirst.remove();
+    }
   }
 
   private void pruneRoutedBefore(Instant cutoff) {
