@@ -3,10 +3,13 @@ package io.stablegate.app;
 import com.typesafe.config.Config;
 import io.micrometer.core.instrument.Metrics;
 import io.stablegate.app.metrics.NodeMetrics;
+import io.stablegate.chain.ChainTransactionLookup;
 import io.stablegate.chain.ChainWatchers;
 import io.stablegate.chain.WatchedWallets;
 import io.stablegate.chain.WatcherCommand;
+import io.stablegate.chain.WatcherSettings;
 import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.ledger.PaymentMatcher;
@@ -19,6 +22,7 @@ import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
 import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.http.StablegateApi;
+import io.stablegate.http.claims.PayerClaimRoutes;
 import io.stablegate.http.security.ProductionGuard;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
 import io.stablegate.http.webhooks.WebhookTestRoutes;
@@ -101,9 +105,23 @@ public final class StablegateNode {
     HttpServer.start(system, httpMetrics.instrument(api.route(
             new WebhookDeliveryRoutes(api.authentication(), deliveries, webhookService, blocking).route(),
             new WebhookTestRoutes(api.authentication(), new WebhookPinger(webhooks)).route(),
+            payerClaims(system, invoices, api, clock).route(),
             pages.route())))
         .thenAccept(binding -> health.httpBound(true));
     return system;
+  }
+
+  /** Payers' claims read transactions through this node's own endpoint pools of the enabled chains. */
+  private static PayerClaimRoutes payerClaims(ActorSystem<?> system, InvoiceService invoices, StablegateApi api,
+      Clock clock) {
+    Executor chainCalls = system.dispatchers().lookup(DispatcherSelector.fromConfig(WatcherSettings.BLOCKING_DISPATCHER));
+    ChainTransactionLookup lookup = ChainTransactionLookup.create(system.settings().config(), chainCalls, clock);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-claim-lookups", () -> {
+          lookup.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    return new PayerClaimRoutes(new PayerClaims(system, lookup), invoices, api.settings(), system.settings().config());
   }
 
   /** One watcher per enabled chain; a wallet change anywhere in the cluster makes it re-read the wallets. */
