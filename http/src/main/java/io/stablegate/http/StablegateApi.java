@@ -68,7 +68,7 @@ public final class StablegateApi extends AllDirectives {
     MerchantRepository merchants = new MerchantRepository(dataSource);
     this.wallets = new WalletRepository(dataSource);
     WebhookSettingsRepository webhooks = new WebhookSettingsRepository(dataSource, keys.cipher(), clock);
-    this.webhookEndpoints = new JdbcWebhookEndpoints(webhooks, blocking.executor());
+    this.webhookEndpoints = new JdbcWebhookEndpoints(webhooks, wallets, blocking.executor());
     this.changes = MerchantChanges.start(system);
     this.rateLimits = new RateLimits(settings.rateLimits());
     this.clientAddress = new ClientAddress(settings.trustProxy());

@@ -5,7 +5,10 @@ import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceOverpaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePartiallyPaid;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentAttached;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
@@ -25,6 +28,12 @@ import java.util.UUID;
 /**
  * An invoice as its events made it. Immutable; {@link #apply} returns the next version.
  * {@code webhooks} are its webhook events and where their delivery stands, oldest first.
+ *
+ * <p>{@code due} is what the invoice still waits for: its payAmount while nothing is credited, the
+ * remainder after a partial credit, zero once PAID. {@code underpaymentTolerancePercent} is the
+ * merchant's tolerance when the invoice was created (its creation event carries it), which every
+ * credit to this invoice is judged by. Fields added after the first release are null in older
+ * documents and take their neutral value.
  */
 public record Invoice(
     UUID id,
@@ -44,20 +53,35 @@ public record Invoice(
     boolean paidLate,
     Instant updatedAt,
     String lastHash,
-    List<WebhookDelivery> webhooks)
+    List<WebhookDelivery> webhooks,
+    BigDecimal underpaymentTolerancePercent,
+    BigDecimal due,
+    boolean underpaid,
+    boolean overpaid)
     implements InvoiceState {
 
   public Invoice {
     payments = List.copyOf(payments);
     // null in documents written before deliveries were part of the state
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+    underpaymentTolerancePercent = underpaymentTolerancePercent == null ? BigDecimal.ZERO
+        : io.stablegate.engine.money.Amounts.normalize(underpaymentTolerancePercent);
+    if (due == null) {
+      due = status == InvoiceStatus.PAID ? BigDecimal.ZERO : payAmount;
+    }
   }
 
   static Invoice created(InvoiceCreated e, String hash) {
     return new Invoice(
         e.invoiceId(), e.merchantId(), e.chain(), e.address(), e.amount(), e.payAmount(),
         e.orderId(), e.description(), e.metadataJson(), e.at(), e.expiresAt(),
-        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash, List.of());
+        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash, List.of(),
+        e.underpaymentTolerancePercent(), e.payAmount(), false, false);
+  }
+
+  /** What remains to be paid: {@link #due}, zero once PAID. */
+  public BigDecimal amountDue() {
+    return status == InvoiceStatus.PAID ? BigDecimal.ZERO : due;
   }
 
   /** The sum of final payments. */
@@ -72,7 +96,7 @@ public record Invoice(
   /** The invoice's draft, to recognise a retried creation. */
   public InvoiceDraft draft() {
     return new InvoiceDraft(merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, expiresAt, requiredConfirmations);
+        metadataJson, expiresAt, requiredConfirmations, underpaymentTolerancePercent);
   }
 
   public Optional<WebhookDelivery> webhook(UUID eventId) {
@@ -99,10 +123,21 @@ public record Invoice(
         List<Payment> next = new ArrayList<>(payments);
         next.add(new Payment(e.transfer().txHash(), e.transfer().logIndex(), e.transfer().from(),
             e.transfer().amount(), e.transfer().blockNumber(), e.confirmations(),
-            PaymentStatus.CONFIRMING, e.at()));
+            PaymentStatus.CONFIRMING, e.at(), e.sourceOrMatched(), null));
         InvoiceStatus nextStatus = status == InvoiceStatus.PENDING ? InvoiceStatus.CONFIRMING : status;
         yield with(nextStatus, next, paidLate, e.at(), hash);
       }
+      case PaymentAttached e -> {
+        List<Payment> next = new ArrayList<>(payments);
+        next.add(new Payment(e.transfer().txHash(), e.transfer().logIndex(), e.transfer().from(),
+            e.transfer().amount(), e.transfer().blockNumber(), requiredConfirmations, PaymentStatus.FINAL, e.at(),
+            PaymentSource.ATTACHED, e.attachedBy()));
+        yield with(status, next, paidLate, e.at(), hash).withDue(e.amountDue(), payAmount, underpaid, overpaid);
+      }
+      case InvoicePartiallyPaid e -> with(InvoiceStatus.PARTIALLY_PAID, payments, paidLate, e.at(), hash)
+          .withDue(e.amountDue(), e.payAmount(), underpaid, overpaid);
+      case InvoiceOverpaid e -> with(status, payments, paidLate, e.at(), hash)
+          .withDue(due, payAmount, underpaid, true);
       case PaymentConfirmationsUpdated e ->
           with(status, replace(e.txHash(), e.logIndex(), p -> p.withConfirmations(e.confirmations())),
               paidLate, e.at(), hash);
@@ -117,7 +152,8 @@ public record Invoice(
             status == InvoiceStatus.CONFIRMING && next.isEmpty() ? InvoiceStatus.PENDING : status;
         yield with(nextStatus, next, paidLate, e.at(), hash);
       }
-      case InvoicePaid e -> with(InvoiceStatus.PAID, payments, e.late(), e.at(), hash);
+      case InvoicePaid e -> with(InvoiceStatus.PAID, payments, e.late(), e.at(), hash)
+          .withDue(BigDecimal.ZERO, payAmount, e.isUnderpaid(), overpaid);
       case InvoiceExpired e -> with(InvoiceStatus.EXPIRED, payments, paidLate, e.at(), hash);
       case InvoiceCancelled e -> with(InvoiceStatus.CANCELLED, payments, paidLate, e.at(), hash);
       // Deliveries are not changes of the invoice itself: updatedAt stays, the hash chain moves on.
@@ -136,13 +172,20 @@ public record Invoice(
 
   private Invoice with(InvoiceStatus newStatus, List<Payment> newPayments, boolean late, Instant at, String hash) {
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash, webhooks);
+        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash, webhooks,
+        underpaymentTolerancePercent, due, underpaid, overpaid);
+  }
+
+  private Invoice withDue(BigDecimal newDue, BigDecimal newPayAmount, boolean newUnderpaid, boolean newOverpaid) {
+    return new Invoice(id, merchantId, chain, address, amount, newPayAmount, orderId, description,
+        metadataJson, createdAt, expiresAt, requiredConfirmations, status, payments, paidLate, updatedAt, lastHash,
+        webhooks, underpaymentTolerancePercent, newDue, newUnderpaid, newOverpaid);
   }
 
   private Invoice withWebhooks(List<WebhookDelivery> deliveries) {
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
         metadataJson, createdAt, expiresAt, requiredConfirmations, status, payments, paidLate, updatedAt, lastHash,
-        deliveries);
+        deliveries, underpaymentTolerancePercent, due, underpaid, overpaid);
   }
 
   private Invoice replaceWebhook(UUID eventId, java.util.function.UnaryOperator<WebhookDelivery> change) {

@@ -2,6 +2,7 @@ package io.stablegate.engine.invoice;
 
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
+import io.stablegate.engine.invoice.InvoiceCommand.AttachPayment;
 import io.stablegate.engine.invoice.InvoiceCommand.Cancel;
 import io.stablegate.engine.invoice.InvoiceCommand.ConfirmPayment;
 import io.stablegate.engine.invoice.InvoiceCommand.Create;
@@ -16,7 +17,10 @@ import io.stablegate.engine.invoice.InvoiceCommand.UpdateConfirmations;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceOverpaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePartiallyPaid;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentAttached;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
@@ -28,6 +32,7 @@ import io.stablegate.engine.webhook.WebhookDelivery;
 import io.stablegate.engine.webhook.WebhookDeliveryActor;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookSettings;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,6 +175,7 @@ public final class InvoiceEntity
         .onCommand(Cancel.class, this::cancel)
         .onCommand(Expire.class, this::expire)
         .onCommand(RecordPayment.class, this::recordPayment)
+        .onCommand(AttachPayment.class, this::attachPayment)
         .onCommand(UpdateConfirmations.class, this::updateConfirmations)
         .onCommand(ConfirmPayment.class, this::confirmPayment)
         .onCommand(RevertPayment.class, this::revertPayment)
@@ -185,7 +191,8 @@ public final class InvoiceEntity
     InvoiceDraft d = cmd.draft();
     InvoiceCreated created = new InvoiceCreated(invoiceId, d.merchantId(), d.chain(), d.address(),
         d.amount(), d.payAmount(), d.orderId(), d.description(), d.metadataJson(), d.expiresAt(),
-        d.requiredConfirmations(), now(), state.lastHash());
+        d.requiredConfirmations(), now(), state.lastHash(),
+        d.underpaymentTolerancePercent().signum() == 0 ? null : d.underpaymentTolerancePercent());
     return persistAndReply(created, cmd);
   }
 
@@ -207,7 +214,7 @@ public final class InvoiceEntity
   private ReplyEffect<InvoiceEvent, InvoiceState> expire(Invoice state, Expire cmd) {
     // Due-ness is judged on the untruncated clock: expiresAt may carry sub-millisecond digits, and a
     // truncated "now" would keep the invoice PENDING for up to a millisecond after it is due.
-    if (state.status() != InvoiceStatus.PENDING || clock.instant().isBefore(state.expiresAt())) {
+    if (!state.status().canExpire() || clock.instant().isBefore(state.expiresAt())) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
     return persistAndReply(new InvoiceExpired(invoiceId, UUID.randomUUID(), now(), state.lastHash()), cmd);
@@ -218,13 +225,75 @@ public final class InvoiceEntity
     if (state.payment(t.key()).isPresent()) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
-    if (t.chain() != state.chain() || !t.to().equals(state.address())
-        || t.amount().compareTo(state.payAmount()) != 0) {
+    PaymentSource source = cmd.source() == null ? PaymentSource.MATCHED : cmd.source();
+    boolean pays = switch (source) {
+      case MATCHED -> t.amount().compareTo(state.payAmount()) == 0;
+      case TOLERANCE -> Tolerance.inWindow(t.amount(), state.due(), state.underpaymentTolerancePercent());
+      case ATTACHED -> false;
+    };
+    if (t.chain() != state.chain() || !t.to().equals(state.address()) || !pays) {
       return Effect().reply(cmd.replyTo(), StatusReply.error(
           "transfer " + t.key() + " does not pay invoice " + invoiceId + " (chain, address or amount differ)"));
     }
-    return persistAndReply(
-        new PaymentDetected(invoiceId, t, cmd.confirmations(), UUID.randomUUID(), now(), state.lastHash()), cmd);
+    return persistAndReply(new PaymentDetected(invoiceId, t, cmd.confirmations(), UUID.randomUUID(), now(),
+        state.lastHash(), source == PaymentSource.MATCHED ? null : source), cmd);
+  }
+
+  /**
+   * Credits an attached transfer (final already: only final transfers are kept as unmatched). The
+   * credit rule decides ({@link CreditRule}); the events are the credit, then the status change.
+   */
+  private ReplyEffect<InvoiceEvent, InvoiceState> attachPayment(Invoice state, AttachPayment cmd) {
+    Transfer t = cmd.transfer();
+    if (state.payment(t.key()).isPresent()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    if (t.chain() != state.chain() || !t.to().equals(state.address())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(
+          "transfer " + t.key() + " went to " + t.chain() + " " + t.to() + ", not to invoice " + invoiceId + "'s address"));
+    }
+    if (cmd.attachedBy() == null || !state.merchantId().equals(cmd.attachedBy().merchantId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("an attach must name this invoice's merchant"));
+    }
+    CreditRule rule = CreditRule.of(state, t.amount());
+    boolean needsPayAmount = rule.needsPayAmount(state);
+    if (needsPayAmount && (cmd.remainderPayAmount() == null || cmd.remainder() == null
+        || cmd.remainder().compareTo(rule.remainder()) != 0)) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(StaleAttach.MESSAGE));
+    }
+    Instant now = now();
+    List<InvoiceEvent> events = new java.util.ArrayList<>();
+    PaymentAttached attached = new PaymentAttached(invoiceId, t, cmd.attachedBy(), rule.remainder(), now,
+        state.lastHash());
+    events.add(attached);
+    Invoice after = (Invoice) state.apply(attached);
+    if (rule.covers()) {
+      boolean wasPaid = state.status() == InvoiceStatus.PAID;
+      if (!wasPaid) {
+        boolean late = state.status() == InvoiceStatus.EXPIRED || state.status() == InvoiceStatus.CANCELLED;
+        boolean underpaid = t.amount().compareTo(state.due()) < 0;
+        InvoicePaid paid = new InvoicePaid(invoiceId, after.amountPaid(), late, UUID.randomUUID(), now,
+            after.lastHash(), underpaid ? Boolean.TRUE : null);
+        events.add(paid);
+        after = (Invoice) after.apply(paid);
+      }
+      if (wasPaid || t.amount().compareTo(state.due()) > 0) {
+        events.add(new InvoiceOverpaid(invoiceId, after.amountPaid(), UUID.randomUUID(), now, after.lastHash()));
+      }
+    } else if (needsPayAmount) {
+      events.add(new InvoicePartiallyPaid(invoiceId, after.amountPaid(), rule.remainder(), cmd.remainderPayAmount(),
+          UUID.randomUUID(), now, after.lastHash()));
+    }
+    return Effect().persist(events)
+        .thenRun(this::superviseDeliveries)
+        .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
+  }
+
+  /** The refusal of an attach planned against an older state of the invoice; the caller plans again. */
+  public static final class StaleAttach {
+    public static final String MESSAGE = "the invoice changed while the attach was planned; plan it again";
+
+    private StaleAttach() {}
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> updateConfirmations(Invoice state, UpdateConfirmations cmd) {
@@ -255,13 +324,22 @@ public final class InvoiceEntity
     PaymentConfirmed confirmed = new PaymentConfirmed(invoiceId, cmd.transfer().txHash(),
         cmd.transfer().logIndex(), cmd.confirmations(), now, state.lastHash());
     Invoice afterConfirmed = (Invoice) state.apply(confirmed);
-    if (state.status() == InvoiceStatus.PAID
-        || afterConfirmed.amountPaid().compareTo(state.payAmount()) < 0) {
+    BigDecimal c = payment.get().amount();
+    if (state.status() == InvoiceStatus.PAID) {
+      // a second payment to a paid invoice: credited, and the merchant told it is an overpayment
+      InvoiceOverpaid overpaid = new InvoiceOverpaid(invoiceId, afterConfirmed.amountPaid(), UUID.randomUUID(), now,
+          afterConfirmed.lastHash());
+      return Effect().persist(List.of(confirmed, overpaid))
+          .thenRun(this::superviseDeliveries)
+          .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
+    }
+    if (!Tolerance.covers(c, state.due(), state.underpaymentTolerancePercent())) {
       return persistAndReply(confirmed, cmd);
     }
     boolean late = state.status() == InvoiceStatus.EXPIRED || state.status() == InvoiceStatus.CANCELLED;
+    boolean underpaid = c.compareTo(state.due()) < 0;
     InvoicePaid paid = new InvoicePaid(invoiceId, afterConfirmed.amountPaid(), late, UUID.randomUUID(), now,
-        afterConfirmed.lastHash());
+        afterConfirmed.lastHash(), underpaid ? Boolean.TRUE : null);
     return Effect().persist(List.of(confirmed, paid))
         .thenRun(this::superviseDeliveries)
         .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));

@@ -8,6 +8,10 @@ public enum WebhookEventType {
   EXPIRED("invoice.expired"),
   CANCELLED("invoice.cancelled"),
   PAYMENT_REVERTED("invoice.payment_reverted"),
+  PARTIALLY_PAID("invoice.partially_paid"),
+  OVERPAID("invoice.overpaid"),
+  /** Not an invoice's: a final transfer that credits no invoice, sent by the wallet's ledger. */
+  TRANSFER_UNMATCHED("transfer.unmatched"),
   PING("ping");
 
   private final String wireName;

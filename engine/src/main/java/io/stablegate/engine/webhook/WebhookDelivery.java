@@ -12,7 +12,9 @@ import java.util.UUID;
  *
  * @param eventId the webhook event's {@code id}, the same on every attempt
  * @param createdAt when the event happened: the payload's {@code createdAt}
- * @param invoice the invoice as of the event, the payload's {@code data.invoice} (its own deliveries left out)
+ * @param invoice the invoice as of the event, the payload's {@code data.invoice} (its own deliveries left out);
+ *     null for an event that concerns no invoice
+ * @param notice for {@code transfer.unmatched}: the transfer and its candidates, the payload's {@code data}
  * @param attempts attempts made so far, redeliveries included
  * @param scheduleIndex failed attempts since the event or its last redelivery: the place in the retry schedule
  * @param nextAttemptAt when the next attempt is due, while {@code PENDING}
@@ -25,7 +27,8 @@ public record WebhookDelivery(
     Status status,
     int attempts,
     int scheduleIndex,
-    Instant nextAttemptAt) {
+    Instant nextAttemptAt,
+    TransferNotice notice) {
 
   public enum Status {
     PENDING,
@@ -34,7 +37,13 @@ public record WebhookDelivery(
   }
 
   public static WebhookDelivery pending(UUID eventId, WebhookEventType type, Instant createdAt, Invoice invoice) {
-    return new WebhookDelivery(eventId, type, createdAt, invoice, Status.PENDING, 0, 0, createdAt);
+    return new WebhookDelivery(eventId, type, createdAt, invoice, Status.PENDING, 0, 0, createdAt, null);
+  }
+
+  /** A pending {@code transfer.unmatched} event of a wallet ledger. */
+  public static WebhookDelivery pendingNotice(UUID eventId, Instant createdAt, TransferNotice notice) {
+    return new WebhookDelivery(eventId, WebhookEventType.TRANSFER_UNMATCHED, createdAt, null, Status.PENDING, 0, 0,
+        createdAt, notice);
   }
 
   @JsonIgnore
@@ -44,10 +53,10 @@ public record WebhookDelivery(
 
   public WebhookDelivery attempted(int attempt, Status next, Instant nextAt) {
     int index = next == Status.PENDING ? scheduleIndex + 1 : scheduleIndex;
-    return new WebhookDelivery(eventId, type, createdAt, invoice, next, attempt, index, nextAt);
+    return new WebhookDelivery(eventId, type, createdAt, invoice, next, attempt, index, nextAt, notice);
   }
 
   public WebhookDelivery redeliver(Instant at) {
-    return new WebhookDelivery(eventId, type, createdAt, invoice, Status.PENDING, attempts, 0, at);
+    return new WebhookDelivery(eventId, type, createdAt, invoice, Status.PENDING, attempts, 0, at, notice);
   }
 }

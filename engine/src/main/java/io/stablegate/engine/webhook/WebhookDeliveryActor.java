@@ -1,6 +1,5 @@
 package io.stablegate.engine.webhook;
 
-import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;
 import io.stablegate.engine.webhook.AttemptResult.Verdict;
 import java.time.Duration;
@@ -20,9 +19,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Delivers one webhook event of one invoice; a child of the invoice entity. Its whole memory is the
- * invoice's state: at every (re)start it asks the invoice where the delivery stands, waits for the
- * attempt's slot ({@code nextAttemptAt}, persisted), sends, and has the invoice persist the outcome.
+ * Delivers one webhook event of one invoice (or of a wallet ledger: {@link DeliveryOwner}); a child
+ * of that entity. Its whole memory is the owner's state: at every (re)start it asks the owner where
+ * the delivery stands, waits for the attempt's slot ({@code nextAttemptAt}, persisted), sends, and has
+ * the owner persist the outcome.
  * A failed attempt is a failure: the actor throws, and supervision ({@code restartWithBackoff})
  * starts it again, which brings it back to "ask, wait for the slot". Backoff guards against a crash
  * loop; the slot carries the retry schedule, which is not exponential. Delivered or failed for good,
@@ -36,13 +36,13 @@ public final class WebhookDeliveryActor {
   /** The delivery changed (a redelivery): read it again and wait for its new slot. */
   public enum Reload implements Message { INSTANCE }
 
-  private record Loaded(Invoice invoice) implements Message {}
+  private record Loaded(Optional<WebhookDelivery> delivery) implements Message {}
 
   private enum Due implements Message { INSTANCE }
 
   private record Sent(AttemptResult result) implements Message {}
 
-  private record Recorded(Invoice invoice) implements Message {}
+  private record Recorded(WebhookDelivery delivery) implements Message {}
 
   private record InvoiceUnavailable(Throwable error) implements Message {}
 
@@ -55,9 +55,14 @@ public final class WebhookDeliveryActor {
 
   public static Behavior<Message> create(ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId,
       UUID eventId, WebhookDispatch dispatch) {
+    return Behaviors.setup(ctx -> create(DeliveryOwner.invoice(invoice, invoiceId, merchantId, dispatch.askTimeout(),
+        ctx.getSystem().scheduler()), eventId, dispatch));
+  }
+
+  public static Behavior<Message> create(DeliveryOwner owner, UUID eventId, WebhookDispatch dispatch) {
     WebhookSettings s = dispatch.settings();
     Behavior<Message> delivering = Behaviors.supervise(Behaviors.<Message>setup(ctx -> Behaviors.<Message>withTimers(
-            timers -> new WebhookDeliveryActor(ctx, timers, invoice, invoiceId, merchantId, eventId, dispatch).load())))
+            timers -> new WebhookDeliveryActor(ctx, timers, owner, eventId, dispatch).load())))
         .onFailure(DeliveryFailedException.class, backoff(s).withLogLevel(Level.DEBUG)); // logged above, at INFO
     // Anything else is a bug: logged as an error, and retried with the same backoff so that the
     // delivery does not sit without an actor until the sweeper comes by.
@@ -70,29 +75,25 @@ public final class WebhookDeliveryActor {
 
   private final ActorContext<Message> context;
   private final TimerScheduler<Message> timers;
-  private final ActorRef<InvoiceCommand> invoice;
-  private final UUID invoiceId;
-  private final UUID merchantId;
+  private final DeliveryOwner owner;
   private final UUID eventId;
   private final WebhookDispatch dispatch;
 
-  private WebhookDeliveryActor(ActorContext<Message> context, TimerScheduler<Message> timers,
-      ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId, UUID eventId, WebhookDispatch dispatch) {
+  private WebhookDeliveryActor(ActorContext<Message> context, TimerScheduler<Message> timers, DeliveryOwner owner,
+      UUID eventId, WebhookDispatch dispatch) {
     this.context = context;
     this.timers = timers;
-    this.invoice = invoice;
-    this.invoiceId = invoiceId;
-    this.merchantId = merchantId;
+    this.owner = owner;
     this.eventId = eventId;
     this.dispatch = dispatch;
   }
 
   private Behavior<Message> load() {
-    context.askWithStatus(Invoice.class, invoice, dispatch.askTimeout(), InvoiceCommand.Get::new,
+    context.pipeToSelf(owner.load(eventId),
         (loaded, error) -> loaded != null ? new Loaded(loaded) : new InvoiceUnavailable(error));
     return Behaviors.receive(Message.class)
         .onMessage(Loaded.class, loaded -> {
-          Optional<WebhookDelivery> delivery = loaded.invoice().webhook(eventId);
+          Optional<WebhookDelivery> delivery = loaded.delivery();
           if (delivery.isEmpty() || !delivery.get().isPending()) {
             return Behaviors.stopped();
           }
@@ -128,6 +129,13 @@ public final class WebhookDeliveryActor {
   }
 
   private CompletionStage<AttemptResult> attempt(WebhookDelivery delivery) {
+    return owner.merchantId().thenCompose(merchant -> merchant.isEmpty()
+        ? CompletableFuture.completedFuture(new AttemptResult(dispatch.clock().instant(), null,
+            "no merchant owns this wallet", 0, Verdict.RETRY))
+        : attempt(delivery, merchant.get()));
+  }
+
+  private CompletionStage<AttemptResult> attempt(WebhookDelivery delivery, UUID merchantId) {
     return dispatch.endpoints().find(merchantId).thenCompose(found -> {
       Instant now = dispatch.clock().instant();
       if (found.isEmpty()) {
@@ -149,26 +157,26 @@ public final class WebhookDeliveryActor {
 
   private Behavior<Message> record(int attempt, AttemptResult result) {
     if (result.verdict() == Verdict.GONE) {
-      dispatch.endpoints().disable(merchantId, "the endpoint answered 410 Gone to webhook event " + eventId)
+      owner.merchantId().thenCompose(merchant -> merchant.isEmpty() ? CompletableFuture.completedFuture(null)
+              : dispatch.endpoints().disable(merchant.get(), "the endpoint answered 410 Gone to webhook event " + eventId))
           .whenComplete((done, error) -> {
             if (error != null) {
-              log.warn("Could not disable the webhook endpoint of merchant {}: {}", merchantId, error.toString());
+              log.warn("Could not disable the webhook endpoint of {}: {}", owner.describe(), error.toString());
             }
           });
     }
-    context.askWithStatus(Invoice.class, invoice, dispatch.askTimeout(),
-        replyTo -> new InvoiceCommand.RecordWebhookAttempt(eventId, attempt, result, replyTo),
+    context.pipeToSelf(owner.record(eventId, attempt, result),
         (recorded, error) -> recorded != null ? new Recorded(recorded) : new InvoiceUnavailable(error));
     return Behaviors.receive(Message.class)
         .onMessage(Recorded.class, recorded -> {
-          WebhookDelivery now = recorded.invoice().webhook(eventId).orElseThrow();
+          WebhookDelivery now = recorded.delivery();
           switch (now.status()) {
-            case DELIVERED -> log.debug("Webhook event {} of invoice {} delivered on attempt {}", eventId, invoiceId,
+            case DELIVERED -> log.debug("Webhook event {} of {} delivered on attempt {}", eventId, owner.describe(),
                 attempt);
-            case FAILED -> log.warn("Webhook event {} of invoice {} failed for good after attempt {}: {}", eventId,
-                invoiceId, attempt, result.error());
+            case FAILED -> log.warn("Webhook event {} of {} failed for good after attempt {}: {}", eventId,
+                owner.describe(), attempt, result.error());
             case PENDING -> {
-              log.info("Webhook event {} of invoice {}: attempt {} failed ({}); next at {}", eventId, invoiceId,
+              log.info("Webhook event {} of {}: attempt {} failed ({}); next at {}", eventId, owner.describe(),
                   attempt, result.error(), now.nextAttemptAt());
               throw new DeliveryFailedException("attempt " + attempt + " of webhook event " + eventId + " failed");
             }
@@ -180,7 +188,7 @@ public final class WebhookDeliveryActor {
   }
 
   private Behavior<Message> invoiceUnavailable(InvoiceUnavailable unavailable) {
-    throw new DeliveryFailedException("invoice " + invoiceId + " did not answer for webhook event " + eventId + ": "
+    throw new DeliveryFailedException(owner.describe() + " did not answer for webhook event " + eventId + ": "
         + unavailable.error());
   }
 }
