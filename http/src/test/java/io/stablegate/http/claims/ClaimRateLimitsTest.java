@@ -43,7 +43,7 @@ class ClaimRateLimitsTest {
   }
 
   @Test
-  void environmentOverridesChangeTheLimits() {
+  void settingsOverrideTheLimits() {
     ClaimSettings lower = ClaimSettings.fromConfig(ConfigFactory.parseString(
         "stablegate.http.claims.per-invoice-per-minute = 1").withFallback(ConfigFactory.load()));
     ClaimRateLimits limits = new ClaimRateLimits(lower);
