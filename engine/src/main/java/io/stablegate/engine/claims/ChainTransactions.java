@@ -1,6 +1,8 @@
 package io.stablegate.engine.claims;
 
 import io.stablegate.engine.money.Chain;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -17,4 +19,10 @@ public interface ChainTransactions {
    * chain is not enabled on this node).
    */
   CompletionStage<Optional<ChainTransaction>> find(Chain chain, String txHash);
+
+  /** What a node that reads no chain answers: every chain is unavailable. */
+  static ChainTransactions none() {
+    return (chain, txHash) -> CompletableFuture.failedFuture(
+        new ChainUnavailableException(chain + " is not read by this node", Duration.ofMinutes(5)));
+  }
 }

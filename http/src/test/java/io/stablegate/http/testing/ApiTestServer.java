@@ -4,7 +4,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.http.HttpServer;
+import io.stablegate.engine.claims.ChainTransactions;
+import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.http.StablegateApi;
+import io.stablegate.http.claims.PayerClaimRoutes;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
@@ -41,7 +44,11 @@ public final class ApiTestServer implements AutoCloseable {
     this.api = StablegateApi.create(node.system(), node.database().dataSource(), node.invoices(),
         ChainStatusBoard.start(node.system()));
     try {
-      this.binding = HttpServer.start(node.system(), api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // Claims are wired by the node's composition root; here with no chain to read (every lookup 503).
+      PayerClaimRoutes claims = new PayerClaimRoutes(new PayerClaims(node.system(), ChainTransactions.none()),
+          node.invoices(), api.settings(), node.system().settings().config());
+      this.binding = HttpServer.start(node.system(), api.route(claims.route()))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       node.close();
       throw new IllegalStateException("cannot bind the API", e);
