@@ -24,19 +24,21 @@ public final class Merchant {
   private static final String PASSWORD = "a long enough passphrase 42";
 
   private final String base;
+  private final String email;
   private final String apiKey;
   private final Map<String, String> cookies;
 
-  private Merchant(String base, String apiKey, Map<String, String> cookies) {
+  private Merchant(String base, String email, String apiKey, Map<String, String> cookies) {
     this.base = base;
+    this.email = email;
     this.apiKey = apiKey;
     this.cookies = cookies;
   }
 
   /** Registers a new merchant at {@code base} (e.g. {@code http://127.0.0.1:8080}) and logs it in. */
   public static Merchant register(String base) throws Exception {
-    String credentials = JSON.writeValueAsString(Map.of("email", "merchant-" + UUID.randomUUID() + "@example.com",
-        "password", PASSWORD));
+    String email = "merchant-" + UUID.randomUUID() + "@example.com";
+    String credentials = JSON.writeValueAsString(Map.of("email", email, "password", PASSWORD));
     HttpResponse<String> registered = send(base, "POST", "/api/v1/auth/register", credentials, Map.of());
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     HttpResponse<String> login = send(base, "POST", "/api/v1/auth/login", credentials, Map.of());
@@ -46,7 +48,15 @@ public final class Merchant {
       String pair = header.split(";", 2)[0];
       cookies.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
     }
-    return new Merchant(base, JSON.readTree(registered.body()).get("apiKey").asText(), cookies);
+    return new Merchant(base, email, JSON.readTree(registered.body()).get("apiKey").asText(), cookies);
+  }
+
+  public String email() {
+    return email;
+  }
+
+  public String password() {
+    return PASSWORD;
   }
 
   public String apiKey() {
