@@ -14,6 +14,9 @@ import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.ledger.WalletLedger;
+import io.stablegate.engine.payment.UnmatchedTransferService;
+import io.stablegate.persistence.listing.UnmatchedTransferRepository;
+import io.stablegate.persistence.sweep.LedgerWorkSweeper;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookPinger;
@@ -90,13 +93,16 @@ public final class StablegateNode {
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system, api.webhookEndpoints());
     InvoiceEntity.init(system, clock, Optional.of(webhooks));
-    WalletLedger.init(system, clock);
+    // A ledger delivers its transfer.unmatched events as invoices deliver theirs, and completes
+    // attaches that a crash interrupted (docs/payment-resolution.md).
+    WalletLedger.init(system, clock, Optional.of(webhooks), Optional.of(new UnmatchedTransferService(system)));
     ReadSideProjections.init(system, database.dataSource());
     WebhookReadSide.init(system, database.dataSource());
     ExpirySweeper.init(system, new InvoiceReadRepository(database.dataSource()), invoices, clock);
     WebhookService webhookService = new WebhookService(system);
     WebhookDeliveryRepository deliveries = new WebhookDeliveryRepository(database.dataSource());
     WebhookDeliverySweeper.init(system, deliveries, webhookService, clock);
+    LedgerWorkSweeper.init(system, new UnmatchedTransferRepository(database.dataSource()), clock);
     startChainWatchers(system, api, chains, blocking);
 
     NodeMetrics.bind(system, chains);

@@ -9,7 +9,10 @@ import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
 import io.stablegate.http.invoices.InvoiceRoutes;
 import io.stablegate.http.invoices.PublicInvoiceRoutes;
+import io.stablegate.engine.payment.UnmatchedTransferService;
 import io.stablegate.http.invoices.UnmatchedTransferRoutes;
+import io.stablegate.http.payments.PaymentSettingsRoutes;
+import io.stablegate.persistence.merchant.PaymentSettingsRepository;
 import io.stablegate.http.security.ApiKeyAuthenticator;
 import io.stablegate.http.security.ClientAddress;
 import io.stablegate.http.security.LoginThrottle;
@@ -88,12 +91,14 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, blocking, settings.production(),
         settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, new SettingsChangeRepository(dataSource), blocking).route());
-    InvoiceCreation creation = new InvoiceCreation(invoices, wallets, new IdempotencyRepository(dataSource), blocking,
-        settings.publicUrl(), settings.idempotencyRetention(), clock);
+    InvoiceCreation creation = new InvoiceCreation(invoices, wallets, new PaymentSettingsRepository(dataSource),
+        new IdempotencyRepository(dataSource), blocking, settings.publicUrl(), settings.idempotencyRetention(), clock);
     routes.add(new InvoiceRoutes(authentication, invoices, creation, new InvoiceListRepository(dataSource),
         new InvoiceEvents(system), bodies, blocking, settings).route());
-    routes.add(new UnmatchedTransferRoutes(authentication, new UnmatchedTransferRepository(dataSource), blocking,
-        settings).route());
+    routes.add(new UnmatchedTransferRoutes(authentication, new UnmatchedTransferRepository(dataSource),
+        new UnmatchedTransferService(system), wallets, bodies, blocking, settings).route());
+    routes.add(new PaymentSettingsRoutes(authentication, new PaymentSettingsRepository(dataSource), bodies, blocking)
+        .route());
     routes.add(new PublicInvoiceRoutes(invoices).route());
   }
 

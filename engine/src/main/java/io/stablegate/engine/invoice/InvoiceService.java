@@ -33,7 +33,16 @@ public final class InvoiceService {
       String orderId,
       String description,
       String metadataJson,
-      Instant expiresAt) {}
+      Instant expiresAt,
+      BigDecimal underpaymentTolerancePercent) {
+
+    /** Without an underpayment tolerance. */
+    public NewInvoice(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
+        String orderId, String description, String metadataJson, Instant expiresAt) {
+      this(invoiceId, merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt,
+          BigDecimal.ZERO);
+    }
+  }
 
   private final ClusterSharding sharding;
   private final EngineSettings settings;
@@ -43,16 +52,22 @@ public final class InvoiceService {
     this.settings = EngineSettings.fromConfig(system.settings().config());
   }
 
-  /** Reserves a unique payAmount on the wallet's ledger, then creates the invoice with it. */
+  /**
+   * Reserves a unique payAmount on the wallet's ledger, then creates the invoice with it. The
+   * merchant's tolerance at this moment goes with both (the ledger's slot and the creation event):
+   * it is what every transfer to this invoice is judged by, and an auditor reads it from the journal.
+   */
   public CompletionStage<Invoice> create(NewInvoice request) {
     return ledger(request.chain(), request.address())
         .<BigDecimal>askWithStatus(
-            reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), request.amount(), request.expiresAt(), reply),
+            reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), request.amount(), request.expiresAt(),
+                request.underpaymentTolerancePercent(), reply),
             settings.askTimeout())
         .thenCompose(payAmount -> invoice(request.invoiceId()).<Invoice>askWithStatus(
             reply -> new InvoiceCommand.Create(new InvoiceDraft(request.merchantId(), request.chain(),
                 request.address(), request.amount(), payAmount, request.orderId(), request.description(),
-                request.metadataJson(), request.expiresAt(), settings.requiredConfirmations(request.chain())),
+                request.metadataJson(), request.expiresAt(), settings.requiredConfirmations(request.chain()),
+                request.underpaymentTolerancePercent()),
                 reply),
             settings.askTimeout()));
   }
@@ -68,7 +83,7 @@ public final class InvoiceService {
         .thenCompose(cancelled -> release(cancelled, ReleaseReason.CANCELLED).thenApply(done -> cancelled));
   }
 
-  /** Expires the invoice if it is PENDING and due; otherwise leaves it as it is. */
+  /** Expires the invoice if it is PENDING or PARTIALLY_PAID and due; otherwise leaves it as it is. */
   public CompletionStage<Invoice> expire(UUID invoiceId) {
     return invoice(invoiceId).askWithStatus(InvoiceCommand.Expire::new, settings.askTimeout());
   }
