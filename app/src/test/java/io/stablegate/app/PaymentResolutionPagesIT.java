@@ -11,7 +11,6 @@ import io.stablegate.app.testing.Merchant;
 import io.stablegate.app.testing.QrCodes;
 import io.stablegate.chain.evm.Anvil;
 import io.stablegate.chain.evm.EvmChain;
-import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -189,7 +186,10 @@ class PaymentResolutionPagesIT {
     WebElement qr = browser.visible("#qr");
     assertThat(qr.getAttribute("src")).endsWith("qr.png?amount=" + rest.toPlainString());
     browser.await(d -> (Boolean) browser.script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr));
-    assertThat(QrCodes.decode(ImageIO.read(new ByteArrayInputStream(qr.getScreenshotAs(OutputType.BYTES)))))
+    java.net.http.HttpResponse<byte[]> png = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(qr.getAttribute("src"))).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(QrCodes.decode(png.body()))
         .isEqualTo("ethereum:" + token + "@" + ANVIL_CHAIN_ID + "/transfer?address=" + address + "&uint256="
             + units(rest.toPlainString()));
     browser.screenshot("23-checkout-partially-paid-desktop", Browser.DESKTOP);
