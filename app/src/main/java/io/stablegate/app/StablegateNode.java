@@ -11,22 +11,25 @@ import io.stablegate.chain.WatcherSettings;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.invoice.InvoiceEntity;
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.ledger.PaymentMatcher;
+import io.stablegate.engine.invoice.WebhookRetrySettings;
 import io.stablegate.engine.ledger.WalletLedger;
-import io.stablegate.engine.payment.UnmatchedTransferService;
-import io.stablegate.persistence.listing.UnmatchedTransferRepository;
-import io.stablegate.persistence.sweep.LedgerWorkSweeper;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.payment.PaymentMatcher;
+import io.stablegate.engine.payment.UnmatchedTransferCourierActor;
+import io.stablegate.engine.payment.UnmatchedTransferService;
+import io.stablegate.engine.payment.WebhookDeliveryActor;
+import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookPinger;
-import io.stablegate.engine.webhook.WebhookService;
 import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
-import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.http.StablegateApi;
 import io.stablegate.http.claims.PayerClaimRoutes;
+import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.http.security.ProductionGuard;
+import io.stablegate.persistence.listing.UnmatchedTransferRepository;
+import io.stablegate.persistence.sweep.LedgerWorkSweeper;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
 import io.stablegate.http.webhooks.WebhookTestRoutes;
 import io.stablegate.persistence.db.Database;
@@ -92,10 +95,12 @@ public final class StablegateNode {
 
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system, api.webhookEndpoints());
-    InvoiceEntity.init(system, clock, Optional.of(webhooks));
+    InvoiceEntity.init(system, clock, Optional.of(WebhookDeliveryActor.courier(webhooks)));
     // A ledger delivers its transfer.unmatched events as invoices deliver theirs, and completes
     // attaches that a crash interrupted (docs/payment-resolution.md).
-    WalletLedger.init(system, clock, Optional.of(webhooks), Optional.of(new UnmatchedTransferService(system)));
+    WalletLedger.init(system, clock, Optional.of(UnmatchedTransferCourierActor.courier(webhooks,
+            WebhookRetrySettings.fromConfig(system.settings().config()))),
+        Optional.of(new UnmatchedTransferService(system)));
     ReadSideProjections.init(system, database.dataSource());
     WebhookReadSide.init(system, database.dataSource());
     ExpirySweeper.init(system, new InvoiceReadRepository(database.dataSource()), invoices, clock);

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
-import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
+import io.stablegate.engine.payment.PaymentMatcher;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.stablegate.http;
 
 import io.stablegate.engine.chain.ChainStatusBoard;
-import io.stablegate.engine.invoice.InvoiceService;
+import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.webhook.WebhookEndpoints;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;

@@ -89,7 +89,7 @@ final class InvoiceHistory {
           e.confirmations());
       case PaymentReverted e -> String.format("%s:%d left the canonical chain", e.txHash(), e.logIndex());
       case InvoicePaid e -> String.format("paid %s USDT%s%s", Amounts.format(e.amountPaid()), e.late() ? " (late)" : "",
-          e.isUnderpaid() ? " (underpaid, within the tolerance)" : "");
+          e.wasUnderpaid() ? " (underpaid, within the tolerance)" : "");
       case InvoiceEvent.PaymentAttached e -> String.format("transfer %s of %s from %s attached by merchant %s (%s); "
               + "%s due after it", e.transfer().key(), Amounts.format(e.transfer().amount()), e.transfer().from(),
           e.attachedBy() == null ? "?" : e.attachedBy().merchantId(), e.attachedBy() == null ? "?" : e.attachedBy().via(),

@@ -13,8 +13,8 @@ import io.stablegate.engine.invoice.InvoiceEvent.InvoiceOverpaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePartiallyPaid;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentAttached;
-import io.stablegate.engine.invoice.PaymentSource;
-import io.stablegate.engine.invoice.Tolerance;
+import io.stablegate.engine.credit.PaymentSource;
+import io.stablegate.engine.credit.Tolerance;
 import java.math.BigDecimal;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
@@ -305,8 +305,8 @@ final class InvoiceReplay {
           + " does not cover what was due" + (dueAtLastCredit == null ? "" : " (" + Amounts.format(dueAtLastCredit)
           + ", tolerance " + Tolerance.describe(before.underpaymentTolerancePercent()) + ")"));
     }
-    if (paid.isUnderpaid() != (lastCredit.compareTo(dueAtLastCredit) < 0)) {
-      return Optional.of("InvoicePaid underpaid=" + paid.isUnderpaid() + " after a credit of "
+    if (paid.wasUnderpaid() != (lastCredit.compareTo(dueAtLastCredit) < 0)) {
+      return Optional.of("InvoicePaid underpaid=" + paid.wasUnderpaid() + " after a credit of "
           + Amounts.format(lastCredit) + " with " + Amounts.format(dueAtLastCredit) + " due");
     }
     boolean late = before.status() == InvoiceStatus.EXPIRED || before.status() == InvoiceStatus.CANCELLED;

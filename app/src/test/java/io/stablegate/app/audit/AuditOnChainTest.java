@@ -2,9 +2,9 @@ package io.stablegate.app.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.google.protobuf.ByteString;
 import io.stablegate.chain.evm.Anvil;
 import io.stablegate.chain.evm.EvmChain;
 import io.stablegate.chain.tron.FakeTronChain;
@@ -20,10 +20,10 @@ import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceState;
 import io.stablegate.engine.invoice.InvoiceStatus;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
-import io.stablegate.engine.ledger.PaymentMatcher;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
+import io.stablegate.engine.payment.PaymentMatcher;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;

@@ -1,5 +1,6 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.Tolerance;
 import java.math.BigDecimal;
 
 /**

@@ -1,5 +1,6 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.audit.EventHasher;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
@@ -8,16 +9,15 @@ import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceOverpaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePartiallyPaid;
+import io.stablegate.engine.invoice.InvoiceEvent.NotifiesMerchant;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentAttached;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
-import io.stablegate.engine.invoice.InvoiceEvent.NotifiesMerchant;
 import io.stablegate.engine.invoice.InvoiceEvent.WebhookAttempted;
 import io.stablegate.engine.invoice.InvoiceEvent.WebhookRedeliveryRequested;
 import io.stablegate.engine.money.Chain;
-import io.stablegate.engine.webhook.WebhookDelivery;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -103,6 +103,19 @@ public record Invoice(
     return webhooks.stream().filter(w -> w.eventId().equals(eventId)).findFirst();
   }
 
+  /**
+   * The invoice as the merchant is told about it in {@code delivery}: its terms as they stand (they
+   * never change) with the status, late flag and payments of the event's moment; no deliveries.
+   */
+  public Invoice atEvent(WebhookDelivery delivery) {
+    WebhookDelivery.Moment m = delivery.moment();
+    return new Invoice(id, merchantId, chain, address, amount, m.payAmount() != null ? m.payAmount() : payAmount,
+        orderId, description, metadataJson, createdAt, expiresAt, requiredConfirmations, m.status(), m.payments(),
+        m.paidLate(), updatedAt, lastHash, List.of(), underpaymentTolerancePercent,
+        m.due() != null ? m.due() : m.status() == InvoiceStatus.PAID ? BigDecimal.ZERO : payAmount, m.underpaid(),
+        m.overpaid());
+  }
+
   @Override
   public InvoiceState apply(InvoiceEvent event) {
     String hash = EventHasher.hash(event);
@@ -110,7 +123,7 @@ public record Invoice(
     if (event instanceof NotifiesMerchant notifying) {
       List<WebhookDelivery> deliveries = new ArrayList<>(webhooks);
       deliveries.add(WebhookDelivery.pending(notifying.webhookEventId(), notifying.webhookType(), notifying.at(),
-          next.withWebhooks(List.of())));
+          WebhookDelivery.Moment.of(next)));
       return next.withWebhooks(deliveries);
     }
     return next;
@@ -153,7 +166,7 @@ public record Invoice(
         yield with(nextStatus, next, paidLate, e.at(), hash);
       }
       case InvoicePaid e -> with(InvoiceStatus.PAID, payments, e.late(), e.at(), hash)
-          .withDue(BigDecimal.ZERO, payAmount, e.isUnderpaid(), overpaid);
+          .withDue(BigDecimal.ZERO, payAmount, e.wasUnderpaid(), overpaid);
       case InvoiceExpired e -> with(InvoiceStatus.EXPIRED, payments, paidLate, e.at(), hash);
       case InvoiceCancelled e -> with(InvoiceStatus.CANCELLED, payments, paidLate, e.at(), hash);
       // Deliveries are not changes of the invoice itself: updatedAt stays, the hash chain moves on.

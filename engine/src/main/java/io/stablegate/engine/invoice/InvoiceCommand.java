@@ -1,9 +1,10 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.serialization.CborSerializable;
-import io.stablegate.engine.webhook.AttemptResult;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.pattern.StatusReply;
@@ -61,14 +62,14 @@ public sealed interface InvoiceCommand extends CborSerializable {
   record RevertPayment(TransferKey transfer, ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
 
   /**
-   * Sent by the invoice's own delivery actor: records attempt number {@code attempt} of a webhook
+   * Sent by the invoice's own {@link WebhookCourier}: records attempt number {@code attempt} of a webhook
    * event. Only the next attempt number is recorded; a repeat (the actor restarted after sending)
    * persists nothing.
    */
-  record RecordWebhookAttempt(UUID webhookEventId, int attempt, AttemptResult result,
+  record RecordWebhookAttempt(UUID webhookEventId, int attempt, WebhookAttempt result,
       ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
 
-  /** Sent by the delivery sweeper: (re)starts a delivery actor for every pending webhook event. */
+  /** Sent by the delivery sweeper: (re)starts a courier for every pending webhook event. */
   record ResumeWebhooks(ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
 
   /** The merchant asks for a webhook event again. */

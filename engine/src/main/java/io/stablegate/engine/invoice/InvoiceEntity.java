@@ -1,5 +1,7 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.PaymentSource;
+import io.stablegate.engine.credit.Tolerance;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.InvoiceCommand.AttachPayment;
@@ -27,11 +29,6 @@ import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
 import io.stablegate.engine.invoice.InvoiceEvent.WebhookAttempted;
 import io.stablegate.engine.invoice.InvoiceEvent.WebhookRedeliveryRequested;
-import io.stablegate.engine.webhook.AttemptResult;
-import io.stablegate.engine.webhook.WebhookDelivery;
-import io.stablegate.engine.webhook.WebhookDeliveryActor;
-import io.stablegate.engine.webhook.WebhookDispatch;
-import io.stablegate.engine.webhook.WebhookSettings;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,7 +65,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * values and persist nothing.
  *
  * <p>Each event the merchant hears about ({@link InvoiceEvent.NotifiesMerchant}) adds a pending
- * {@link WebhookDelivery} to the state; the entity runs one {@link WebhookDeliveryActor} child per
+ * {@link WebhookDelivery} to the state; the entity runs one {@link WebhookCourier} child per
  * pending delivery (after the event, after recovery, on {@link ResumeWebhooks}) and persists every
  * attempt's outcome as a {@link WebhookAttempted} event, so a delivery survives passivation and node
  * loss with its id and its place in the retry schedule.
@@ -84,10 +81,10 @@ public final class InvoiceEntity
     init(system, clock, Optional.empty());
   }
 
-  public static void init(ActorSystem<?> system, Clock clock, Optional<WebhookDispatch> webhooks) {
+  public static void init(ActorSystem<?> system, Clock clock, Optional<WebhookCourier> couriers) {
     InvoiceSettings settings = InvoiceSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, webhooks)));
+        Entity.of(ENTITY_KEY, ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, couriers)));
   }
 
   public static Behavior<InvoiceCommand> create(UUID invoiceId, InvoiceSettings settings, Clock clock) {
@@ -95,30 +92,24 @@ public final class InvoiceEntity
   }
 
   public static Behavior<InvoiceCommand> create(UUID invoiceId, InvoiceSettings settings, Clock clock,
-      Optional<WebhookDispatch> webhooks) {
-    return Behaviors.setup(context -> new InvoiceEntity(invoiceId, settings, clock, context, webhooks));
+      Optional<WebhookCourier> couriers) {
+    return Behaviors.setup(context -> new InvoiceEntity(invoiceId, settings, clock, context, couriers));
   }
 
   private final UUID invoiceId;
   private final InvoiceSettings settings;
   private final Clock clock;
   private final ActorContext<InvoiceCommand> context;
-  private final Optional<WebhookDispatch> webhooks;
+  private final Optional<WebhookCourier> couriers;
 
   private InvoiceEntity(UUID invoiceId, InvoiceSettings settings, Clock clock, ActorContext<InvoiceCommand> context,
-      Optional<WebhookDispatch> webhooks) {
+      Optional<WebhookCourier> couriers) {
     super(PersistenceId.of(ENTITY_KEY.name(), invoiceId.toString()));
     this.invoiceId = invoiceId;
     this.settings = settings;
     this.clock = clock;
     this.context = context;
-    this.webhooks = webhooks;
-  }
-
-  /** The node's webhook settings; read from config only where no dispatch is wired (tests of other parts). */
-  private WebhookSettings webhookSettings() {
-    return webhooks.map(WebhookDispatch::settings)
-        .orElseGet(() -> WebhookSettings.fromConfig(context.getSystem().settings().config()));
+    this.couriers = couriers;
   }
 
   @Override
@@ -375,20 +366,19 @@ public final class InvoiceEntity
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
     Instant now = now();
-    AttemptResult result = cmd.result();
-    WebhookSettings webhookSettings = webhookSettings();
+    WebhookAttempt result = cmd.result();
+    WebhookRetrySettings retry = settings.webhookRetry();
     WebhookDelivery.Status outcome;
     Instant nextAttemptAt = null;
     switch (result.verdict()) {
       case DELIVERED -> outcome = WebhookDelivery.Status.DELIVERED;
       case GONE -> outcome = WebhookDelivery.Status.FAILED;
       default -> {
-        if (delivery.scheduleIndex() >= webhookSettings.retrySchedule().size()) {
+        if (delivery.scheduleIndex() >= retry.schedule().size()) {
           outcome = WebhookDelivery.Status.FAILED;
         } else {
           outcome = WebhookDelivery.Status.PENDING;
-          nextAttemptAt = now.plus(
-              jittered(webhookSettings.retrySchedule().get(delivery.scheduleIndex()), webhookSettings.jitter()));
+          nextAttemptAt = now.plus(jittered(retry.schedule().get(delivery.scheduleIndex()), retry.jitter()));
         }
       }
     }
@@ -404,30 +394,29 @@ public final class InvoiceEntity
     }
     return Effect().persist(new WebhookRedeliveryRequested(invoiceId, cmd.webhookEventId(), now(), state.lastHash()))
         .thenRun(s -> {
-          // a delivery actor already waiting for its old slot must look again
-          context.getChild(deliveryActorName(cmd.webhookEventId()))
-              .ifPresent(child -> child.<WebhookDeliveryActor.Message>unsafeUpcast()
-                  .tell(WebhookDeliveryActor.Reload.INSTANCE));
+          // a courier already waiting for its old slot must look again
+          context.getChild(courierName(cmd.webhookEventId()))
+              .ifPresent(child -> child.<WebhookCourier.Message>unsafeUpcast().tell(WebhookCourier.Reload.INSTANCE));
           superviseDeliveries(s);
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
   }
 
-  /** One delivery actor per pending delivery; those already running are left alone. */
+  /** One courier per pending delivery; those already running are left alone. */
   private void superviseDeliveries(InvoiceState state) {
-    if (webhooks.isEmpty() || !(state instanceof Invoice invoice)) {
+    if (couriers.isEmpty() || !(state instanceof Invoice invoice)) {
       return;
     }
     for (WebhookDelivery delivery : invoice.webhooks()) {
-      String name = deliveryActorName(delivery.eventId());
+      String name = courierName(delivery.eventId());
       if (delivery.isPending() && context.getChild(name).isEmpty()) {
-        context.spawn(WebhookDeliveryActor.create(context.getSelf(), invoiceId, invoice.merchantId(),
-            delivery.eventId(), webhooks.get()), name);
+        context.spawn(couriers.get().deliver(context.getSelf(), invoiceId, invoice.merchantId(), delivery.eventId()),
+            name);
       }
     }
   }
 
-  private static String deliveryActorName(UUID eventId) {
+  private static String courierName(UUID eventId) {
     return "webhook-" + eventId;
   }
 

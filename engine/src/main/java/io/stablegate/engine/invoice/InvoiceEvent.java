@@ -1,10 +1,11 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.audit.HashChained;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.serialization.CborSerializable;
-import io.stablegate.engine.webhook.WebhookDelivery;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
@@ -110,7 +111,7 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       this(invoiceId, amountPaid, late, webhookEventId, at, prevHash, null);
     }
 
-    public boolean isUnderpaid() {
+    public boolean wasUnderpaid() {
       return Boolean.TRUE.equals(underpaid);
     }
 

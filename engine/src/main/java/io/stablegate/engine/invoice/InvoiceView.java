@@ -1,5 +1,6 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.PaymentSource;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.stablegate.engine.money.Amounts;
 import java.time.Instant;

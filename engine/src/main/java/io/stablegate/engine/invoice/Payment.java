@@ -1,5 +1,7 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.serialization.CborSerializable;

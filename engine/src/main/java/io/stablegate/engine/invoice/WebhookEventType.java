@@ -1,6 +1,9 @@
 package io.stablegate.engine.invoice;
 
-/** The webhook event types of CONTRACT §4, with their wire names. */
+/**
+ * The webhook event types of an invoice, with their wire names. (The merchant can also ask for a
+ * {@code ping}, which concerns no invoice: {@code webhook.WebhookPayload#PING}.)
+ */
 public enum WebhookEventType {
   PAYMENT_DETECTED("invoice.payment_detected"),
   PAID("invoice.paid"),
@@ -9,10 +12,7 @@ public enum WebhookEventType {
   CANCELLED("invoice.cancelled"),
   PAYMENT_REVERTED("invoice.payment_reverted"),
   PARTIALLY_PAID("invoice.partially_paid"),
-  OVERPAID("invoice.overpaid"),
-  /** Not an invoice's: a final transfer that credits no invoice, sent by the wallet's ledger. */
-  TRANSFER_UNMATCHED("transfer.unmatched"),
-  PING("ping");
+  OVERPAID("invoice.overpaid");
 
   private final String wireName;
 

@@ -1,6 +1,6 @@
 package io.stablegate.engine.ledger;
 
-import io.stablegate.engine.invoice.PaymentSource;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.util.List;
 import java.util.UUID;

@@ -2,7 +2,7 @@ package io.stablegate.engine.ledger;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.stablegate.engine.chain.Transfer;
-import io.stablegate.engine.invoice.Attribution;
+import io.stablegate.engine.credit.Attribution;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.time.Instant;
 import java.util.ArrayList;

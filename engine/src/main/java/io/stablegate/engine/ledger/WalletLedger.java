@@ -2,7 +2,7 @@ package io.stablegate.engine.ledger;
 
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
-import io.stablegate.engine.invoice.PaymentSource;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
 import io.stablegate.engine.ledger.WalletLedgerCommand.AllocateRemainder;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Attach;
@@ -32,12 +32,6 @@ import io.stablegate.engine.ledger.WalletLedgerState.RoutedTransfer;
 import io.stablegate.engine.ledger.WalletLedgerState.Slot;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
-import io.stablegate.engine.webhook.AttemptResult;
-import io.stablegate.engine.webhook.DeliveryOwner;
-import io.stablegate.engine.webhook.WebhookDelivery;
-import io.stablegate.engine.webhook.WebhookDeliveryActor;
-import io.stablegate.engine.webhook.WebhookDispatch;
-import io.stablegate.engine.webhook.WebhookSettings;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,15 +45,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
@@ -96,11 +86,11 @@ public final class WalletLedger
     init(system, clock, Optional.empty(), Optional.empty());
   }
 
-  public static void init(ActorSystem<?> system, Clock clock, Optional<WebhookDispatch> webhooks,
+  public static void init(ActorSystem<?> system, Clock clock, Optional<UnmatchedTransferCourier> couriers,
       Optional<AttachCompletion> attaches) {
     LedgerSettings settings = LedgerSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), settings, clock, webhooks, attaches)));
+        ctx -> create(ctx.getEntityId(), settings, clock, couriers, attaches)));
   }
 
   /**
@@ -116,8 +106,8 @@ public final class WalletLedger
   }
 
   public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock,
-      Optional<WebhookDispatch> webhooks, Optional<AttachCompletion> attaches) {
-    return Behaviors.setup(context -> new WalletLedger(entityId, settings, clock, context, webhooks, attaches));
+      Optional<UnmatchedTransferCourier> couriers, Optional<AttachCompletion> attaches) {
+    return Behaviors.setup(context -> new WalletLedger(entityId, settings, clock, context, couriers, attaches));
   }
 
   /** The chain of a ledger's entity id. */
@@ -134,19 +124,19 @@ public final class WalletLedger
   private final LedgerSettings settings;
   private final Clock clock;
   private final ActorContext<WalletLedgerCommand> context;
-  private final Optional<WebhookDispatch> webhooks;
+  private final Optional<UnmatchedTransferCourier> couriers;
   private final Optional<AttachCompletion> attaches;
   /** Attaches being completed now (not state: only which completions this incarnation has started). */
   private final Set<String> completing = new HashSet<>();
 
   private WalletLedger(String entityId, LedgerSettings settings, Clock clock, ActorContext<WalletLedgerCommand> context,
-      Optional<WebhookDispatch> webhooks, Optional<AttachCompletion> attaches) {
+      Optional<UnmatchedTransferCourier> couriers, Optional<AttachCompletion> attaches) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     this.settings = settings;
     this.clock = clock;
     this.context = context;
-    this.webhooks = webhooks;
+    this.couriers = couriers;
     this.attaches = attaches;
   }
 
@@ -178,6 +168,11 @@ public final class WalletLedger
   /** Only unmatched transfers (and their webhook deliveries) feed read tables. */
   @Override
   public Set<String> tagsFor(WalletLedgerEvent event) {
+    return tagsFor(settings, entityId, event);
+  }
+
+  /** The tags of a ledger's event: only unmatched transfers and their deliveries have any. */
+  public static Set<String> tagsFor(LedgerSettings settings, String entityId, WalletLedgerEvent event) {
     return switch (event) {
       case UnmatchedTransferRecorded e -> Set.of(settings.tagFor(entityId));
       case UnmatchedTransferAttached e -> Set.of(settings.tagFor(entityId));
@@ -479,31 +474,32 @@ public final class WalletLedger
 
   private ReplyEffect<WalletLedgerEvent, WalletLedgerState> recordWebhookAttempt(WalletLedgerState state,
       RecordWebhookAttempt cmd) {
-    Optional<WebhookDelivery> found = state.webhook(cmd.webhookEventId());
+    Optional<LedgerWebhook> found = state.webhook(cmd.webhookEventId());
     if (found.isEmpty()) {
       return Effect().reply(cmd.replyTo(),
           StatusReply.error("ledger " + entityId + " has no webhook event " + cmd.webhookEventId()));
     }
-    WebhookDelivery delivery = found.get();
+    LedgerWebhook delivery = found.get();
     if (!delivery.isPending() || cmd.attempt() != delivery.attempts() + 1) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(delivery));
     }
     Instant now = now();
-    AttemptResult result = cmd.result();
-    WebhookSettings webhookSettings = webhooks.map(WebhookDispatch::settings)
-        .orElseGet(() -> WebhookSettings.fromConfig(context.getSystem().settings().config()));
-    WebhookDelivery.Status outcome;
+    LedgerWebhook.Attempt result = cmd.result();
+    List<Duration> schedule = couriers.map(UnmatchedTransferCourier::retrySchedule).orElse(List.of());
+    double jitter = couriers.map(UnmatchedTransferCourier::jitter).orElse(0.0);
+    LedgerWebhook.Status outcome;
     Instant nextAttemptAt = null;
     switch (result.verdict()) {
-      case DELIVERED -> outcome = WebhookDelivery.Status.DELIVERED;
-      case GONE -> outcome = WebhookDelivery.Status.FAILED;
+      case DELIVERED -> outcome = LedgerWebhook.Status.DELIVERED;
+      case GONE -> outcome = LedgerWebhook.Status.FAILED;
       default -> {
-        if (delivery.scheduleIndex() >= webhookSettings.retrySchedule().size()) {
-          outcome = WebhookDelivery.Status.FAILED;
+        if (delivery.scheduleIndex() >= schedule.size()) {
+          outcome = LedgerWebhook.Status.FAILED;
         } else {
-          outcome = WebhookDelivery.Status.PENDING;
-          Duration delay = webhookSettings.retrySchedule().get(delivery.scheduleIndex());
-          double factor = 1 + ThreadLocalRandom.current().nextDouble() * webhookSettings.jitter();
+          outcome = LedgerWebhook.Status.PENDING;
+          // drawn here and persisted, so that replay agrees
+          Duration delay = schedule.get(delivery.scheduleIndex());
+          double factor = 1 + ThreadLocalRandom.current().nextDouble() * jitter;
           nextAttemptAt = now.plus(Duration.ofMillis(Math.round(delay.toMillis() * factor)));
         }
       }
@@ -535,49 +531,17 @@ public final class WalletLedger
     }
   }
 
-  /** One delivery actor per pending webhook event; those running are left alone. */
+  /** One courier per pending webhook event; those running are left alone. */
   private void superviseDeliveries(WalletLedgerState state) {
-    if (webhooks.isEmpty()) {
+    if (couriers.isEmpty()) {
       return;
     }
-    for (WebhookDelivery delivery : state.pendingWebhooks()) {
+    for (LedgerWebhook delivery : state.pendingWebhooks()) {
       String name = "webhook-" + delivery.eventId();
       if (context.getChild(name).isEmpty()) {
-        context.spawn(WebhookDeliveryActor.create(deliveryOwner(), delivery.eventId(), webhooks.get()), name);
+        context.spawn(couriers.get().deliver(context.getSelf(), entityId, delivery.eventId()), name);
       }
     }
-  }
-
-  private DeliveryOwner deliveryOwner() {
-    ActorRef<WalletLedgerCommand> self = context.getSelf();
-    Duration timeout = webhooks.get().askTimeout();
-    Scheduler scheduler = context.getSystem().scheduler();
-    Chain chain = chainOf(entityId);
-    String address = addressOf(entityId);
-    return new DeliveryOwner() {
-      @Override
-      public String describe() {
-        return "wallet ledger " + entityId;
-      }
-
-      @Override
-      public CompletionStage<Optional<WebhookDelivery>> load(UUID eventId) {
-        return AskPattern.<WalletLedgerCommand, WebhookDelivery>askWithStatus(self,
-                replyTo -> new GetWebhook(eventId, replyTo), timeout, scheduler)
-            .thenApply(Optional::of);
-      }
-
-      @Override
-      public CompletionStage<WebhookDelivery> record(UUID eventId, int attempt, AttemptResult result) {
-        return AskPattern.askWithStatus(self, replyTo -> new RecordWebhookAttempt(eventId, attempt, result, replyTo),
-            timeout, scheduler);
-      }
-
-      @Override
-      public CompletionStage<Optional<UUID>> merchantId() {
-        return webhooks.get().endpoints().ownerOfWallet(chain, address);
-      }
-    };
   }
 
   private static String unknown(TransferKey key) {

@@ -2,9 +2,7 @@ package io.stablegate.engine.ledger;
 
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
-import io.stablegate.engine.invoice.Attribution;
-import io.stablegate.engine.webhook.AttemptResult;
-import io.stablegate.engine.webhook.WebhookDelivery;
+import io.stablegate.engine.credit.Attribution;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -83,11 +81,11 @@ public sealed interface WalletLedgerCommand extends CborSerializable {
       ActorRef<StatusReply<Resolution>> replyTo) implements WalletLedgerCommand {}
 
   /** Sent by the ledger's own delivery actor; see the invoice's command of the same name. */
-  record RecordWebhookAttempt(UUID webhookEventId, int attempt, AttemptResult result,
-      ActorRef<StatusReply<WebhookDelivery>> replyTo) implements WalletLedgerCommand {}
+  record RecordWebhookAttempt(UUID webhookEventId, int attempt, LedgerWebhook.Attempt result,
+      ActorRef<StatusReply<LedgerWebhook>> replyTo) implements WalletLedgerCommand {}
 
   /** The ledger's webhook event, as it stands; an error if it has none of that id. */
-  record GetWebhook(UUID webhookEventId, ActorRef<StatusReply<WebhookDelivery>> replyTo)
+  record GetWebhook(UUID webhookEventId, ActorRef<StatusReply<LedgerWebhook>> replyTo)
       implements WalletLedgerCommand {}
 
   /**

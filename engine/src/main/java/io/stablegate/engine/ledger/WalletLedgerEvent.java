@@ -2,10 +2,9 @@ package io.stablegate.engine.ledger;
 
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
-import io.stablegate.engine.invoice.Attribution;
-import io.stablegate.engine.invoice.PaymentSource;
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.serialization.CborSerializable;
-import io.stablegate.engine.webhook.WebhookDelivery;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -93,6 +92,6 @@ public sealed interface WalletLedgerEvent extends CborSerializable {
 
   /** One attempt to deliver a webhook event of this ledger ({@code transfer.unmatched}); see the invoice's. */
   record LedgerWebhookAttempted(UUID webhookEventId, int attempt, Instant attemptedAt, Integer statusCode,
-      String error, long durationMs, WebhookDelivery.Status outcome, Instant nextAttemptAt, Instant at)
+      String error, long durationMs, LedgerWebhook.Status outcome, Instant nextAttemptAt, Instant at)
       implements WalletLedgerEvent {}
 }

@@ -1,7 +1,7 @@
 package io.stablegate.engine.ledger;
 
-import io.stablegate.engine.invoice.PaymentSource;
-import io.stablegate.engine.invoice.Tolerance;
+import io.stablegate.engine.credit.PaymentSource;
+import io.stablegate.engine.credit.Tolerance;
 import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimAwaitingTransfer;
 import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
 import io.stablegate.engine.ledger.WalletLedgerEvent.LedgerWebhookAttempted;
@@ -14,8 +14,6 @@ import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferRecorded;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.serialization.CborSerializable;
-import io.stablegate.engine.webhook.TransferNotice;
-import io.stablegate.engine.webhook.WebhookDelivery;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +63,7 @@ public final class WalletLedgerState {
 
   /** The immutable form stored as a snapshot; lists added later are null in older snapshots. */
   public record Snapshot(List<Slot> slots, List<RoutedTransfer> routed, List<UnmatchedTransfer> unmatched,
-      List<WebhookDelivery> webhooks, List<AwaitingClaim> awaitingClaims) implements CborSerializable {}
+      List<LedgerWebhook> webhooks, List<AwaitingClaim> awaitingClaims) implements CborSerializable {}
 
   private final Map<String, Slot> slotsByPayAmount = new HashMap<>();
   private final Map<UUID, String> payAmountByInvoice = new HashMap<>();
@@ -75,7 +73,7 @@ public final class WalletLedgerState {
   /** Claims on transfers not (yet) kept as unmatched, by transfer key, in the order of their first claim. */
   private final LinkedHashMap<String, List<AwaitingClaim>> awaitingClaims = new LinkedHashMap<>();
   /** This ledger's webhook events ({@code transfer.unmatched}) and their delivery. */
-  private final LinkedHashMap<UUID, WebhookDelivery> webhooks = new LinkedHashMap<>();
+  private final LinkedHashMap<UUID, LedgerWebhook> webhooks = new LinkedHashMap<>();
   private final Duration routedRetention;
   private int pruneAtSize = 1024;
 
@@ -128,12 +126,12 @@ public final class WalletLedgerState {
     return awaitingClaims.getOrDefault(transferKey, List.of());
   }
 
-  public Optional<WebhookDelivery> webhook(UUID eventId) {
+  public Optional<LedgerWebhook> webhook(UUID eventId) {
     return Optional.ofNullable(webhooks.get(eventId));
   }
 
-  public List<WebhookDelivery> pendingWebhooks() {
-    return webhooks.values().stream().filter(WebhookDelivery::isPending).toList();
+  public List<LedgerWebhook> pendingWebhooks() {
+    return webhooks.values().stream().filter(LedgerWebhook::isPending).toList();
   }
 
   public int slotCount() {
@@ -179,8 +177,8 @@ public final class WalletLedgerState {
         routed.put(key, new RoutedTransfer(key, null, e.at(), true, e.candidates(), null));
         unmatched.putIfAbsent(key, UnmatchedTransfer.open(e.transfer(), e.candidates(), e.at()));
         if (e.webhookEventId() != null) {
-          webhooks.put(e.webhookEventId(), WebhookDelivery.pendingNotice(e.webhookEventId(), e.at(),
-              new TransferNotice(e.transfer(), e.candidates())));
+          webhooks.put(e.webhookEventId(), LedgerWebhook.pending(e.webhookEventId(), e.at(), e.transfer(),
+              e.candidates()));
         }
       }
       case UnmatchedTransferAttached e -> unmatched.computeIfPresent(e.transfer().toString(),

@@ -3,7 +3,7 @@ package io.stablegate.engine.payment;
 import io.stablegate.engine.EngineSettings;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
-import io.stablegate.engine.invoice.Attribution;
+import io.stablegate.engine.credit.Attribution;
 import io.stablegate.engine.invoice.CreditRule;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;

@@ -7,7 +7,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * What an invoice's delivery actors need: where each merchant's endpoint is, how to send, the
- * settings. One per node, handed to {@code InvoiceEntity.init}.
+ * settings. One per node; the couriers of invoices ({@code payment.WebhookDeliveryActor}) and the ping use it.
  *
  * @param publicUrl base of the {@code checkoutUrl} inside the payload's invoice
  * @param askTimeout how long a delivery actor waits for its invoice to answer
@@ -15,7 +15,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public record WebhookDispatch(
     WebhookEndpoints endpoints,
     WebhookSender sender,
-    WebhookSettings settings,
+    WebhookDeliverySettings settings,
     String publicUrl,
     Duration askTimeout,
     Clock clock) {
@@ -23,7 +23,7 @@ public record WebhookDispatch(
   /** The node's dispatch from its config; {@code resolver} is {@link WebhookTargetGuard.HostResolver#system()} outside tests. */
   public static WebhookDispatch create(ActorSystem<?> system, WebhookEndpoints endpoints,
       WebhookTargetGuard.HostResolver resolver, Clock clock) {
-    WebhookSettings settings = WebhookSettings.fromConfig(system.settings().config());
+    WebhookDeliverySettings settings = WebhookDeliverySettings.fromConfig(system.settings().config());
     WebhookSender sender = new WebhookSender(system, settings,
         new WebhookTargetGuard(settings.production(), resolver), clock);
     return new WebhookDispatch(endpoints, sender, settings, system.settings().config().getString("stablegate.public-url"),

@@ -44,7 +44,7 @@ import org.apache.pekko.util.ByteString;
 public final class WebhookSender {
   private static final int ERROR_SNIPPET = 200;
 
-  private final WebhookSettings settings;
+  private final WebhookDeliverySettings settings;
   private final WebhookTargetGuard guard;
   private final Clock clock;
   private final Http http;
@@ -58,7 +58,7 @@ public final class WebhookSender {
    */
   private final Map<String, String> refusals = new ConcurrentHashMap<>();
 
-  public WebhookSender(ActorSystem<?> system, WebhookSettings settings, WebhookTargetGuard guard, Clock clock) {
+  public WebhookSender(ActorSystem<?> system, WebhookDeliverySettings settings, WebhookTargetGuard guard, Clock clock) {
     this.settings = settings;
     this.guard = guard;
     this.clock = clock;

@@ -2,6 +2,7 @@ package io.stablegate.engine.invoice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.PersistenceTestConfig;
 import io.stablegate.engine.TestClock;
 import io.stablegate.engine.audit.EventHasher;
@@ -46,7 +47,7 @@ class InvoiceEntityTest {
   private static final String PAYER = "0xde709f2102306220921060314715629080e2fb77";
   private static final BigDecimal PAY_AMOUNT = new BigDecimal("10.5003");
   private static final int REQUIRED = 12;
-  private static final InvoiceSettings SETTINGS = new InvoiceSettings(50, 4);
+  private static final InvoiceSettings SETTINGS = new InvoiceSettings(50, 4, WebhookRetrySettings.fromConfig(ConfigFactory.load()));
 
   private static ActorTestKit testKit;
 
@@ -449,7 +450,7 @@ class InvoiceEntityTest {
   }
 
   @Test
-  void twoDifferentTransfersAreBothCredited() {
+  void twoDifferentTransfersAreBothCreditedAndTheSecondIsAnOverpayment() {
     var kit = kit();
     create(kit);
     ok(kit, r -> new RecordPayment(transfer("0x1"), 1, r));
@@ -459,9 +460,12 @@ class InvoiceEntityTest {
     assertThat(paid.amountPaid()).isEqualByComparingTo(PAY_AMOUNT);
 
     var second = run(kit, r -> new ConfirmPayment(transfer("0x2").key(), REQUIRED, r));
-    assertThat(second.events()).singleElement().isInstanceOf(PaymentConfirmed.class);
+    assertThat(second.events()).hasSize(2);
+    assertThat(second.events().get(0)).isInstanceOf(PaymentConfirmed.class);
+    assertThat(second.events().get(1)).isInstanceOf(InvoiceEvent.InvoiceOverpaid.class);
     Invoice invoice = second.reply().getValue();
     assertThat(invoice.status()).isEqualTo(InvoiceStatus.PAID);
+    assertThat(invoice.overpaid()).isTrue();
     assertThat(invoice.payments()).hasSize(2).allMatch(Payment::isFinal);
     assertThat(invoice.amountPaid()).isEqualByComparingTo(PAY_AMOUNT.add(PAY_AMOUNT));
   }
@@ -493,7 +497,7 @@ class InvoiceEntityTest {
 
   @Test
   void restartRecoversTheSameStateFromASnapshot() {
-    var kit = kit(new InvoiceSettings(2, 4));
+    var kit = kit(new InvoiceSettings(2, 4, SETTINGS.webhookRetry()));
     Invoice before = fullHistory(kit);
     assertThat(kit.snapshotTestKit()).isPresent();
     assertThat(kit.snapshotTestKit().get().persistedInStorage(pid(before))).isNotEmpty();

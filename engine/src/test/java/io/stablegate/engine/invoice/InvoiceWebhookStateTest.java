@@ -2,22 +2,25 @@ package io.stablegate.engine.invoice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.audit.EventHasher;
+import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.invoice.WebhookAttempt.Verdict;
 import io.stablegate.engine.money.Chain;
-import io.stablegate.engine.webhook.AttemptResult;
-import io.stablegate.engine.webhook.AttemptResult.Verdict;
-import io.stablegate.engine.webhook.WebhookDelivery;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,18 +64,66 @@ class InvoiceWebhookStateTest {
     assertThat(delivery.type()).isEqualTo(WebhookEventType.CANCELLED);
     assertThat(delivery.status()).isEqualTo(WebhookDelivery.Status.PENDING);
     assertThat(delivery.nextAttemptAt()).isEqualTo(event.at());
-    assertThat(delivery.invoice().status()).isEqualTo(InvoiceStatus.CANCELLED);
-    assertThat(delivery.invoice().webhooks()).isEmpty();
+    assertThat(delivery.moment().status()).isEqualTo(InvoiceStatus.CANCELLED);
+    assertThat(invoice.atEvent(delivery).status()).isEqualTo(InvoiceStatus.CANCELLED);
+    assertThat(invoice.atEvent(delivery).webhooks()).isEmpty();
 
     kit.restart();
     assertThat(((Invoice) kit.getState()).webhooks()).containsExactly(delivery);
   }
 
   @Test
+  void eachDeliveryRendersTheInvoiceAsItWasAtItsEventWithoutCopyingTheInvoice() {
+    Transfer transfer = new Transfer(Chain.ETHEREUM, "0xabc", 0, "0x000000000000000000000000000000000000dEaD",
+        "0x52908400098527886E0F7030069857D2E4169EE7", new BigDecimal("5.0001"), 100, "0xblock", NOW);
+    kit.<StatusReply<Invoice>>runCommand(reply -> new InvoiceCommand.RecordPayment(transfer, 1, reply));
+    kit.<StatusReply<Invoice>>runCommand(reply -> new InvoiceCommand.UpdateConfirmations(transfer.key(), 5, reply));
+    Invoice paid = kit.<StatusReply<Invoice>>runCommand(
+        reply -> new InvoiceCommand.ConfirmPayment(transfer.key(), 12, reply)).reply().getValue();
+    assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
+
+    WebhookDelivery detected = paid.webhooks().get(0);
+    WebhookDelivery paidEvent = paid.webhooks().get(1);
+    assertThat(detected.type()).isEqualTo(WebhookEventType.PAYMENT_DETECTED);
+    assertThat(paidEvent.type()).isEqualTo(WebhookEventType.PAID);
+    // the merchant hears of the detection as it was: CONFIRMING, one confirmation, nothing paid yet
+    Invoice atDetection = paid.atEvent(detected);
+    assertThat(atDetection.status()).isEqualTo(InvoiceStatus.CONFIRMING);
+    assertThat(atDetection.payments()).singleElement().satisfies(p -> {
+      assertThat(p.confirmations()).isEqualTo(1);
+      assertThat(p.isFinal()).isFalse();
+    });
+    assertThat(atDetection.amountPaid()).isZero();
+    Invoice atPaid = paid.atEvent(paidEvent);
+    assertThat(atPaid.status()).isEqualTo(InvoiceStatus.PAID);
+    assertThat(atPaid.amountPaid()).isEqualByComparingTo("5.0001");
+    // the terms come from the invoice itself, once
+    assertThat(atDetection.draft()).isEqualTo(paid.draft());
+  }
+
+  @Test
+  void aDeliveryStoredWithTheWholeInvoiceBeforeMomentsStillReads() throws Exception {
+    Invoice cancelled = kit.<StatusReply<Invoice>>runCommand(InvoiceCommand.Cancel::new).reply().getValue();
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(testKit.system()).getOrCreate("jackson-cbor", Optional.empty());
+    // the shape written by earlier versions: each delivery held the whole invoice as of its event
+    ObjectNode stored = cbor.valueToTree(cancelled);
+    ObjectNode delivery = (ObjectNode) stored.get("webhooks").get(0);
+    delivery.remove("moment");
+    ObjectNode invoiceAtEvent = cbor.valueToTree(cancelled);
+    invoiceAtEvent.set("webhooks", cbor.createArrayNode());
+    delivery.set("invoice", invoiceAtEvent);
+
+    Invoice read = cbor.treeToValue(stored, Invoice.class);
+
+    assertThat(read).isEqualTo(cancelled);
+    assertThat(read.webhooks().get(0).moment().status()).isEqualTo(InvoiceStatus.CANCELLED);
+  }
+
+  @Test
   void anAttemptIsPersistedOnceWithItsSlotInTheScheduleAndSurvivesRecovery() {
     UUID eventId = kit.<StatusReply<Invoice>>runCommand(InvoiceCommand.Cancel::new).reply().getValue()
         .webhooks().get(0).eventId();
-    AttemptResult failed = new AttemptResult(NOW, 500, "HTTP 500", 12, Verdict.RETRY);
+    WebhookAttempt failed = new WebhookAttempt(NOW, 500, "HTTP 500", 12, Verdict.RETRY);
 
     CommandResultWithReply<InvoiceCommand, InvoiceEvent, InvoiceState, StatusReply<Invoice>> first =
         kit.runCommand(reply -> new InvoiceCommand.RecordWebhookAttempt(eventId, 1, failed, reply));
@@ -92,7 +143,7 @@ class InvoiceWebhookStateTest {
     assertThat(recovered.nextAttemptAt()).isEqualTo(attempted.nextAttemptAt());
 
     Invoice delivered = kit.<StatusReply<Invoice>>runCommand(reply -> new InvoiceCommand.RecordWebhookAttempt(eventId,
-        2, new AttemptResult(NOW, 200, null, 8, Verdict.DELIVERED), reply)).reply().getValue();
+        2, new WebhookAttempt(NOW, 200, null, 8, Verdict.DELIVERED), reply)).reply().getValue();
     assertThat(delivered.webhook(eventId).orElseThrow().status()).isEqualTo(WebhookDelivery.Status.DELIVERED);
     assertThat(delivered.status()).isEqualTo(InvoiceStatus.CANCELLED);
   }
@@ -102,7 +153,7 @@ class InvoiceWebhookStateTest {
     Invoice cancelled = kit.<StatusReply<Invoice>>runCommand(InvoiceCommand.Cancel::new).reply().getValue();
     UUID eventId = cancelled.webhooks().get(0).eventId();
     var attempted = kit.<StatusReply<Invoice>>runCommand(reply -> new InvoiceCommand.RecordWebhookAttempt(eventId, 1,
-        new AttemptResult(NOW, 410, "HTTP 410", 3, Verdict.GONE), reply));
+        new WebhookAttempt(NOW, 410, "HTTP 410", 3, Verdict.GONE), reply));
     InvoiceEvent.WebhookAttempted event = attempted.eventOfType(InvoiceEvent.WebhookAttempted.class);
     assertThat(event.prevHash()).isEqualTo(cancelled.lastHash());
     assertThat(attempted.reply().getValue().lastHash()).isEqualTo(EventHasher.hash(event));

@@ -31,7 +31,7 @@ class WebhookSenderConcurrencyTest {
 
   @Test
   void aSlowEndpointHoldsAtMostItsShareAndDoesNotDelayOthers() throws Exception {
-    WebhookSettings settings = WebhookSettings.fromConfig(testKit.system().settings().config());
+    WebhookDeliverySettings settings = WebhookDeliverySettings.fromConfig(testKit.system().settings().config());
     WebhookSender sender = new WebhookSender(testKit.system(), settings,
         new WebhookTargetGuard(false, WebhookTargetGuard.HostResolver.system()), Clock.systemUTC());
     String secret = InMemoryWebhookEndpoints.newSecret();

@@ -29,7 +29,7 @@ class WebhookSenderProductionTest {
 
   @Test
   void aHostThatResolvesToLoopbackIsRefusedAtConnectTime() throws Exception {
-    WebhookSettings settings = WebhookSettings.fromConfig(testKit.system().settings().config());
+    WebhookDeliverySettings settings = WebhookDeliverySettings.fromConfig(testKit.system().settings().config());
     assertThat(settings.production()).isTrue();
     // "DNS" answers loopback for the merchant's name: what a rebinding attacker would arrange
     WebhookTargetGuard.HostResolver rebinding = host -> List.of(InetAddress.getLoopbackAddress());

@@ -6,7 +6,7 @@ import io.stablegate.engine.claims.ClaimTxHash;
 import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.claims.PayerClaims.Verdict;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
+import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.ApiSettings;
 import io.stablegate.http.ErrorHandling;

@@ -1,9 +1,9 @@
 package io.stablegate.http.invoices;
 
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.invoice.InvoiceView;
+import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
 import io.stablegate.http.ErrorHandling;

@@ -1,9 +1,9 @@
 package io.stablegate.http.invoices;
 
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.InvoiceView;
+import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.http.ApiPaths;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.ApiSettings;

@@ -1,11 +1,11 @@
 package io.stablegate.http.invoices;
 
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.invoice.Payment;
 import io.stablegate.engine.money.Amounts;
+import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.ErrorHandling;
 import io.stablegate.http.Responses;

@@ -1,7 +1,7 @@
 package io.stablegate.http.invoices;
 
 import io.stablegate.engine.chain.TransferKey;
-import io.stablegate.engine.invoice.Attribution;
+import io.stablegate.engine.credit.Attribution;
 import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.ledger.UnmatchedTransfer;
 import io.stablegate.engine.money.Amounts;

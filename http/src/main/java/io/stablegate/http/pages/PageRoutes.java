@@ -2,9 +2,9 @@ package io.stablegate.http.pages;
 
 import com.typesafe.config.Config;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

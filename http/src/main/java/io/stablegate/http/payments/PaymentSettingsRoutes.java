@@ -1,6 +1,6 @@
 package io.stablegate.http.payments;
 
-import io.stablegate.engine.invoice.Tolerance;
+import io.stablegate.engine.credit.Tolerance;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.http.ApiPaths;
 import io.stablegate.http.ApiProblem;

@@ -1,6 +1,6 @@
 package io.stablegate.http.webhooks;
 
-import io.stablegate.engine.webhook.WebhookService;
+import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.http.Authenticated;
 import io.stablegate.persistence.webhook.WebhookDeliveryRepository;
 import java.sql.SQLException;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.engine.webhook.WebhookReceiver;

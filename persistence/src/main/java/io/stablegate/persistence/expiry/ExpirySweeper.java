@@ -1,7 +1,7 @@
 package io.stablegate.persistence.expiry;
 
 import com.typesafe.config.Config;
-import io.stablegate.engine.invoice.InvoiceService;
+import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.persistence.projection.InvoiceReadRepository;
 import io.stablegate.persistence.sweep.DueInvoiceSweeper;
 import java.time.Clock;

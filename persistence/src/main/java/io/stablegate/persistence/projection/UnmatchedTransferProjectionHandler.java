@@ -2,6 +2,7 @@ package io.stablegate.persistence.projection;
 
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
+import io.stablegate.engine.ledger.LedgerWebhook;
 import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import io.stablegate.engine.ledger.WalletLedgerEvent;
 import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
@@ -10,7 +11,6 @@ import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferAttached;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferCredited;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferDismissed;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferRecorded;
-import io.stablegate.engine.invoice.WebhookEventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
@@ -65,7 +65,7 @@ final class UnmatchedTransferProjectionHandler
               ON CONFLICT (event_id) DO NOTHING""")) {
             ps.setObject(1, recorded.webhookEventId());
             ps.setString(2, ledgerId);
-            ps.setString(3, WebhookEventType.TRANSFER_UNMATCHED.wireName());
+            ps.setString(3, LedgerWebhook.TYPE);
             ps.setTimestamp(4, Timestamp.from(recorded.at()));
             ps.setTimestamp(5, Timestamp.from(recorded.at()));
             ps.setTimestamp(6, Timestamp.from(recorded.at()));

@@ -3,7 +3,7 @@ package io.stablegate.persistence.sweep;
 import io.stablegate.engine.EngineSettings;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
-import io.stablegate.engine.webhook.WebhookSettings;
+import io.stablegate.engine.webhook.WebhookDeliverySettings;
 import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +22,7 @@ public final class LedgerWorkSweeper {
   private LedgerWorkSweeper() {}
 
   public static void init(ActorSystem<?> system, UnmatchedTransferRepository transfers, Clock clock) {
-    WebhookSettings settings = WebhookSettings.fromConfig(system.settings().config());
+    WebhookDeliverySettings settings = WebhookDeliverySettings.fromConfig(system.settings().config());
     Duration askTimeout = EngineSettings.fromConfig(system.settings().config()).askTimeout();
     // an attach younger than this is most likely still being completed by the request that made it
     Duration grace = system.settings().config().getDuration("stablegate.ledger.attach-completion-grace");

@@ -1,7 +1,7 @@
 package io.stablegate.persistence.webhook;
 
-import io.stablegate.engine.webhook.WebhookService;
-import io.stablegate.engine.webhook.WebhookSettings;
+import io.stablegate.engine.payment.WebhookService;
+import io.stablegate.engine.webhook.WebhookDeliverySettings;
 import io.stablegate.persistence.sweep.DueInvoiceSweeper;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -19,7 +19,7 @@ public final class WebhookDeliverySweeper {
 
   public static void init(ActorSystem<?> system, WebhookDeliveryRepository deliveries, WebhookService service,
       Clock clock) {
-    WebhookSettings settings = WebhookSettings.fromConfig(system.settings().config());
+    WebhookDeliverySettings settings = WebhookDeliverySettings.fromConfig(system.settings().config());
     DueInvoiceSweeper.init(system, "webhook-delivery-sweeper", settings.sweepInterval(), settings.sweepBatchSize(),
         clock, deliveries::invoicesWithDueDeliveries, service::resume);
   }

@@ -2,9 +2,9 @@ package io.stablegate.persistence.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stablegate.engine.invoice.Attribution;
+import io.stablegate.engine.credit.Attribution;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.PaymentSource;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.Payment;
 import io.stablegate.engine.invoice.PaymentStatus;

@@ -1,8 +1,8 @@
 package io.stablegate.persistence.testing;
 
 import io.stablegate.engine.chain.EvmAddress;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.Instant;

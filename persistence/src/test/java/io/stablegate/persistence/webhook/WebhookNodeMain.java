@@ -1,8 +1,8 @@
 package io.stablegate.persistence.webhook;
 
 import com.typesafe.config.ConfigFactory;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.Invoices;

@@ -1,9 +1,22 @@
-package io.stablegate.engine.webhook;
+package io.stablegate.engine.payment;
 
+import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;
+import io.stablegate.engine.invoice.InvoiceView;
+import io.stablegate.engine.invoice.WebhookAttempt;
+import io.stablegate.engine.invoice.WebhookCourier;
+import io.stablegate.engine.invoice.WebhookCourier.Message;
+import io.stablegate.engine.invoice.WebhookCourier.Reload;
+import io.stablegate.engine.invoice.WebhookDelivery;
+import io.stablegate.engine.webhook.AttemptResult;
 import io.stablegate.engine.webhook.AttemptResult.Verdict;
+import io.stablegate.engine.webhook.WebhookDeliverySettings;
+import io.stablegate.engine.webhook.WebhookDispatch;
+import io.stablegate.engine.webhook.WebhookEndpoint;
+import io.stablegate.engine.webhook.WebhookPayload;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,10 +32,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Delivers one webhook event of one invoice (or of a wallet ledger: {@link DeliveryOwner}); a child
- * of that entity. Its whole memory is the owner's state: at every (re)start it asks the owner where
- * the delivery stands, waits for the attempt's slot ({@code nextAttemptAt}, persisted), sends, and has
- * the owner persist the outcome.
+ * The {@link WebhookCourier} of a node: delivers one webhook event of one invoice over the
+ * {@code webhook} transport; a child of the invoice entity. Its whole memory is the
+ * invoice's state: at every (re)start it asks the invoice where the delivery stands, waits for the
+ * attempt's slot ({@code nextAttemptAt}, persisted), sends, and has the invoice persist the outcome.
  * A failed attempt is a failure: the actor throws, and supervision ({@code restartWithBackoff})
  * starts it again, which brings it back to "ask, wait for the slot". Backoff guards against a crash
  * loop; the slot carries the retry schedule, which is not exponential. Delivered or failed for good,
@@ -31,18 +44,13 @@ import org.slf4j.event.Level;
 public final class WebhookDeliveryActor {
   private static final Logger log = LoggerFactory.getLogger(WebhookDeliveryActor.class);
 
-  public sealed interface Message {}
-
-  /** The delivery changed (a redelivery): read it again and wait for its new slot. */
-  public enum Reload implements Message { INSTANCE }
-
-  private record Loaded(Optional<WebhookDelivery> delivery) implements Message {}
+  private record Loaded(Invoice invoice) implements Message {}
 
   private enum Due implements Message { INSTANCE }
 
   private record Sent(AttemptResult result) implements Message {}
 
-  private record Recorded(WebhookDelivery delivery) implements Message {}
+  private record Recorded(Invoice invoice) implements Message {}
 
   private record InvoiceUnavailable(Throwable error) implements Message {}
 
@@ -53,57 +61,62 @@ public final class WebhookDeliveryActor {
     }
   }
 
-  public static Behavior<Message> create(ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId,
-      UUID eventId, WebhookDispatch dispatch) {
-    return Behaviors.setup(ctx -> create(DeliveryOwner.invoice(invoice, invoiceId, merchantId, dispatch.askTimeout(),
-        ctx.getSystem().scheduler()), eventId, dispatch));
+  /** The couriers of a node that sends with {@code dispatch}: hand this to {@code InvoiceEntity.init}. */
+  public static WebhookCourier courier(WebhookDispatch dispatch) {
+    return (invoice, invoiceId, merchantId, eventId) -> create(invoice, invoiceId, merchantId, eventId, dispatch);
   }
 
-  public static Behavior<Message> create(DeliveryOwner owner, UUID eventId, WebhookDispatch dispatch) {
-    WebhookSettings s = dispatch.settings();
-    Behavior<Message> delivering = Behaviors.supervise(Behaviors.<Message>setup(ctx -> Behaviors.<Message>withTimers(
-            timers -> new WebhookDeliveryActor(ctx, timers, owner, eventId, dispatch).load())))
+  private static Behavior<Message> create(ActorRef<InvoiceCommand> invoice, UUID invoiceId,
+      UUID merchantId, UUID eventId, WebhookDispatch dispatch) {
+    WebhookDeliverySettings s = dispatch.settings();
+    Behavior<Message> delivering = Behaviors.supervise(Behaviors.<Message>setup(
+        ctx -> Behaviors.<Message>withTimers(
+            timers -> new WebhookDeliveryActor(ctx, timers, invoice, invoiceId, merchantId, eventId, dispatch).load())))
         .onFailure(DeliveryFailedException.class, backoff(s).withLogLevel(Level.DEBUG)); // logged above, at INFO
     // Anything else is a bug: logged as an error, and retried with the same backoff so that the
     // delivery does not sit without an actor until the sweeper comes by.
     return Behaviors.supervise(delivering).onFailure(Exception.class, backoff(s));
   }
 
-  private static org.apache.pekko.actor.typed.BackoffSupervisorStrategy backoff(WebhookSettings s) {
+  private static org.apache.pekko.actor.typed.BackoffSupervisorStrategy backoff(WebhookDeliverySettings s) {
     return SupervisorStrategy.restartWithBackoff(s.restartBackoffMin(), s.restartBackoffMax(), s.restartRandomFactor());
   }
 
   private final ActorContext<Message> context;
   private final TimerScheduler<Message> timers;
-  private final DeliveryOwner owner;
+  private final ActorRef<InvoiceCommand> invoice;
+  private final UUID invoiceId;
+  private final UUID merchantId;
   private final UUID eventId;
   private final WebhookDispatch dispatch;
 
-  private WebhookDeliveryActor(ActorContext<Message> context, TimerScheduler<Message> timers, DeliveryOwner owner,
-      UUID eventId, WebhookDispatch dispatch) {
+  private WebhookDeliveryActor(ActorContext<Message> context, TimerScheduler<Message> timers,
+      ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId, UUID eventId, WebhookDispatch dispatch) {
     this.context = context;
     this.timers = timers;
-    this.owner = owner;
+    this.invoice = invoice;
+    this.invoiceId = invoiceId;
+    this.merchantId = merchantId;
     this.eventId = eventId;
     this.dispatch = dispatch;
   }
 
   private Behavior<Message> load() {
-    context.pipeToSelf(owner.load(eventId),
+    context.askWithStatus(Invoice.class, invoice, dispatch.askTimeout(), InvoiceCommand.Get::new,
         (loaded, error) -> loaded != null ? new Loaded(loaded) : new InvoiceUnavailable(error));
     return Behaviors.receive(Message.class)
         .onMessage(Loaded.class, loaded -> {
-          Optional<WebhookDelivery> delivery = loaded.delivery();
+          Optional<WebhookDelivery> delivery = loaded.invoice().webhook(eventId);
           if (delivery.isEmpty() || !delivery.get().isPending()) {
             return Behaviors.stopped();
           }
-          return waitForSlot(delivery.get());
+          return waitForSlot(loaded.invoice(), delivery.get());
         })
         .onMessage(InvoiceUnavailable.class, this::invoiceUnavailable)
         .build();
   }
 
-  private Behavior<Message> waitForSlot(WebhookDelivery delivery) {
+  private Behavior<Message> waitForSlot(Invoice invoice, WebhookDelivery delivery) {
     Duration wait = Duration.between(dispatch.clock().instant(), delivery.nextAttemptAt());
     if (wait.isNegative() || wait.isZero()) {
       context.getSelf().tell(Due.INSTANCE);
@@ -111,7 +124,7 @@ public final class WebhookDeliveryActor {
       timers.startSingleTimer(Due.INSTANCE, wait);
     }
     return Behaviors.receive(Message.class)
-        .onMessageEquals(Due.INSTANCE, () -> send(delivery))
+        .onMessageEquals(Due.INSTANCE, () -> send(invoice, delivery))
         .onMessageEquals(Reload.INSTANCE, () -> {
           timers.cancel(Due.INSTANCE);
           return load();
@@ -119,23 +132,16 @@ public final class WebhookDeliveryActor {
         .build();
   }
 
-  private Behavior<Message> send(WebhookDelivery delivery) {
+  private Behavior<Message> send(Invoice invoice, WebhookDelivery delivery) {
     int attempt = delivery.attempts() + 1;
-    context.pipeToSelf(attempt(delivery), (result, error) -> new Sent(result != null ? result
+    context.pipeToSelf(attempt(invoice, delivery), (result, error) -> new Sent(result != null ? result
         : new AttemptResult(dispatch.clock().instant(), null, "internal error: " + error, 0, Verdict.RETRY)));
     return Behaviors.receive(Message.class)
         .onMessage(Sent.class, sent -> record(attempt, sent.result()))
         .build();
   }
 
-  private CompletionStage<AttemptResult> attempt(WebhookDelivery delivery) {
-    return owner.merchantId().thenCompose(merchant -> merchant.isEmpty()
-        ? CompletableFuture.completedFuture(new AttemptResult(dispatch.clock().instant(), null,
-            "no merchant owns this wallet", 0, Verdict.RETRY))
-        : attempt(delivery, merchant.get()));
-  }
-
-  private CompletionStage<AttemptResult> attempt(WebhookDelivery delivery, UUID merchantId) {
+  private CompletionStage<AttemptResult> attempt(Invoice invoice, WebhookDelivery delivery) {
     return dispatch.endpoints().find(merchantId).thenCompose(found -> {
       Instant now = dispatch.clock().instant();
       if (found.isEmpty()) {
@@ -150,33 +156,52 @@ public final class WebhookDeliveryActor {
       if (endpoint.secrets().isEmpty()) {
         return CompletableFuture.completedFuture(new AttemptResult(now, null, "no webhook secret", 0, Verdict.RETRY));
       }
-      byte[] body = WebhookPayload.of(delivery, dispatch.publicUrl()).toBytes();
+      byte[] body = payload(invoice, delivery, dispatch.publicUrl()).toBytes();
       return dispatch.sender().send(merchantId, endpoint.url(), eventId.toString(), body, endpoint.secrets());
     });
   }
 
+  /**
+   * The body of {@code delivery}'s event: {@code data.invoice} is the invoice as of the event (see
+   * {@link WebhookDelivery}), so every attempt carries the same content.
+   */
+  static WebhookPayload payload(Invoice invoice, WebhookDelivery delivery, String publicUrl) {
+    return new WebhookPayload(delivery.eventId().toString(), delivery.type().wireName(), delivery.createdAt(),
+        Map.of("invoice", InvoiceView.of(invoice.atEvent(delivery), publicUrl)));
+  }
+
+  /** The transport's result in the invoice's terms. */
+  private static WebhookAttempt recorded(AttemptResult result) {
+    WebhookAttempt.Verdict verdict = switch (result.verdict()) {
+      case DELIVERED -> WebhookAttempt.Verdict.DELIVERED;
+      case RETRY -> WebhookAttempt.Verdict.RETRY;
+      case GONE -> WebhookAttempt.Verdict.GONE;
+    };
+    return new WebhookAttempt(result.attemptedAt(), result.statusCode(), result.error(), result.durationMs(), verdict);
+  }
+
   private Behavior<Message> record(int attempt, AttemptResult result) {
     if (result.verdict() == Verdict.GONE) {
-      owner.merchantId().thenCompose(merchant -> merchant.isEmpty() ? CompletableFuture.completedFuture(null)
-              : dispatch.endpoints().disable(merchant.get(), "the endpoint answered 410 Gone to webhook event " + eventId))
+      dispatch.endpoints().disable(merchantId, "the endpoint answered 410 Gone to webhook event " + eventId)
           .whenComplete((done, error) -> {
             if (error != null) {
-              log.warn("Could not disable the webhook endpoint of {}: {}", owner.describe(), error.toString());
+              log.warn("Could not disable the webhook endpoint of merchant {}: {}", merchantId, error.toString());
             }
           });
     }
-    context.pipeToSelf(owner.record(eventId, attempt, result),
+    context.askWithStatus(Invoice.class, invoice, dispatch.askTimeout(),
+        replyTo -> new InvoiceCommand.RecordWebhookAttempt(eventId, attempt, recorded(result), replyTo),
         (recorded, error) -> recorded != null ? new Recorded(recorded) : new InvoiceUnavailable(error));
     return Behaviors.receive(Message.class)
         .onMessage(Recorded.class, recorded -> {
-          WebhookDelivery now = recorded.delivery();
+          WebhookDelivery now = recorded.invoice().webhook(eventId).orElseThrow();
           switch (now.status()) {
-            case DELIVERED -> log.debug("Webhook event {} of {} delivered on attempt {}", eventId, owner.describe(),
+            case DELIVERED -> log.debug("Webhook event {} of invoice {} delivered on attempt {}", eventId, invoiceId,
                 attempt);
-            case FAILED -> log.warn("Webhook event {} of {} failed for good after attempt {}: {}", eventId,
-                owner.describe(), attempt, result.error());
+            case FAILED -> log.warn("Webhook event {} of invoice {} failed for good after attempt {}: {}", eventId,
+                invoiceId, attempt, result.error());
             case PENDING -> {
-              log.info("Webhook event {} of {}: attempt {} failed ({}); next at {}", eventId, owner.describe(),
+              log.info("Webhook event {} of invoice {}: attempt {} failed ({}); next at {}", eventId, invoiceId,
                   attempt, result.error(), now.nextAttemptAt());
               throw new DeliveryFailedException("attempt " + attempt + " of webhook event " + eventId + " failed");
             }
@@ -188,7 +213,7 @@ public final class WebhookDeliveryActor {
   }
 
   private Behavior<Message> invoiceUnavailable(InvoiceUnavailable unavailable) {
-    throw new DeliveryFailedException(owner.describe() + " did not answer for webhook event " + eventId + ": "
+    throw new DeliveryFailedException("invoice " + invoiceId + " did not answer for webhook event " + eventId + ": "
         + unavailable.error());
   }
 }

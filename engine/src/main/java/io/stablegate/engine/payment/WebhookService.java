@@ -1,4 +1,4 @@
-package io.stablegate.engine.webhook;
+package io.stablegate.engine.payment;
 
 import io.stablegate.engine.EngineSettings;
 import io.stablegate.engine.invoice.Invoice;

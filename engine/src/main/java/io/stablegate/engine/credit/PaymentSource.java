@@ -1,4 +1,4 @@
-package io.stablegate.engine.invoice;
+package io.stablegate.engine.credit;
 
 /**
  * How a transfer came to credit an invoice: {@code MATCHED} (exactly the payAmount), {@code

@@ -1,16 +1,14 @@
 package io.stablegate.engine.webhook;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 
 /**
- * Settings of webhook delivery, from {@code stablegate.webhook} and {@code stablegate.mode}.
+ * How webhooks are sent, from {@code stablegate.webhook} and {@code stablegate.mode}: the limits of
+ * one request, the supervision of the actor that sends an invoice's event, and the sweeper that
+ * wakes sleeping invoices. When an event is retried is the invoice's business
+ * (the invoice package's retry settings).
  *
- * @param retrySchedule the delays between attempts; {@code retrySchedule.size() + 1} attempts in all
- * @param jitter each delay is stretched by a random factor in {@code [0, jitter)}
  * @param timeout one attempt's limit
  * @param maxConcurrentPerEndpoint deliveries in flight at once to one merchant endpoint, per node
  * @param maxConnectionsPerHost pooled connections per target host, per node
@@ -22,9 +20,7 @@ import java.util.List;
  * @param sweepInterval how often the sweeper looks for due deliveries of sleeping invoices
  * @param sweepBatchSize invoices woken per sweep at most
  */
-public record WebhookSettings(
-    List<Duration> retrySchedule,
-    double jitter,
+public record WebhookDeliverySettings(
     Duration timeout,
     int maxConcurrentPerEndpoint,
     int maxConnectionsPerHost,
@@ -36,19 +32,13 @@ public record WebhookSettings(
     Duration sweepInterval,
     int sweepBatchSize) {
 
-  public WebhookSettings {
-    retrySchedule = List.copyOf(retrySchedule);
-  }
-
-  public static WebhookSettings fromConfig(Config root) {
+  public static WebhookDeliverySettings fromConfig(Config root) {
     Config c = root.getConfig("stablegate.webhook");
     String mode = root.getString("stablegate.mode");
     if (!mode.equals("production") && !mode.equals("development")) {
       throw new IllegalArgumentException("stablegate.mode (STABLEGATE_MODE) must be development or production, not " + mode);
     }
-    return new WebhookSettings(
-        parseSchedule(c.getString("retry-schedule")),
-        c.getDouble("jitter"),
+    return new WebhookDeliverySettings(
         c.getDuration("timeout"),
         c.getInt("max-concurrent-per-endpoint"),
         c.getInt("max-connections-per-host"),
@@ -59,19 +49,5 @@ public record WebhookSettings(
         mode.equals("production"),
         c.getDuration("sweep-interval"),
         c.getInt("sweep-batch-size"));
-  }
-
-  /** {@code "5s,5m,30m"}: comma-separated HOCON durations (a string, so that one env variable sets it). */
-  static List<Duration> parseSchedule(String text) {
-    return Arrays.stream(text.split(","))
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .map(s -> ConfigFactory.parseString("d = \"" + s + "\"").getDuration("d"))
-        .toList();
-  }
-
-  /** Attempts in all: the first one and one after each delay. */
-  public int maxAttempts() {
-    return retrySchedule.size() + 1;
   }
 }

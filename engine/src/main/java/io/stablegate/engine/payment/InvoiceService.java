@@ -1,6 +1,10 @@
-package io.stablegate.engine.invoice;
+package io.stablegate.engine.payment;
 
 import io.stablegate.engine.EngineSettings;
+import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceCommand;
+import io.stablegate.engine.invoice.InvoiceDraft;
+import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;

@@ -1,6 +1,7 @@
-package io.stablegate.engine.ledger;
+package io.stablegate.engine.payment;
 
 import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.ledger.TransferRoute;
 
 /** What became of one transfer of a batch handed to {@link PaymentMatcher#observeAll}. */
 public sealed interface Observation {

@@ -1,4 +1,4 @@
-package io.stablegate.engine.webhook;
+package io.stablegate.engine.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,12 @@ import io.stablegate.engine.invoice.InvoiceDraft;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceEvent;
 import io.stablegate.engine.invoice.InvoiceSettings;
+import io.stablegate.engine.invoice.WebhookDelivery;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.webhook.AttemptResult;
+import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
+import io.stablegate.engine.webhook.WebhookDispatch;
+import io.stablegate.engine.webhook.WebhookReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
@@ -274,7 +279,7 @@ class WebhookDeliveryTest {
     UUID merchantId = UUID.randomUUID();
     endpoints.put(merchantId, url, secret);
     ActorRef<InvoiceCommand> entity = kit.spawn(InvoiceEntity.create(invoiceId,
-        InvoiceSettings.fromConfig(kit.system().settings().config()), Clock.systemUTC(), Optional.of(dispatch)));
+        InvoiceSettings.fromConfig(kit.system().settings().config()), Clock.systemUTC(), Optional.of(WebhookDeliveryActor.courier(dispatch))));
     TestInvoice invoice = new TestInvoice(kit, entity, invoiceId, merchantId);
     invoice.ask(reply -> new InvoiceCommand.Create(new InvoiceDraft(merchantId, Chain.ETHEREUM,
         "0x52908400098527886E0F7030069857D2E4169EE7", new BigDecimal("10.5"), new BigDecimal("10.5001"), "A-1",

@@ -1,14 +1,18 @@
-package io.stablegate.engine.ledger;
+package io.stablegate.engine.payment;
 
+import com.typesafe.config.Config;
 import io.stablegate.engine.EngineSettings;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;
 import io.stablegate.engine.invoice.InvoiceEntity;
-import io.stablegate.engine.invoice.InvoiceService;
 import io.stablegate.engine.invoice.InvoiceStatus;
-import com.typesafe.config.Config;
+import io.stablegate.engine.ledger.ReleaseReason;
+import io.stablegate.engine.ledger.TransferRoute;
+import io.stablegate.engine.ledger.TransferRoutes;
+import io.stablegate.engine.ledger.WalletLedger;
+import io.stablegate.engine.ledger.WalletLedgerCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.stablegate.engine.invoice;
+package io.stablegate.engine.credit;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

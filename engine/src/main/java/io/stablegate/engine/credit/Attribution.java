@@ -1,4 +1,4 @@
-package io.stablegate.engine.invoice;
+package io.stablegate.engine.credit;
 
 import io.stablegate.engine.serialization.CborSerializable;
 import java.util.UUID;

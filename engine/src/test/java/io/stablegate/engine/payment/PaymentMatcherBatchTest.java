@@ -1,17 +1,17 @@
-package io.stablegate.engine.ledger;
+package io.stablegate.engine.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stablegate.engine.TestAddresses;
 import io.stablegate.engine.SingleNodeEngine;
+import io.stablegate.engine.TestAddresses;
 import io.stablegate.engine.TestClock;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.Invoice;
-import io.stablegate.engine.invoice.InvoiceService;
-import io.stablegate.engine.invoice.InvoiceService.NewInvoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
