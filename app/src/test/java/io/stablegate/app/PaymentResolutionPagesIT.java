@@ -158,7 +158,7 @@ class PaymentResolutionPagesIT {
     browser.click("a[data-nav=unmatched]");
     String row = "tr[data-transfer='ETHEREUM:" + forty.getTransactionHash().toLowerCase() + ":"
         + forty.getLogs().get(0).getLogIndex() + "']";
-    awaitRow(row);
+    awaitRow(row, "Claimed for");
     assertThat(browser.find(row).getText()).contains("Claimed for", id, "40");
     browser.screenshot("21-unmatched-with-claim-desktop", Browser.DESKTOP);
     browser.click(row + " .attach-button");
@@ -208,7 +208,7 @@ class PaymentResolutionPagesIT {
     browser.open(base + "/dashboard/#/unmatched");
     String strayRow = "tr[data-transfer='ETHEREUM:" + stray.getTransactionHash().toLowerCase() + ":"
         + stray.getLogs().get(0).getLogIndex() + "']";
-    awaitRow(strayRow);
+    awaitRow(strayRow, "Dismiss…");
     browser.click(strayRow + " .dismiss-button");
     browser.click("#dismiss-continue");
     assertThat(browser.visible("#dismiss-note-error").getText()).isNotBlank();
@@ -218,20 +218,24 @@ class PaymentResolutionPagesIT {
     browser.click("#confirm-dismiss");
     browser.await(ExpectedConditions.textToBePresentInElementLocated(By.id("resolve-outcome"), "Dismissed"));
     new Select(browser.find("#unmatched-state")).selectByValue("dismissed");
-    awaitRow(strayRow);
-    assertThat(browser.find(strayRow).getText()).contains("refunded to the payer");
+    awaitRow(strayRow, "refunded to the payer");
+    assertThat(browser.find(strayRow).getText()).contains("Dismissed", "refunded to the payer");
     browser.screenshot("24-unmatched-dismissed-desktop", Browser.DESKTOP);
 
     assertThat(browser.consoleMessages())
         .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Uncaught"));
   }
 
-  /** The listing is the read side's: re-applies the filters until the row is there. */
-  private static void awaitRow(String css) {
-    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-      browser.click(".filters button[type=submit]");
-      return !browser.findAll(css).isEmpty();
-    });
+  /**
+   * The listing is the read side's (a few seconds behind): re-applies the filters until the row is
+   * there and shows {@code text}.
+   */
+  private static void awaitRow(String css, String text) {
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> {
+          browser.click(".filters button[type=submit]");
+          return browser.findAll(css).stream().anyMatch(row -> row.getText().contains(text));
+        });
   }
 
   private static void awaitPast(Instant time) {
