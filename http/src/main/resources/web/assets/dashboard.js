@@ -764,6 +764,8 @@ function unmatchedView() {
     panel);
   const cursors = [null];
   let page = 0;
+  // Resolved from this page: the listing is a few seconds behind, so they are left out of the open list.
+  const resolvedHere = new Set();
 
   function closePanel() {
     panel.hidden = true;
@@ -861,6 +863,7 @@ function unmatchedView() {
           alert.hidden = true;
           try {
             const said = await action();
+            resolvedHere.add(transferKey(t));
             closePanel();
             outcome.textContent = said;
             load();
@@ -914,13 +917,14 @@ function unmatchedView() {
       return;
     }
     cursors[page + 1] = result.nextCursor ?? undefined;
-    replace(table, result.items.length === 0
+    const items = result.items.filter((t) => !(t.state === 'open' && resolvedHere.has(transferKey(t))));
+    replace(table, items.length === 0
       ? h('p', {class: 'empty'}, state === 'open' ? 'No transfer is waiting for you.' : 'No transfers in this state.')
       : stackable(h('table', {},
         h('thead', {}, h('tr', {}, ['Chain', 'Amount', 'From', 'To', 'Transaction', 'Block', 'Seen',
           'Candidates and claims', state === 'open' ? 'Resolve' : 'Resolution']
           .map((c) => h('th', {scope: 'col'}, c)))),
-        h('tbody', {}, result.items.map((t) => h('tr', {dataset: {transfer: transferKey(t)}},
+        h('tbody', {}, items.map((t) => h('tr', {dataset: {transfer: transferKey(t)}},
           h('td', {}, t.chain),
           h('td', {class: 'num'}, `${t.amount} ${t.token ?? 'USDT'}`),
           h('td', {}, h('code', {class: 'address'}, t.from)),
