@@ -130,6 +130,7 @@ class PaymentResolutionIT {
           pekko.remote.artery.canonical.port = %d
           pekko.management.http.port = %d
           pekko.cluster.split-brain-resolver.stable-after = 5s
+          pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
           pekko.coordinated-shutdown.exit-jvm = off
           """.formatted(httpPort, base, db.url(), db.user(), db.password(),
               temp.resolve("data-" + i).toString().replace("\\", "/"), seeds, anvil.url(), token, CONFIRMATIONS,
@@ -306,11 +307,24 @@ class PaymentResolutionIT {
     // another merchant's transfer: 404; another merchant's invoice: 404
     attach(other, bases.get(0), stray, othersInvoice.get("id").asText(), 404);
     attach(m, bases.get(0), stray, othersInvoice.get("id").asText(), 404);
-    // an invoice on another chain: 422 naming the field (the merchant's TRON invoice cannot take an ETHEREUM transfer)
+    // an invoice on another chain: 422 naming the field
+    byte[] tron = new byte[20];
+    new java.security.SecureRandom().nextBytes(tron);
+    HttpResponse<String> tronWallet = send(bases.get(0), "PUT", "/api/v1/wallets/TRON", m,
+        "{\"address\":\"" + io.stablegate.engine.chain.TronAddress.fromBytes(tron).value() + "\"}");
+    assertThat(tronWallet.statusCode()).as(tronWallet.body()).isEqualTo(200);
+    HttpResponse<String> tronInvoice = send(bases.get(0), "POST", "/api/v1/invoices", m.apiKey(),
+        "{\"amount\":\"100\",\"chain\":\"TRON\"}");
+    assertThat(tronInvoice.statusCode()).as(tronInvoice.body()).isEqualTo(201);
     HttpResponse<String> wrongChain = send(bases.get(0), "POST", "/api/v1/unmatched-transfers/attach", m.apiKey(),
+        body(stray, Map.of("invoiceId", JSON.readTree(tronInvoice.body()).get("id").asText())));
+    assertThat(wrongChain.statusCode()).as(wrongChain.body()).isEqualTo(422);
+    assertThat(JSON.readTree(wrongChain.body()).get("errors").get(0).get("field").asText()).isEqualTo("chain");
+    // a transfer key on a chain where the merchant has no wallet: no such transfer of this merchant
+    HttpResponse<String> noWallet = send(bases.get(0), "POST", "/api/v1/unmatched-transfers/attach", m.apiKey(),
         JSON.writeValueAsString(Map.of("chain", "BSC", "txHash", stray.getTransactionHash(),
             "logIndex", stray.getLogs().get(0).getLogIndex().intValue(), "invoiceId", invoice.get("id").asText())));
-    assertThat(wrongChain.statusCode()).isEqualTo(404); // no BSC wallet: no such transfer of this merchant
+    assertThat(noWallet.statusCode()).isEqualTo(404);
     // malformed bodies: 400
     for (String bad : List.of("{}", "{\"chain\":\"ETHEREUM\",\"txHash\":\"0x12\",\"logIndex\":0,\"invoiceId\":\""
         + invoice.get("id").asText() + "\"}", "{\"chain\":\"ETHEREUM\",\"txHash\":\"" + stray.getTransactionHash()
@@ -387,8 +401,10 @@ class PaymentResolutionIT {
   @Test
   @Order(9)
   void anExpiredInvoiceIsPaidLateByAnAttach() throws Exception {
-    // created at start, expiring after a minute; its payAmount is held one second beyond (late-payment-window)
+    // created at start, expiring after a minute; its payAmount is held one second beyond (late-payment-window).
+    // The chain's clock is moved two hours on, so the transfer's block is surely after that hold.
     awaitStatus(late, lateInvoice, "EXPIRED", Duration.ofSeconds(150));
+    rpc("evm_increaseTime", "[7200]");
     TransactionReceipt tooLate = pay(late.wallet(), lateInvoice.get("payAmount").asText());
     awaitUnmatched(late, "open", tooLate.getTransactionHash());
     assertThat(get(late, "/api/v1/invoices/" + lateInvoice.get("id").asText()).get("status").asText())
@@ -404,10 +420,20 @@ class PaymentResolutionIT {
   @Test
   @Order(10)
   void theAuditVerifiesAllOfItAndNamesATamperedAttach() throws Exception {
-    // let the projections and deliveries settle is not needed: the audit reads the journal only
     AuditCommandTest.Outcome clean = AuditCommandTest.audit(db, "verify");
     assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
     assertThat(clean.out()).contains("OK:");
+    AuditCommandTest.Outcome direct = AuditCommandTest.audit(db, "verify", "--direct");
+    assertThat(direct.exitCode()).as(direct.out() + direct.err()).isZero();
+
+    // the nodes stop (a database is copied only when nobody is connected to it)
+    for (ActorSystem<Void> node : nodes) {
+      node.terminate();
+    }
+    for (ActorSystem<Void> node : nodes) {
+      Awaitility.await().atMost(Duration.ofSeconds(60))
+          .until(() -> node.getWhenTerminated().toCompletableFuture().isDone());
+    }
 
     DbCoordinates copy = EngineJournal.copyOf(db);
     String persistenceId;
@@ -429,6 +455,15 @@ class PaymentResolutionIT {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private static void rpc(String method, String params) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(anvil.url()))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + params + "}"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.body()).doesNotContain("\"error\"");
+  }
 
   private static Merchant merchant(String name, String tolerance) throws Exception {
     String base = bases.get(0);
