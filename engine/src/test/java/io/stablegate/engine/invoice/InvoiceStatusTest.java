@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class InvoiceStatusTest {
 
-  /** The lifecycle of docs/api.md and docs/payment-resolution.md, written out once more by hand. */
+  /** The lifecycle of docs/api.md (Statuses) and docs/payment-resolution.md, written out once more by hand. */
   private static final Map<InvoiceStatus, Set<InvoiceStatus>> LEGAL = Map.of(
       PENDING, EnumSet.of(CONFIRMING, EXPIRED, CANCELLED, PAID, PARTIALLY_PAID),
       CONFIRMING, EnumSet.of(PENDING, PAID, PARTIALLY_PAID),
@@ -25,7 +25,7 @@ class InvoiceStatusTest {
       CANCELLED, EnumSet.of(PAID));
 
   @Test
-  void legalNextIsTheContractsTable() {
+  void legalNextIsTheDocumentedLifecycle() {
     for (InvoiceStatus from : InvoiceStatus.values()) {
       assertThat(from.legalNext()).as("from %s", from).isEqualTo(LEGAL.get(from));
     }
@@ -58,7 +58,7 @@ class InvoiceStatusTest {
   }
 
   @Test
-  void webhookTypesHaveTheContractsWireNames() {
+  void webhookTypesHaveTheDocumentedWireNames() {
     assertThat(WebhookEventType.PAID.wireName()).isEqualTo("invoice.paid");
     assertThat(WebhookEventType.PAID_LATE.wireName()).isEqualTo("invoice.paid_late");
     assertThat(WebhookEventType.PAYMENT_DETECTED.wireName()).isEqualTo("invoice.payment_detected");
