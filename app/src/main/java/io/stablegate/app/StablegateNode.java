@@ -4,10 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.Metrics;
 import io.stablegate.app.metrics.NodeMetrics;
+import io.stablegate.chain.ChainTransactionLookup;
 import io.stablegate.chain.ChainWatchers;
 import io.stablegate.chain.WatchedWallets;
 import io.stablegate.chain.WatcherCommand;
+import io.stablegate.chain.WatcherSettings;
 import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.WebhookRetrySettings;
 import io.stablegate.engine.ledger.WalletLedger;
@@ -39,6 +42,7 @@ import io.stablegate.persistence.projection.ReadSideProjections;
 import io.stablegate.persistence.webhook.WebhookDeliverySweeper;
 import io.stablegate.persistence.webhook.WebhookReadSide;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +54,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -146,8 +151,8 @@ public final class StablegateNode implements AutoCloseable {
     startChainWatchers(system, matcher, repositories, changes, chains, blocking);
 
     NodeMetrics.bind(system, chains);
-    StablegateApi api = new StablegateApi(system, repositories, keys, changes, blocking, invoices, unmatched, chains,
-        webhookService, new WebhookPinger(webhooks), options.clock());
+    StablegateApi api = new StablegateApi(system, repositories, keys, changes, blocking, invoices, unmatched,
+        payerClaims(system, options.clock()), chains, webhookService, new WebhookPinger(webhooks), options.clock());
     ServerBinding binding;
     try {
       binding = HttpServer.start(system, new HttpMetrics(Metrics.globalRegistry).instrument(api.route()))
@@ -168,6 +173,18 @@ public final class StablegateNode implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the node's secrets from the database", e);
     }
+  }
+
+  /** Payers' claims read transactions through this node's own endpoint pools of the enabled chains. */
+  private static PayerClaims payerClaims(ActorSystem<?> system, Clock clock) {
+    Executor chainCalls = system.dispatchers().lookup(DispatcherSelector.fromConfig(WatcherSettings.BLOCKING_DISPATCHER));
+    ChainTransactionLookup lookup = ChainTransactionLookup.create(system.settings().config(), chainCalls, clock);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-claim-lookups", () -> {
+          lookup.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    return new PayerClaims(system, lookup);
   }
 
   /** One watcher per enabled chain; a wallet change anywhere in the cluster makes it re-read the wallets. */

@@ -1,11 +1,13 @@
 package io.stablegate.http;
 
 import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
+import io.stablegate.http.claims.PayerClaimRoutes;
 import io.stablegate.http.auth.PasswordRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
@@ -68,7 +70,8 @@ public final class StablegateApi extends AllDirectives {
    * @param blocking the node's blocking dispatcher
    */
   public StablegateApi(ActorSystem<?> system, Repositories repositories, NodeKeys keys, MerchantChanges changes,
-      Executor blocking, InvoiceService invoices, UnmatchedTransferService unmatched, ChainStatusBoard chains, WebhookService webhookService,
+      Executor blocking, InvoiceService invoices, UnmatchedTransferService unmatched, PayerClaims claims,
+      ChainStatusBoard chains, WebhookService webhookService,
       WebhookPinger pinger, Clock clock) {
     ApiSettings settings = ApiSettings.fromConfig(system.settings().config());
     Blocking work = new Blocking(blocking);
@@ -107,6 +110,7 @@ public final class StablegateApi extends AllDirectives {
         bodies, work, settings).route());
     routes.add(new PaymentSettingsRoutes(authentication, repositories.paymentSettings(), bodies, work).route());
     routes.add(new PublicInvoiceRoutes(invoices).route());
+    routes.add(new PayerClaimRoutes(claims, invoices, settings, system.settings().config()).route());
     routes.add(new WebhookDeliveryRoutes(authentication, repositories.webhookDeliveries(), webhookService, blocking)
         .route());
     routes.add(new WebhookTestRoutes(authentication, pinger).route());

@@ -11,11 +11,14 @@ import io.stablegate.engine.ledger.WalletLedgerCommand.Dismiss;
 import io.stablegate.engine.ledger.WalletLedgerCommand.GetUnmatched;
 import io.stablegate.engine.ledger.WalletLedgerCommand.GetWebhook;
 import io.stablegate.engine.ledger.WalletLedgerCommand.MarkCredited;
+import io.stablegate.engine.ledger.WalletLedgerCommand.RecordClaim;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordWebhookAttempt;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Release;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Resume;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RouteAll;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimAwaitingTransfer;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
 import io.stablegate.engine.ledger.WalletLedgerEvent.LedgerWebhookAttempted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
@@ -182,6 +185,7 @@ public final class WalletLedger
       case UnmatchedTransferAttached e -> Set.of(settings.tagFor(entityId));
       case UnmatchedTransferCredited e -> Set.of(settings.tagFor(entityId));
       case UnmatchedTransferDismissed e -> Set.of(settings.tagFor(entityId));
+      case ClaimRecorded e -> Set.of(settings.tagFor(entityId));
       case LedgerWebhookAttempted e -> Set.of(settings.tagFor(entityId));
       default -> Set.of();
     };
@@ -210,6 +214,7 @@ public final class WalletLedger
         .onCommand(GetUnmatched.class, (state, cmd) -> Effect().reply(cmd.replyTo(), StatusReply.success(
             state.unmatched(cmd.transfer().toString()).map(Resolution::done)
                 .orElseGet(() -> Resolution.notFound(unknown(cmd.transfer()))))))
+        .onCommand(RecordClaim.class, this::recordClaim)
         .onCommand(Attach.class, this::attach)
         .onCommand(MarkCredited.class, this::markCredited)
         .onCommand(Dismiss.class, this::dismiss)
@@ -340,11 +345,46 @@ public final class WalletLedger
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
     List<UUID> candidates = before.map(RoutedTransfer::candidates).orElse(List.of());
+    // Claims made while the transfer was not final are recorded on it now, with their own time.
+    List<WalletLedgerEvent> events = new ArrayList<>();
+    events.add(new UnmatchedTransferRecorded(cmd.transfer(), now(), candidates.isEmpty() ? null : candidates,
+        UUID.randomUUID()));
+    state.awaitingClaims(cmd.transfer().key().toString())
+        .forEach(c -> events.add(new ClaimRecorded(cmd.transfer().key(), c.invoiceId(), c.at())));
     return Effect()
-        .persist(new UnmatchedTransferRecorded(cmd.transfer(), now(), candidates.isEmpty() ? null : candidates,
-            UUID.randomUUID()))
+        .persist(events)
         .thenRun(this::superviseDeliveries)
         .thenReply(cmd.replyTo(), s -> StatusReply.<Done>ack());
+  }
+
+  /**
+   * A payer's claim. An attached transfer, or one routed to an invoice, answers with that invoice; an
+   * open or dismissed unmatched transfer gets the claim recorded on it (the merchant sees it under
+   * its state); any other is kept awaiting the transfer. Once per (transfer, invoice).
+   */
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> recordClaim(WalletLedgerState state, RecordClaim cmd) {
+    String key = cmd.transfer().toString();
+    Optional<UnmatchedTransfer> kept = state.unmatched(key);
+    if (kept.isPresent()) {
+      UnmatchedTransfer u = kept.get();
+      if (u.state() == UnmatchedTransfer.State.ATTACHED) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.paysInvoice(u.invoiceId())));
+      }
+      if (u.claims().stream().anyMatch(c -> c.invoiceId().equals(cmd.invoiceId()))) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.recorded()));
+      }
+      return Effect().persist(new ClaimRecorded(cmd.transfer(), cmd.invoiceId(), now()))
+          .thenReply(cmd.replyTo(), s -> StatusReply.success(ClaimOutcome.recorded()));
+    }
+    Optional<RoutedTransfer> route = state.routed(key);
+    if (route.isPresent() && route.get().invoiceId() != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.paysInvoice(route.get().invoiceId())));
+    }
+    if (state.awaitingClaims(key).stream().anyMatch(c -> c.invoiceId().equals(cmd.invoiceId()))) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.awaitingTransfer()));
+    }
+    return Effect().persist(new ClaimAwaitingTransfer(cmd.transfer(), cmd.invoiceId(), now()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(ClaimOutcome.awaitingTransfer()));
   }
 
   private ReplyEffect<WalletLedgerEvent, WalletLedgerState> allocateRemainder(WalletLedgerState state,

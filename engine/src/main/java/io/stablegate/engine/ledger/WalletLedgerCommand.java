@@ -50,6 +50,15 @@ public sealed interface WalletLedgerCommand extends CborSerializable {
   /** A transfer that paid no invoice became final: keep it for the merchant, and tell the merchant. */
   record RecordUnmatched(Transfer transfer, ActorRef<StatusReply<Done>> replyTo) implements WalletLedgerCommand {}
 
+  /**
+   * A payer says that {@code transfer} (read from the chain: a transfer of the token to this wallet)
+   * pays {@code invoiceId}. Never credits anything: replies which invoice the transfer already pays,
+   * or records the claim for the merchant (at once on a transfer kept as unmatched, otherwise once the
+   * transfer is). Repeating it records nothing more.
+   */
+  record RecordClaim(TransferKey transfer, UUID invoiceId, ActorRef<StatusReply<ClaimOutcome>> replyTo)
+      implements WalletLedgerCommand {}
+
   /** The unmatched transfer {@code transfer}, as it stands. */
   record GetUnmatched(TransferKey transfer, ActorRef<StatusReply<Resolution>> replyTo) implements WalletLedgerCommand {}
 

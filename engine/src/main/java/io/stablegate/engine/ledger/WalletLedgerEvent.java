@@ -76,6 +76,20 @@ public sealed interface WalletLedgerEvent extends CborSerializable {
   record UnmatchedTransferDismissed(TransferKey transfer, String note, UUID requestId, Attribution dismissedBy,
       Instant at) implements WalletLedgerEvent {}
 
+  /**
+   * A payer claimed the unmatched transfer for {@code invoiceId} (at {@code at}); shown to the
+   * merchant on the transfer, credits nothing. Persisted right after the transfer's
+   * {@link UnmatchedTransferRecorded} for a claim that came while it was not yet final.
+   */
+  record ClaimRecorded(TransferKey transfer, UUID invoiceId, Instant at) implements WalletLedgerEvent {}
+
+  /**
+   * A payer claimed a transfer of the token to this wallet that the ledger does not keep as
+   * unmatched yet (not final, or not yet seen by the watcher): kept until it is, then recorded
+   * ({@link ClaimRecorded}); forgotten if the transfer pays an invoice after all.
+   */
+  record ClaimAwaitingTransfer(TransferKey transfer, UUID invoiceId, Instant at) implements WalletLedgerEvent {}
+
   /** One attempt to deliver a webhook event of this ledger ({@code transfer.unmatched}); see the invoice's. */
   record LedgerWebhookAttempted(UUID webhookEventId, int attempt, Instant attemptedAt, Integer statusCode,
       String error, long durationMs, LedgerWebhook.Status outcome, Instant nextAttemptAt, Instant at)

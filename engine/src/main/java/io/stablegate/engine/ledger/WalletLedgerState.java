@@ -2,6 +2,8 @@ package io.stablegate.engine.ledger;
 
 import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.credit.Tolerance;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimAwaitingTransfer;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
 import io.stablegate.engine.ledger.WalletLedgerEvent.LedgerWebhookAttempted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferAttached;
@@ -56,15 +58,20 @@ public final class WalletLedgerState {
     }
   }
 
-  /** The immutable form stored as a snapshot. */
+  /** A payer's claim on a transfer the ledger does not keep as unmatched yet. */
+  public record AwaitingClaim(String transferKey, UUID invoiceId, Instant at) implements CborSerializable {}
+
+  /** The immutable form stored as a snapshot; lists added later are null in older snapshots. */
   public record Snapshot(List<Slot> slots, List<RoutedTransfer> routed, List<UnmatchedTransfer> unmatched,
-      List<LedgerWebhook> webhooks) implements CborSerializable {}
+      List<LedgerWebhook> webhooks, List<AwaitingClaim> awaitingClaims) implements CborSerializable {}
 
   private final Map<String, Slot> slotsByPayAmount = new HashMap<>();
   private final Map<UUID, String> payAmountByInvoice = new HashMap<>();
   private final LinkedHashMap<String, RoutedTransfer> routed = new LinkedHashMap<>();
   /** Unmatched transfers are kept for good (they are the merchant's to resolve), by transfer key. */
   private final LinkedHashMap<String, UnmatchedTransfer> unmatched = new LinkedHashMap<>();
+  /** Claims on transfers not (yet) kept as unmatched, by transfer key, in the order of their first claim. */
+  private final LinkedHashMap<String, List<AwaitingClaim>> awaitingClaims = new LinkedHashMap<>();
   /** This ledger's webhook events ({@code transfer.unmatched}) and their delivery. */
   private final LinkedHashMap<UUID, LedgerWebhook> webhooks = new LinkedHashMap<>();
   private final Duration routedRetention;
@@ -112,6 +119,11 @@ public final class WalletLedgerState {
   /** Every unmatched transfer, oldest first. */
   public List<UnmatchedTransfer> unmatchedTransfers() {
     return List.copyOf(unmatched.values());
+  }
+
+  /** The claims waiting for the transfer to be kept as unmatched, oldest first. */
+  public List<AwaitingClaim> awaitingClaims(String transferKey) {
+    return awaitingClaims.getOrDefault(transferKey, List.of());
   }
 
   public Optional<LedgerWebhook> webhook(UUID eventId) {
@@ -175,6 +187,22 @@ public final class WalletLedgerState {
           (k, u) -> u.credited(e.at()));
       case UnmatchedTransferDismissed e -> unmatched.computeIfPresent(e.transfer().toString(),
           (k, u) -> u.dismissed(e.note(), e.requestId(), e.dismissedBy(), e.at()));
+      case ClaimAwaitingTransfer e -> {
+        String key = e.transfer().toString();
+        List<AwaitingClaim> claims = new ArrayList<>(awaitingClaims.getOrDefault(key, List.of()));
+        claims.removeIf(c -> c.invoiceId().equals(e.invoiceId()));
+        claims.add(new AwaitingClaim(key, e.invoiceId(), e.at()));
+        awaitingClaims.put(key, List.copyOf(claims));
+        pruneAwaitingClaimsBefore(e.at().minus(routedRetention));
+      }
+      case ClaimRecorded e -> {
+        String key = e.transfer().toString();
+        unmatched.computeIfPresent(key, (k, u) -> u.withClaim(new UnmatchedTransfer.Claim(e.invoiceId(), e.at())));
+        awaitingClaims.computeIfPresent(key, (k, claims) -> {
+          List<AwaitingClaim> left = claims.stream().filter(c -> !c.invoiceId().equals(e.invoiceId())).toList();
+          return left.isEmpty() ? null : left;
+        });
+      }
       case LedgerWebhookAttempted e -> webhooks.computeIfPresent(e.webhookEventId(),
           (k, w) -> w.attempted(e.attempt(), e.outcome(), e.nextAttemptAt()));
     }
@@ -183,7 +211,8 @@ public final class WalletLedgerState {
 
   public Snapshot toSnapshot() {
     return new Snapshot(List.copyOf(slotsByPayAmount.values()), List.copyOf(routed.values()),
-        List.copyOf(unmatched.values()), List.copyOf(webhooks.values()));
+        List.copyOf(unmatched.values()), List.copyOf(webhooks.values()),
+        awaitingClaims.values().stream().flatMap(List::stream).toList());
   }
 
   public static WalletLedgerState fromSnapshot(Snapshot snapshot, Duration routedRetention) {
@@ -202,6 +231,11 @@ public final class WalletLedgerState {
     if (snapshot.webhooks() != null) {
       snapshot.webhooks().forEach(w -> state.webhooks.put(w.eventId(), w));
     }
+    if (snapshot.awaitingClaims() != null) {
+      snapshot.awaitingClaims().forEach(c ->
+          state.awaitingClaims.computeIfAbsent(c.transferKey(), k -> new ArrayList<>()).add(c));
+      state.awaitingClaims.replaceAll((k, v) -> List.copyOf(v));
+    }
     return state;
   }
 
@@ -218,6 +252,18 @@ public final class WalletLedgerState {
         .map(Map.Entry::getKey)
         .toList();
     over.forEach(this::removeSlot);
+  }
+
+  /** Awaiting claims are kept as long as routings: a transfer's go once its newest claim is that old. */
+  private void pruneAwaitingClaimsBefore(Instant cutoff) {
+    Iterator<List<AwaitingClaim>> oldestFirst = awaitingClaims.values().iterator();
+    while (oldestFirst.hasNext()) {
+      List<AwaitingClaim> claims = oldestFirst.next();
+      if (!claims.get(claims.size() - 1).at().isBefore(cutoff)) {
+        return;
+      }
+      oldestFirst.remove();
+    }
   }
 
   private void pruneRoutedBefore(Instant cutoff) {

@@ -3,7 +3,9 @@ package io.stablegate.persistence.projection;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.ledger.LedgerWebhook;
+import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import io.stablegate.engine.ledger.WalletLedgerEvent;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
 import io.stablegate.engine.ledger.WalletLedgerEvent.LedgerWebhookAttempted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferAttached;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferCredited;
@@ -77,6 +79,21 @@ final class UnmatchedTransferProjectionHandler
       case UnmatchedTransferDismissed e -> resolve(connection, e.transfer(), "dismissed", null, e.at(),
           e.dismissedBy() == null ? null : e.dismissedBy().merchantId(),
           e.dismissedBy() == null ? null : e.dismissedBy().via().name(), e.note());
+      case ClaimRecorded e -> {
+        // A payer's claim on the transfer, once per invoice (the row exists: the ledger writes the claim
+        // after, or together with, the transfer's UnmatchedTransferRecorded).
+        try (PreparedStatement ps = connection.prepareStatement("""
+            UPDATE unmatched_transfers SET claims = claims || ?::jsonb
+            WHERE chain = ? AND tx_hash = ? AND log_index = ? AND NOT claims @> ?::jsonb""")) {
+          ps.setString(1, ReadModelJson.write(List.of(
+              new UnmatchedTransferRepository.Claim(e.invoiceId(), e.at()))));
+          ps.setString(2, e.transfer().chain().name());
+          ps.setString(3, e.transfer().txHash());
+          ps.setInt(4, e.transfer().logIndex());
+          ps.setString(5, ReadModelJson.write(List.of(java.util.Map.of("invoiceId", e.invoiceId()))));
+          ps.executeUpdate();
+        }
+      }
       case UnmatchedTransferCredited e -> {
         try (PreparedStatement ps = connection.prepareStatement("""
             UPDATE unmatched_transfers SET credited_at = ?
