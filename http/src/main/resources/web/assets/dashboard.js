@@ -12,8 +12,8 @@ const CHAINS = [
   {id: 'BSC', name: 'BNB Smart Chain (BEP-20)', placeholder: '0x…', pattern: /^0x[0-9a-fA-F]{40}$/,
     hint: 'A BSC address: 0x followed by 40 hexadecimal characters.'},
 ];
-const STATUSES = ['PENDING', 'CONFIRMING', 'PAID', 'EXPIRED', 'CANCELLED'];
-const OPEN = new Set(['PENDING', 'CONFIRMING']);
+const STATUSES = ['PENDING', 'CONFIRMING', 'PARTIALLY_PAID', 'PAID', 'EXPIRED', 'CANCELLED'];
+const OPEN = new Set(['PENDING', 'CONFIRMING', 'PARTIALLY_PAID']);
 const PAGE_SIZE = 20;
 const REFRESH_MS = 2500;
 
@@ -504,7 +504,10 @@ async function invoiceView(id) {
         row('Invoice id', h('code', {}, invoice.id)),
         row('Amount', `${invoice.amount} USDT`),
         row('Payer sends', h('span', {id: 'invoice-pay-amount'}, `${invoice.payAmount} USDT`)),
-        row('Paid so far', `${invoice.amountPaid} USDT`),
+        row('Paid so far', h('span', {id: 'invoice-amount-paid'}, `${invoice.amountPaid} USDT`)),
+        invoice.amountDue !== undefined ? row('Still due', h('span', {id: 'invoice-amount-due'}, `${invoice.amountDue} USDT`)) : null,
+        invoice.underpaid ? row('Underpaid', 'Paid within your underpayment tolerance, below the full amount.') : null,
+        invoice.overpaid ? row('Overpaid', 'Credits exceed what was due: settle the difference with the payer.') : null,
         row('Chain', invoice.chain),
         row('To wallet', h('code', {class: 'address'}, invoice.address)),
         row('Order id', invoice.orderId ?? '—'),
@@ -538,7 +541,7 @@ async function invoiceView(id) {
       invoice.payments.length === 0
         ? h('p', {class: 'empty'}, 'No transfer seen yet.')
         : h('div', {class: 'table-wrap'}, stackable(h('table', {},
-          h('thead', {}, h('tr', {}, ['Transaction', 'From', 'Amount', 'Block', 'Confirmations', 'Status']
+          h('thead', {}, h('tr', {}, ['Transaction', 'From', 'Amount', 'Block', 'Confirmations', 'Status', 'Source']
             .map((c) => h('th', {scope: 'col'}, c)))),
           h('tbody', {}, invoice.payments.map((p) => h('tr', {},
             h('td', {}, h('code', {class: 'hash'}, `${p.txHash}#${p.logIndex}`)),
@@ -546,7 +549,8 @@ async function invoiceView(id) {
             h('td', {class: 'num'}, `${p.amount} USDT`),
             h('td', {class: 'num'}, p.blockNumber),
             h('td', {class: 'num'}, `${Math.min(p.confirmations, invoice.requiredConfirmations)} / ${invoice.requiredConfirmations}`),
-            h('td', {}, p.status))))))));
+            h('td', {}, p.status),
+            h('td', {}, p.source ?? 'MATCHED'))))))));
   }
 
   async function renderEvents() {
@@ -618,6 +622,7 @@ async function settingsView() {
       h('h2', {id: 'wallets-title'}, 'Wallets'),
       h('p', {class: 'hint'}, 'Payers send USDT straight to these addresses. Stablegate never holds keys or funds.'),
       CHAINS.map((chain) => walletForm(chain, wallets.get(chain.id)))),
+    paymentSettingsSection(),
     webhookSection(),
     apiKeySection(),
     passwordSection());
@@ -659,6 +664,34 @@ function walletForm(chain, current) {
     session.me = await get('/api/v1/me');
   });
   return form;
+}
+
+function paymentSettingsSection() {
+  const status = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
+  const form = h('form', {novalidate: true, id: 'payment-settings'},
+    formAlert(),
+    field({id: 'tolerance', label: 'Underpayment tolerance (%)', inputmode: 'decimal', autocomplete: 'off',
+      placeholder: '0', hint: 'From 0 to 10, at most 2 decimals. A transfer this much below an open invoice\'s '
+        + 'amount still pays it (marked underpaid), when it fits exactly one invoice. 0 turns it off.'}),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save tolerance')),
+    status);
+  const input = form.querySelector('input');
+  input.name = 'underpaymentTolerancePercent';
+  get('/api/v1/settings/payments').then((settings) => {
+    input.value = settings.underpaymentTolerancePercent;
+  }).catch((e) => showError(form, e));
+  onSubmit(form, async () => {
+    const value = input.value.trim();
+    if (!/^\d{1,2}(\.\d{1,2})?$/.test(value) || Number(value) > 10) {
+      throw new ApiError(400, {errors: [{field: 'underpaymentTolerancePercent',
+        message: 'Enter a percentage from 0 to 10 with at most 2 decimals.'}]});
+    }
+    const saved = await put('/api/v1/settings/payments', {underpaymentTolerancePercent: value});
+    input.value = saved.underpaymentTolerancePercent;
+    status.textContent = `Underpayment tolerance saved: ${saved.underpaymentTolerancePercent} %. It applies to invoices created from now on.`;
+  });
+  return h('section', {class: 'card', 'aria-labelledby': 'payments-settings-title'},
+    h('h2', {id: 'payments-settings-title'}, 'Payments'), form);
 }
 
 function webhookSection() {
@@ -776,43 +809,219 @@ function passwordSection() {
 
 // ---------------------------------------------------------------- unmatched transfers
 
+const TRANSFER_STATES = [
+  {id: 'open', name: 'Open: waiting for you'},
+  {id: 'attached', name: 'Attached to an invoice'},
+  {id: 'dismissed', name: 'Dismissed'},
+];
+
+function transferKey(t) {
+  return `${t.chain}:${t.txHash}:${t.logIndex}`;
+}
+
+/** The invoices a transfer may be meant for: its tolerance candidates and the invoices payers claimed it for. */
+function suggestedInvoices(t) {
+  const suggested = new Map();
+  for (const id of t.candidates ?? []) suggested.set(id, ['within tolerance']);
+  for (const claim of t.claims ?? []) {
+    const reasons = suggested.get(claim.invoiceId) ?? [];
+    reasons.push('claimed by the payer');
+    suggested.set(claim.invoiceId, reasons);
+  }
+  return [...suggested.entries()].map(([id, reasons]) => ({id, reasons}));
+}
+
 function unmatchedView() {
   const filters = h('form', {class: 'filters', role: 'search', 'aria-label': 'Filter transfers'},
+    field({id: 'unmatched-state', label: 'State', tag: 'select', options: TRANSFER_STATES.map((s) =>
+      h('option', {value: s.id}, s.name))}),
     field({id: 'unmatched-chain', label: 'Chain', tag: 'select', options: [
       h('option', {value: ''}, 'Any'), ...CHAINS.map((c) => h('option', {value: c.id}, c.name))]}),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Apply')));
   const table = h('div', {class: 'table-wrap', 'aria-live': 'polite'});
   const pager = h('nav', {class: 'pager', 'aria-label': 'Transfer pages'});
+  const panel = h('section', {class: 'card resolve-panel', id: 'resolve-panel', 'aria-labelledby': 'resolve-title',
+    tabindex: '-1', hidden: true});
+  const outcome = h('p', {class: 'hint', id: 'resolve-outcome', role: 'status', 'aria-live': 'polite'});
   view('Unmatched transfers',
     h('section', {class: 'card'},
       h('p', {class: 'hint'}, 'Final USDT transfers to your wallets that paid no invoice: a wrong amount, '
-        + 'a payment after the late-payment window, or money sent without an invoice.'),
-      filters, table, pager));
+        + 'a payment after the late-payment window, or money sent without an invoice. Attach each to the invoice it '
+        + 'pays, or dismiss it with a note (for example after refunding the payer).'),
+      filters, outcome, table, pager),
+    panel);
   const cursors = [null];
   let page = 0;
+  // Resolved from this page: the listing is a few seconds behind, so they are left out of the open list.
+  const resolvedHere = new Set();
+
+  function closePanel() {
+    panel.hidden = true;
+    replace(panel);
+  }
+
+  /** Step 1: choose the invoice; step 2: confirm. */
+  function attachPanel(t) {
+    const suggested = suggestedInvoices(t);
+    const form = h('form', {novalidate: true, id: 'attach-form'},
+      formAlert(),
+      suggested.length === 0
+        ? h('p', {class: 'hint'}, 'No invoice is suggested for this transfer: enter the invoice id.')
+        : h('fieldset', {class: 'choices'}, h('legend', {}, 'Suggested invoices'),
+          suggested.map((s, i) => h('label', {class: 'choice'},
+            h('input', {type: 'radio', name: 'choice', value: s.id, checked: i === 0}),
+            ' ', h('code', {}, s.id), ' ', h('span', {class: 'hint'}, `(${s.reasons.join(', ')})`), ' ',
+            h('a', {href: `#/invoices/${s.id}`, target: '_blank', rel: 'noopener'}, 'view')))),
+      suggested.length === 0 ? null : h('label', {class: 'choice'},
+        h('input', {type: 'radio', name: 'choice', value: 'other'}), ' Another invoice'),
+      field({id: 'attach-invoice-id', label: 'Invoice id', autocomplete: 'off', spellcheck: 'false',
+        placeholder: '00000000-0000-0000-0000-000000000000',
+        hint: 'The invoice must be yours, on the same chain and wallet.'}),
+      h('div', {class: 'actions'},
+        h('button', {type: 'submit', id: 'attach-continue'}, 'Continue'),
+        h('button', {type: 'button', class: 'button-secondary', onclick: closePanel}, 'Cancel')));
+    const idInput = form.querySelector('#attach-invoice-id');
+    idInput.name = 'invoiceId';
+    idInput.addEventListener('input', () => {
+      const other = form.querySelector('input[name=choice][value=other]');
+      if (other && idInput.value.trim()) other.checked = true;
+    });
+    onSubmit(form, async (data) => {
+      const choice = data.get('choice');
+      const invoiceId = (!choice || choice === 'other') ? idInput.value.trim().toLowerCase() : String(choice);
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(invoiceId)) {
+        throw new ApiError(400, {errors: [{field: 'invoiceId', message: 'Enter an invoice id (a UUID).'}]});
+      }
+      confirmStep(t, `Credit ${t.amount} USDT from transaction ${t.txHash} to invoice ${invoiceId}? `
+        + 'The invoice is paid, partially paid or marked overpaid accordingly; this cannot be undone.',
+      'Attach now', 'confirm-attach', async () => {
+        const invoice = await post('/api/v1/unmatched-transfers/attach',
+          {chain: t.chain, txHash: t.txHash, logIndex: t.logIndex, invoiceId});
+        return `Attached: invoice ${invoice.id} is now ${invoice.status} (${invoice.amountPaid} USDT paid).`;
+      }, () => attachPanel(t));
+    });
+    openPanel('Attach a transfer to an invoice', t, form);
+  }
+
+  function dismissPanel(t) {
+    const form = h('form', {novalidate: true, id: 'dismiss-form'},
+      formAlert(),
+      field({id: 'dismiss-note', label: 'Note', tag: 'textarea', maxlength: 500, rows: 3,
+        hint: 'Why it is closed, for your records: for example "refunded to the payer". At most 500 characters.'}),
+      h('div', {class: 'actions'},
+        h('button', {type: 'submit', id: 'dismiss-continue'}, 'Continue'),
+        h('button', {type: 'button', class: 'button-secondary', onclick: closePanel}, 'Cancel')));
+    const note = form.querySelector('#dismiss-note');
+    note.name = 'note';
+    onSubmit(form, async () => {
+      const text = note.value.trim();
+      if (!text) throw new ApiError(400, {errors: [{field: 'note', message: 'Write a short note.'}]});
+      if (text.length > 500) throw new ApiError(400, {errors: [{field: 'note', message: 'At most 500 characters.'}]});
+      confirmStep(t, `Dismiss ${t.amount} USDT from transaction ${t.txHash}? It will not be credited to any invoice. `
+        + `Note: "${text}".`, 'Dismiss now', 'confirm-dismiss', async () => {
+        await post('/api/v1/unmatched-transfers/dismiss',
+          {chain: t.chain, txHash: t.txHash, logIndex: t.logIndex, note: text});
+        return 'Dismissed: the transfer is listed under "Dismissed".';
+      }, () => dismissPanel(t));
+    });
+    openPanel('Dismiss a transfer', t, form);
+  }
+
+  function openPanel(title, t, body) {
+    replace(panel,
+      h('h2', {id: 'resolve-title'}, title),
+      h('dl', {class: 'facts'},
+        h('dt', {}, 'Transfer'), h('dd', {}, h('code', {class: 'hash'}, `${t.txHash}#${t.logIndex}`)),
+        h('dt', {}, 'Amount'), h('dd', {}, `${t.amount} ${t.token ?? 'USDT'} on ${t.chain}`),
+        h('dt', {}, 'From'), h('dd', {}, h('code', {class: 'address'}, t.from))),
+      body);
+    panel.hidden = false;
+    panel.dataset.transfer = transferKey(t);
+    panel.focus();
+  }
+
+  function confirmStep(t, question, actionLabel, actionId, action, back) {
+    const alert = formAlert();
+    const box = h('div', {class: 'confirm', id: 'resolve-confirm'},
+      alert,
+      h('p', {}, question),
+      h('div', {class: 'actions'},
+        h('button', {type: 'button', id: actionId, onclick: async (event) => {
+          event.target.disabled = true;
+          alert.hidden = true;
+          try {
+            const said = await action();
+            resolvedHere.add(transferKey(t));
+            closePanel();
+            outcome.textContent = said;
+            load();
+          } catch (e) {
+            alert.textContent = e.message + (e.fieldErrors ?? []).map((f) => ` ${f.field}: ${f.message}`).join('');
+            alert.hidden = false;
+            alert.focus();
+            event.target.disabled = false;
+          }
+        }}, actionLabel),
+        h('button', {type: 'button', class: 'button-secondary', onclick: back}, 'Go back')));
+    const heading = panel.querySelector('h2');
+    const facts = panel.querySelector('dl');
+    replace(panel, heading, facts, box);
+    box.querySelector('button').focus();
+  }
+
+  function claimsCell(t) {
+    const claims = t.claims ?? [];
+    const candidates = t.candidates ?? [];
+    if (claims.length === 0 && candidates.length === 0) return '—';
+    return h('ul', {class: 'plain-list'},
+      candidates.map((id) => h('li', {}, 'Candidate ', h('a', {href: `#/invoices/${id}`}, h('code', {}, id)))),
+      claims.map((c) => h('li', {class: 'claim-item'}, 'Claimed for ', h('a', {href: `#/invoices/${c.invoiceId}`},
+        h('code', {}, c.invoiceId)), ' ', time(c.at))));
+  }
+
+  function resolutionCell(t) {
+    if (t.state === 'attached') {
+      return h('span', {}, 'Attached to ', h('a', {href: `#/invoices/${t.invoiceId}`}, h('code', {}, t.invoiceId ?? '')),
+        t.resolvedAt ? [' ', time(t.resolvedAt)] : null);
+    }
+    if (t.state === 'dismissed') {
+      return h('span', {}, 'Dismissed', t.resolvedAt ? [' ', time(t.resolvedAt)] : null,
+        t.note ? [h('br'), h('q', {class: 'note'}, t.note)] : null);
+    }
+    return h('div', {class: 'actions row-actions'},
+      h('button', {type: 'button', class: 'attach-button', onclick: () => attachPanel(t)}, 'Attach…'),
+      h('button', {type: 'button', class: 'button-secondary dismiss-button', onclick: () => dismissPanel(t)},
+        'Dismiss…'));
+  }
+
   async function load() {
+    const state = filters.querySelector('#unmatched-state').value;
     const chain = filters.querySelector('#unmatched-chain').value;
     let result;
     try {
-      result = await get(`/api/v1/unmatched-transfers${query({chain, limit: PAGE_SIZE, cursor: cursors[page]})}`);
+      result = await get(`/api/v1/unmatched-transfers${query({state, chain, limit: PAGE_SIZE, cursor: cursors[page]})}`);
     } catch (e) {
       replace(table, notice(e.message, 'error'));
       return;
     }
     cursors[page + 1] = result.nextCursor ?? undefined;
-    replace(table, result.items.length === 0
-      ? h('p', {class: 'empty'}, 'No unmatched transfers.')
+    const items = result.items.filter((t) => !(t.state === 'open' && resolvedHere.has(transferKey(t))));
+    replace(table, items.length === 0
+      ? h('p', {class: 'empty'}, state === 'open' ? 'No transfer is waiting for you.' : 'No transfers in this state.')
       : stackable(h('table', {},
-        h('thead', {}, h('tr', {}, ['Chain', 'Amount', 'From', 'To', 'Transaction', 'Block', 'Seen']
+        h('thead', {}, h('tr', {}, ['Chain', 'Amount', 'From', 'To', 'Transaction', 'Block', 'Seen',
+          'Candidates and claims', state === 'open' ? 'Resolve' : 'Resolution']
           .map((c) => h('th', {scope: 'col'}, c)))),
-        h('tbody', {}, result.items.map((t) => h('tr', {},
+        h('tbody', {}, items.map((t) => h('tr', {dataset: {transfer: transferKey(t)}},
           h('td', {}, t.chain),
-          h('td', {class: 'num'}, `${t.amount} USDT`),
+          h('td', {class: 'num'}, `${t.amount} ${t.token ?? 'USDT'}`),
           h('td', {}, h('code', {class: 'address'}, t.from)),
           h('td', {}, h('code', {class: 'address'}, t.to)),
           h('td', {}, h('code', {class: 'hash'}, `${t.txHash}#${t.logIndex}`)),
           h('td', {class: 'num'}, t.blockNumber),
-          h('td', {}, time(t.seenAt))))))));
+          h('td', {}, time(t.seenAt)),
+          h('td', {}, claimsCell(t)),
+          h('td', {}, resolutionCell(t))))))));
     replace(pager,
       h('button', {type: 'button', class: 'button-secondary', disabled: page === 0,
         onclick: () => { page -= 1; load(); }}, 'Previous'),
@@ -824,6 +1033,7 @@ function unmatchedView() {
     event.preventDefault();
     cursors.length = 1;
     page = 0;
+    closePanel();
     load();
   });
   load();

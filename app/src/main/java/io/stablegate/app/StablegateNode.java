@@ -4,15 +4,21 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.micrometer.core.instrument.Metrics;
 import io.stablegate.app.metrics.NodeMetrics;
+import io.stablegate.chain.ChainTransactionLookup;
 import io.stablegate.chain.ChainWatchers;
 import io.stablegate.chain.WatchedWallets;
 import io.stablegate.chain.WatcherCommand;
+import io.stablegate.chain.WatcherSettings;
 import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.invoice.WebhookRetrySettings;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.PaymentMatcher;
+import io.stablegate.engine.payment.UnmatchedTransferCourierActor;
+import io.stablegate.engine.payment.UnmatchedTransferService;
 import io.stablegate.engine.payment.WebhookDeliveryActor;
 import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookDispatch;
@@ -25,6 +31,7 @@ import io.stablegate.http.security.NodeKeys;
 import io.stablegate.http.security.ProductionGuard;
 import io.stablegate.persistence.BlockingDispatcher;
 import io.stablegate.persistence.Repositories;
+import io.stablegate.persistence.sweep.LedgerWorkSweeper;
 import io.stablegate.persistence.db.Database;
 import io.stablegate.persistence.db.DatabaseSettings;
 import io.stablegate.persistence.expiry.ExpirySweeper;
@@ -35,8 +42,10 @@ import io.stablegate.persistence.projection.ReadSideProjections;
 import io.stablegate.persistence.webhook.WebhookDeliverySweeper;
 import io.stablegate.persistence.webhook.WebhookReadSide;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -45,6 +54,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -127,18 +137,24 @@ public final class StablegateNode implements AutoCloseable {
 
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system,
-        new JdbcWebhookEndpoints(repositories.webhookSettings(), blocking));
+        new JdbcWebhookEndpoints(repositories.webhookSettings(), repositories.wallets(), blocking));
+    UnmatchedTransferService unmatched = new UnmatchedTransferService(system);
     InvoiceEntity.init(system, options.clock(), WebhookDeliveryActor.courier(webhooks));
-    WalletLedger.init(system, options.clock());
+    // A ledger delivers its transfer.unmatched events as invoices deliver theirs, and completes
+    // attaches that a crash interrupted (docs/payment-resolution.md).
+    WalletLedger.init(system, options.clock(), Optional.of(UnmatchedTransferCourierActor.courier(webhooks,
+            WebhookRetrySettings.fromConfig(system.settings().config()))),
+        Optional.of(unmatched));
     ReadSideProjections.init(system, database.dataSource());
     WebhookReadSide.init(system, database.dataSource());
     ExpirySweeper.init(system, repositories.invoiceReads(), invoices, options.clock());
     WebhookDeliverySweeper.init(system, repositories.webhookDeliveries(), webhookService, options.clock());
+    LedgerWorkSweeper.init(system, repositories.unmatchedTransfers(), options.clock());
     startChainWatchers(system, matcher, repositories, changes, chains, blocking);
 
     NodeMetrics.bind(system, chains);
-    StablegateApi api = new StablegateApi(system, repositories, keys, changes, blocking, invoices, chains,
-        webhookService, new WebhookPinger(webhooks), options.clock());
+    StablegateApi api = new StablegateApi(system, repositories, keys, changes, blocking, invoices, unmatched,
+        payerClaims(system, options.clock()), chains, webhookService, new WebhookPinger(webhooks), options.clock());
     ServerBinding binding;
     try {
       binding = HttpServer.start(system, new HttpMetrics(Metrics.globalRegistry).instrument(api.route()))
@@ -159,6 +175,18 @@ public final class StablegateNode implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the node's secrets from the database", e);
     }
+  }
+
+  /** Payers' claims read transactions through this node's own endpoint pools of the enabled chains. */
+  private static PayerClaims payerClaims(ActorSystem<?> system, Clock clock) {
+    Executor chainCalls = system.dispatchers().lookup(DispatcherSelector.fromConfig(WatcherSettings.BLOCKING_DISPATCHER));
+    ChainTransactionLookup lookup = ChainTransactionLookup.create(system.settings().config(), chainCalls, clock);
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-claim-lookups", () -> {
+          lookup.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    return new PayerClaims(system, lookup);
   }
 
   /** One watcher per enabled chain; a wallet change anywhere in the cluster makes it re-read the wallets. */

@@ -44,6 +44,16 @@ public interface ChainClient extends AutoCloseable {
    */
   List<Transfer> transfers(List<BlockRef> blocks, Set<String> watched) throws Exception;
 
+  /** The token's decimals, read from its contract when the client connected. */
+  int decimals();
+
+  /**
+   * One transaction as the node has it now, with every {@code Transfer} log it emitted (whatever
+   * contract emitted it), numbered as {@link #transfers} numbers them; empty if the node knows no
+   * such mined transaction. For audits and payers' claims; the watcher does not use it.
+   */
+  Optional<TransactionLogs> transactionLogs(String txHash) throws Exception;
+
   @Override
   void close();
 

@@ -53,6 +53,16 @@ class EndpointPoolTest {
     }
 
     @Override
+    public int decimals() {
+      return 6;
+    }
+
+    @Override
+    public Optional<TransactionLogs> transactionLogs(String txHash) {
+      return Optional.empty();
+    }
+
+    @Override
     public void close() {}
   }
 

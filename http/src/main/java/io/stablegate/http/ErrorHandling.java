@@ -2,6 +2,9 @@ package io.stablegate.http;
 
 import io.stablegate.engine.Failures;
 import java.sql.SQLTransientException;
+import io.stablegate.engine.payment.ResolutionRefused;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -37,6 +40,14 @@ public final class ErrorHandling extends AllDirectives {
     }
     if (e instanceof EntityStreamSizeException) {
       return ApiProblem.of(413, "Payload too large", "The request body is larger than allowed.");
+    }
+    if (e instanceof ResolutionRefused r) {
+      return switch (r.kind()) {
+        case NOT_FOUND -> ApiProblem.of(404, "Not found", r.getMessage());
+        case CONFLICT -> ApiProblem.of(409, "Conflict", r.getMessage());
+        case UNPROCESSABLE -> new ApiProblem(new Problem("about:blank", "Unprocessable", 422, r.getMessage(),
+            List.of(new Problem.FieldError(r.field(), r.getMessage()))), Optional.empty());
+      };
     }
     if (e instanceof StatusReply.ErrorMessage m) {
       return ApiProblem.of(409, "Conflict", m.getMessage());

@@ -1,18 +1,22 @@
 package io.stablegate.http;
 
 import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
+import io.stablegate.http.claims.PayerClaimRoutes;
 import io.stablegate.http.auth.PasswordRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
 import io.stablegate.http.invoices.InvoiceRoutes;
 import io.stablegate.http.invoices.PublicInvoiceRoutes;
+import io.stablegate.engine.payment.UnmatchedTransferService;
 import io.stablegate.http.invoices.UnmatchedTransferRoutes;
 import io.stablegate.http.pages.PageRoutes;
+import io.stablegate.http.payments.PaymentSettingsRoutes;
 import io.stablegate.http.security.ApiKeyAuthenticator;
 import io.stablegate.http.security.ClientAddress;
 import io.stablegate.http.security.LoginThrottle;
@@ -66,7 +70,8 @@ public final class StablegateApi extends AllDirectives {
    * @param blocking the node's blocking dispatcher
    */
   public StablegateApi(ActorSystem<?> system, Repositories repositories, NodeKeys keys, MerchantChanges changes,
-      Executor blocking, InvoiceService invoices, ChainStatusBoard chains, WebhookService webhookService,
+      Executor blocking, InvoiceService invoices, UnmatchedTransferService unmatched, PayerClaims claims,
+      ChainStatusBoard chains, WebhookService webhookService,
       WebhookPinger pinger, Clock clock) {
     ApiSettings settings = ApiSettings.fromConfig(system.settings().config());
     Blocking work = new Blocking(blocking);
@@ -97,13 +102,15 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
         settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, repositories.settingsChanges(), work).route());
-    InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.idempotency(), work,
-        settings.publicUrl(), settings.idempotencyRetention(), clock);
+    InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.paymentSettings(),
+        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock);
     routes.add(new InvoiceRoutes(authentication, invoices, creation, repositories.invoiceListings(),
         new InvoiceEvents(system), bodies, work, settings).route());
-    routes.add(new UnmatchedTransferRoutes(authentication, repositories.unmatchedTransfers(), work,
-        settings).route());
+    routes.add(new UnmatchedTransferRoutes(authentication, repositories.unmatchedTransfers(), unmatched, wallets,
+        bodies, work, settings).route());
+    routes.add(new PaymentSettingsRoutes(authentication, repositories.paymentSettings(), bodies, work).route());
     routes.add(new PublicInvoiceRoutes(invoices).route());
+    routes.add(new PayerClaimRoutes(claims, invoices, settings, system.settings().config()).route());
     routes.add(new WebhookDeliveryRoutes(authentication, repositories.webhookDeliveries(), webhookService, blocking)
         .route());
     routes.add(new WebhookTestRoutes(authentication, pinger).route());

@@ -4,6 +4,7 @@ import io.stablegate.persistence.listing.InvoiceListRepository;
 import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
 import io.stablegate.persistence.merchant.MerchantRepository;
+import io.stablegate.persistence.merchant.PaymentSettingsRepository;
 import io.stablegate.persistence.merchant.SecretCipher;
 import io.stablegate.persistence.merchant.SessionRepository;
 import io.stablegate.persistence.merchant.SettingsChangeRepository;
@@ -29,7 +30,8 @@ public record Repositories(
     InvoiceReadRepository invoiceReads,
     UnmatchedTransferRepository unmatchedTransfers,
     WebhookDeliveryRepository webhookDeliveries,
-    SessionRepository sessions) {
+    SessionRepository sessions,
+    PaymentSettingsRepository paymentSettings) {
 
   /** {@code cipher} encrypts the merchants' webhook secrets at rest. */
   public static Repositories create(DataSource dataSource, SecretCipher cipher, Clock clock) {
@@ -43,6 +45,7 @@ public record Repositories(
         new InvoiceReadRepository(dataSource),
         new UnmatchedTransferRepository(dataSource),
         new WebhookDeliveryRepository(dataSource),
-        new SessionRepository(dataSource));
+        new SessionRepository(dataSource),
+        new PaymentSettingsRepository(dataSource));
   }
 }

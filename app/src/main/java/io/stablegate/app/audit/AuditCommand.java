@@ -171,7 +171,7 @@ public final class AuditCommand {
     out.printf("  transfers credited     %,d%s%n", r.creditedTransfers(),
         r.violation().isPresent() ? "" : ", each to one invoice once");
     out.printf("  settings changes       %,d of %,d merchants%n", r.settingsChanges(), r.settingsMerchants());
-    out.printf("  other persistence ids  %,d (wallet ledgers: not hash-chained, not replayed)%n",
+    out.printf("  other persistence ids  %,d (wallet ledgers: not hash-chained; their attaches and dismissals checked against the credits)%n",
         r.otherPersistenceIds());
     if (r.onChain().isEmpty()) {
       out.printf("  on chain               not checked (--onchain re-reads every final transfer)%n");

@@ -88,7 +88,15 @@ final class InvoiceHistory {
       case PaymentConfirmed e -> String.format("%s:%d final with %d confirmations", e.txHash(), e.logIndex(),
           e.confirmations());
       case PaymentReverted e -> String.format("%s:%d left the canonical chain", e.txHash(), e.logIndex());
-      case InvoicePaid e -> String.format("paid %s USDT%s", Amounts.format(e.amountPaid()), e.late() ? " (late)" : "");
+      case InvoicePaid e -> String.format("paid %s USDT%s%s", Amounts.format(e.amountPaid()), e.late() ? " (late)" : "",
+          e.wasUnderpaid() ? " (underpaid, within the tolerance)" : "");
+      case InvoiceEvent.PaymentAttached e -> String.format("transfer %s of %s from %s attached by merchant %s (%s); "
+              + "%s due after it", e.transfer().key(), Amounts.format(e.transfer().amount()), e.transfer().from(),
+          e.attachedBy() == null ? "?" : e.attachedBy().merchantId(), e.attachedBy() == null ? "?" : e.attachedBy().via(),
+          Amounts.format(e.amountDue()));
+      case InvoiceEvent.InvoicePartiallyPaid e -> String.format("partially paid: %s USDT credited, %s due at payAmount %s",
+          Amounts.format(e.amountPaid()), Amounts.format(e.amountDue()), Amounts.format(e.payAmount()));
+      case InvoiceEvent.InvoiceOverpaid e -> String.format("overpaid: %s USDT credited", Amounts.format(e.amountPaid()));
       case InvoiceExpired e -> "expired unpaid";
       case InvoiceCancelled e -> "cancelled by the merchant";
       case InvoiceEvent.WebhookAttempted e -> String.format("webhook %s attempt %d: %s%s", e.webhookEventId(),

@@ -8,7 +8,14 @@ import io.stablegate.engine.invoice.InvoiceEvent;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.CreditRule;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceOverpaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePartiallyPaid;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentAttached;
+import io.stablegate.engine.credit.PaymentSource;
+import io.stablegate.engine.credit.Tolerance;
+import java.math.BigDecimal;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
@@ -43,6 +50,9 @@ final class InvoiceReplay {
   private final List<Credit> credits = new ArrayList<>();
   /** The transfers this invoice detected (a handful), for what its credits claim to be on chain. */
   private final Map<TransferKey, Transfer> detections = new HashMap<>();
+  /** The amount of the latest credit and what was due when it came: what an InvoicePaid must rest on. */
+  private BigDecimal lastCredit;
+  private BigDecimal dueAtLastCredit;
   private Violation violation;
   /** Set while the current event's prevHash did not match: the previous event's actual hash. */
   private String brokenLink;
@@ -119,6 +129,21 @@ final class InvoiceReplay {
         return fail(seqNr, wrongPaid.get() + unlinked());
       }
     }
+    Optional<String> wrongSum = switch (event) {
+      case InvoicePartiallyPaid e -> sumDiffers("InvoicePartiallyPaid", e.amountPaid(), after);
+      case InvoiceOverpaid e -> sumDiffers("InvoiceOverpaid", e.amountPaid(), after);
+      default -> Optional.empty();
+    };
+    if (wrongSum.isPresent()) {
+      return fail(seqNr, wrongSum.get() + unlinked());
+    }
+    if (event instanceof PaymentAttached attached) {
+      Transfer transfer = attached.transfer();
+      lastCredit = transfer.amount();
+      dueAtLastCredit = ((Invoice) before).due();
+      credits.add(new Credit(transfer.key(), persistenceId, seqNr, ordering, transfer.to(), transfer.amount(),
+          transfer.blockNumber(), transfer.blockHash()));
+    }
     if (event instanceof PaymentDetected detected) {
       detections.put(detected.transfer().key(), detected.transfer());
     }
@@ -126,6 +151,8 @@ final class InvoiceReplay {
       TransferKey key = new TransferKey(after.chain(), confirmed.txHash(), confirmed.logIndex());
       // refusal() proved the payment was detected by this invoice.
       Transfer transfer = detections.get(key);
+      lastCredit = transfer.amount();
+      dueAtLastCredit = ((Invoice) before).due();
       credits.add(new Credit(key, persistenceId, seqNr, ordering, transfer.to(), transfer.amount(),
           transfer.blockNumber(), transfer.blockHash()));
     }
@@ -144,8 +171,10 @@ final class InvoiceReplay {
     if (!(state instanceof Invoice invoice)) {
       return fail(lastSeqNr + 1, "no events");
     }
+    // Only for invoices paid the plain way (no attach, no remainder): the others are judged event by event.
+    boolean plain = invoice.payments().stream().noneMatch(p -> p.source() == PaymentSource.ATTACHED);
     boolean covered = invoice.amountPaid().compareTo(invoice.payAmount()) >= 0;
-    if (covered && invoice.status() != InvoiceStatus.PAID) {
+    if (plain && covered && invoice.status() != InvoiceStatus.PAID) {
       return fail(lastSeqNr, "final payments of " + Amounts.format(invoice.amountPaid()) + " cover the payAmount "
           + Amounts.format(invoice.payAmount()) + " but the invoice is " + invoice.status());
     }
@@ -158,8 +187,12 @@ final class InvoiceReplay {
       case InvoiceCreated e -> Optional.of("a second InvoiceCreated");
       case PaymentDetected e -> {
         Transfer t = e.transfer();
-        if (t.chain() != invoice.chain() || !t.to().equals(invoice.address())
-            || t.amount().compareTo(invoice.payAmount()) != 0) {
+        boolean amountFits = switch (e.sourceOrMatched()) {
+          case MATCHED -> t.amount().compareTo(invoice.payAmount()) == 0;
+          case TOLERANCE -> Tolerance.inWindow(t.amount(), invoice.due(), invoice.underpaymentTolerancePercent());
+          case ATTACHED -> false;
+        };
+        if (t.chain() != invoice.chain() || !t.to().equals(invoice.address()) || !amountFits) {
           yield Optional.of("PaymentDetected of transfer " + t.key() + " (" + Amounts.format(t.amount()) + " to "
               + t.to() + ") does not pay this invoice (" + invoice.chain() + ", "
               + Amounts.format(invoice.payAmount()) + " to " + invoice.address() + ")");
@@ -180,6 +213,17 @@ final class InvoiceReplay {
             : Optional.empty();
       }
       case PaymentReverted e -> openPayment(invoice, e.txHash(), e.logIndex(), "PaymentReverted");
+      case PaymentAttached e -> attachRefusal(invoice, e);
+      case InvoicePartiallyPaid e -> {
+        if (!invoice.status().canBecome(InvoiceStatus.PARTIALLY_PAID)) {
+          yield Optional.of("InvoicePartiallyPaid on an invoice that is " + invoice.status());
+        }
+        yield e.amountDue().compareTo(invoice.due()) != 0
+            ? Optional.of("InvoicePartiallyPaid says " + Amounts.format(e.amountDue()) + " remains due, but the credits"
+                + " leave " + Amounts.format(invoice.due()))
+            : Optional.empty();
+      }
+      case InvoiceOverpaid e -> Optional.empty();
       case InvoicePaid e -> !invoice.status().canMoveTo(InvoiceStatus.PAID)
           ? Optional.of("InvoicePaid on an invoice that is " + invoice.status()) : Optional.empty();
       case InvoiceExpired e -> {
@@ -203,6 +247,40 @@ final class InvoiceReplay {
     };
   }
 
+  /**
+   * An attach must name who made it (this invoice's merchant, and how), credit a transfer to this
+   * invoice's address that it has not credited before, and leave due what the credit rule says.
+   */
+  private static Optional<String> attachRefusal(Invoice invoice, PaymentAttached e) {
+    Transfer t = e.transfer();
+    if (e.attachedBy() == null || e.attachedBy().merchantId() == null || e.attachedBy().via() == null) {
+      return Optional.of("PaymentAttached of transfer " + t.key() + " does not name who attached it");
+    }
+    if (!e.attachedBy().merchantId().equals(invoice.merchantId())) {
+      return Optional.of("PaymentAttached of transfer " + t.key() + " names merchant " + e.attachedBy().merchantId()
+          + ", not the invoice's merchant " + invoice.merchantId());
+    }
+    if (t.chain() != invoice.chain() || !t.to().equals(invoice.address())) {
+      return Optional.of("PaymentAttached of transfer " + t.key() + " (to " + t.to() + ") does not pay this invoice ("
+          + invoice.chain() + ", " + invoice.address() + ")");
+    }
+    if (invoice.payment(t.key()).isPresent()) {
+      return Optional.of("transfer " + t.key() + " attached to an invoice that already has it");
+    }
+    BigDecimal remainder = CreditRule.of(invoice, t.amount()).remainder();
+    return e.amountDue().compareTo(remainder) != 0
+        ? Optional.of("PaymentAttached says " + Amounts.format(e.amountDue()) + " remains due after a credit of "
+            + Amounts.format(t.amount()) + ", but the credit rule leaves " + Amounts.format(remainder))
+        : Optional.empty();
+  }
+
+  private static Optional<String> sumDiffers(String type, BigDecimal stated, Invoice after) {
+    return stated.compareTo(after.amountPaid()) != 0
+        ? Optional.of(type + " says " + Amounts.format(stated) + " paid, but the credits sum to "
+            + Amounts.format(after.amountPaid()))
+        : Optional.empty();
+  }
+
   /** The payment must exist and not be final yet. */
   private static Optional<String> openPayment(Invoice invoice, String txHash, int logIndex, String type) {
     TransferKey key = new TransferKey(invoice.chain(), txHash, logIndex);
@@ -214,14 +292,20 @@ final class InvoiceReplay {
         : Optional.empty();
   }
 
-  private static Optional<String> wrongPaid(Invoice before, Invoice after, InvoicePaid paid) {
+  private Optional<String> wrongPaid(Invoice before, Invoice after, InvoicePaid paid) {
     if (paid.amountPaid().compareTo(after.amountPaid()) != 0) {
       return Optional.of("InvoicePaid says " + Amounts.format(paid.amountPaid()) + " paid, but the final payments sum to "
           + Amounts.format(after.amountPaid()));
     }
-    if (after.amountPaid().compareTo(after.payAmount()) < 0) {
+    if (lastCredit == null || !Tolerance.covers(lastCredit, dueAtLastCredit, before.underpaymentTolerancePercent())) {
       return Optional.of("InvoicePaid with final payments of " + Amounts.format(after.amountPaid())
-          + ", less than the payAmount " + Amounts.format(after.payAmount()));
+          + ": the last credit" + (lastCredit == null ? "" : " of " + Amounts.format(lastCredit))
+          + " does not cover what was due" + (dueAtLastCredit == null ? "" : " (" + Amounts.format(dueAtLastCredit)
+          + ", tolerance " + Tolerance.describe(before.underpaymentTolerancePercent()) + ")"));
+    }
+    if (paid.wasUnderpaid() != (lastCredit.compareTo(dueAtLastCredit) < 0)) {
+      return Optional.of("InvoicePaid underpaid=" + paid.wasUnderpaid() + " after a credit of "
+          + Amounts.format(lastCredit) + " with " + Amounts.format(dueAtLastCredit) + " due");
     }
     boolean late = before.status() == InvoiceStatus.EXPIRED || before.status() == InvoiceStatus.CANCELLED;
     return paid.late() != late

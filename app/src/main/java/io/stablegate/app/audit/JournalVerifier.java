@@ -91,6 +91,8 @@ final class JournalVerifier {
       Tally tally = new Tally(credits, findings);
       long others = direct ? replayDirect(tally) : replayThroughQuery(tally);
       credits.flush();
+      new LedgerResolutions(connection, SerializationExtension.get(database.system().classicSystem()), findings::add)
+          .check();
       SettingsChangeReplay.Result settings = new SettingsChangeReplay(fetchSize).run(connection);
       findings.add(settings.violation());
       // The replay's time, for its events/s; the on-chain lookups are another matter.

@@ -165,14 +165,21 @@ public final class AuditBenchmark {
     return switch (e) {
       case InvoiceCreated x -> new InvoiceCreated(x.invoiceId(), x.merchantId(), x.chain(), x.address(), x.amount(),
           x.payAmount(), x.orderId(), x.description(), x.metadataJson(), x.expiresAt(), x.requiredConfirmations(),
-          x.at(), prev);
+          x.at(), prev, x.underpaymentTolerancePercent());
       case PaymentDetected x -> new PaymentDetected(x.invoiceId(), x.transfer(), x.confirmations(), x.webhookEventId(),
-          x.at(), prev);
+          x.at(), prev, x.source());
       case PaymentConfirmationsUpdated x -> new PaymentConfirmationsUpdated(x.invoiceId(), x.txHash(), x.logIndex(),
           x.confirmations(), x.at(), prev);
       case PaymentConfirmed x -> new PaymentConfirmed(x.invoiceId(), x.txHash(), x.logIndex(), x.confirmations(),
           x.at(), prev);
-      case InvoicePaid x -> new InvoicePaid(x.invoiceId(), x.amountPaid(), x.late(), x.webhookEventId(), x.at(), prev);
+      case InvoicePaid x -> new InvoicePaid(x.invoiceId(), x.amountPaid(), x.late(), x.webhookEventId(), x.at(), prev,
+          x.underpaid());
+      case InvoiceEvent.PaymentAttached x -> new InvoiceEvent.PaymentAttached(x.invoiceId(), x.transfer(),
+          x.attachedBy(), x.amountDue(), x.at(), prev);
+      case InvoiceEvent.InvoicePartiallyPaid x -> new InvoiceEvent.InvoicePartiallyPaid(x.invoiceId(), x.amountPaid(),
+          x.amountDue(), x.payAmount(), x.webhookEventId(), x.at(), prev);
+      case InvoiceEvent.InvoiceOverpaid x -> new InvoiceEvent.InvoiceOverpaid(x.invoiceId(), x.amountPaid(),
+          x.webhookEventId(), x.at(), prev);
       case InvoiceExpired x -> new InvoiceExpired(x.invoiceId(), x.webhookEventId(), x.at(), prev);
       case InvoiceCancelled x -> new InvoiceCancelled(x.invoiceId(), x.webhookEventId(), x.at(), prev);
       case InvoiceEvent.PaymentReverted x -> new InvoiceEvent.PaymentReverted(x.invoiceId(), x.txHash(), x.logIndex(),

@@ -70,7 +70,7 @@ class AuditCommandTest {
     assertThat(outcome.exitCode()).as(outcome.out() + outcome.err()).isZero();
     assertThat(outcome.out())
         .contains("invoices replayed      6 (")
-        .contains("PENDING 1, CONFIRMING 0, PAID 3, EXPIRED 1, CANCELLED 1")
+        .contains("PENDING 1, CONFIRMING 0, PAID 3, PARTIALLY_PAID 0, EXPIRED 1, CANCELLED 1")
         .contains("paid on ETHEREUM       " + journal.paid.payAmount().multiply(BigDecimal.TWO)
             .add(journal.paidLate.payAmount()).stripTrailingZeros().toPlainString()
             + " USDT in 3 final payments (3 invoices PAID)")

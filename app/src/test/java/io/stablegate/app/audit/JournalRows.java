@@ -78,6 +78,28 @@ final class JournalRows implements AutoCloseable {
     }
   }
 
+  /**
+   * Replaces the stored event and re-links every later event of its entity to the new hashes, as a
+   * forger who knows the hashing would: the hash chain holds, only the invariants can tell.
+   */
+  void overwriteRelinked(String persistenceId, long seqNr, io.stablegate.engine.invoice.InvoiceEvent event)
+      throws SQLException {
+    overwrite(persistenceId, seqNr, event);
+    String prev = io.stablegate.engine.audit.EventHasher.hash(event);
+    long last = lastSeqNr(persistenceId);
+    for (long next = seqNr + 1; next <= last; next++) {
+      io.stablegate.engine.invoice.InvoiceEvent linked =
+          AuditBenchmark.link((io.stablegate.engine.invoice.InvoiceEvent) read(persistenceId, next), prev);
+      overwrite(persistenceId, next, linked);
+      prev = io.stablegate.engine.audit.EventHasher.hash(linked);
+    }
+  }
+
+  /** The first stored event of {@code type} in the journal's global order. */
+  Stored firstOfType(Class<?> type) throws SQLException {
+    return all().stream().filter(e -> type.isInstance(e.event())).findFirst().orElseThrow();
+  }
+
   /** Appends an event as the journal would (a new row at the end of the global order). */
   void append(Connection c, String persistenceId, long seqNr, Object event) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {

@@ -66,8 +66,10 @@ class PageRoutesTest {
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
     String html = page.body();
     assertThat(html).contains(">" + payAmount + "</span> USDT", wallet, "Ethereum (ERC-20)",
-        "Send only USDT on Ethereum (ERC-20), and exactly " + payAmount + " USDT",
-        "src=\"/pay/" + invoice.id() + "/qr.png\"", "datetime=\"" + invoice.expiresAt() + "\"");
+        "Send only USDT on Ethereum (ERC-20), and exactly <span class=\"pay-amount-text\">" + payAmount
+            + "</span> USDT",
+        "src=\"/pay/" + invoice.id() + "/qr.png?amount=" + payAmount + "\"", "datetime=\"" + invoice.expiresAt() + "\"",
+        "Paid but not shown? Enter your transaction hash");
     assertThat(html).doesNotContain(invoice.orderId(), "test invoice", "\"k\"", invoice.merchantId().toString());
     assertThat(html).doesNotContain("style=", "<script>", "onclick");
     assertThat(html).doesNotContainPattern("\\{\\{");
@@ -76,6 +78,11 @@ class PageRoutesTest {
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(qr.statusCode()).isEqualTo(200);
     assertThat(qr.headers().firstValue("Content-Type")).hasValue("image/png");
+    // Only a URL that names the payAmount it shows may be cached: a partial credit changes the payAmount.
+    assertThat(qr.headers().firstValue("Cache-Control")).hasValue("no-store");
+    HttpResponse<byte[]> named = HTTP.send(request("/pay/" + invoice.id() + "/qr.png?amount=" + payAmount).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(named.headers().firstValue("Cache-Control")).hasValueSatisfying(c -> assertThat(c).contains("immutable"));
     String expected = "ethereum:0xdAC17F958D2ee523a2206206994597C13D831ec7@1/transfer?address=" + wallet
         + "&uint256=" + invoice.payAmount().movePointRight(6).toBigIntegerExact();
     assertThat(QrCodes.decode(qr.body())).isEqualTo(expected);

@@ -102,6 +102,7 @@ public final class EvmChainClient implements ChainClient {
     }
   }
 
+  @Override
   public int decimals() {
     return decimals;
   }
@@ -211,6 +212,7 @@ public final class EvmChainClient implements ChainClient {
    * empty if the node knows no such mined transaction, which is what a transaction dropped by a
    * reorganisation looks like. Every {@code Transfer} log is listed, whatever contract emitted it.
    */
+  @Override
   public Optional<TransactionLogs> transactionLogs(String txHash) throws IOException {
     Optional<TransactionReceipt> found = check(web3j.ethGetTransactionReceipt(txHash).send()).getTransactionReceipt();
     if (found.isEmpty() || found.get().getBlockHash() == null) {

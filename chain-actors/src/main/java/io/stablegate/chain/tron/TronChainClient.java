@@ -90,6 +90,7 @@ public final class TronChainClient implements ChainClient {
     return stub(wrapper, timeoutMillis);
   }
 
+  @Override
   public int decimals() {
     return decimals;
   }
@@ -154,6 +155,7 @@ public final class TronChainClient implements ChainClient {
    * the id of the block it is in: empty if the node knows no such transaction in a block. Logs are
    * numbered by their position in the transaction, as the watcher numbers them.
    */
+  @Override
   public Optional<TransactionLogs> transactionLogs(String txId) {
     Response.TransactionInfo info = stub().getTransactionInfoById(
         GrpcAPI.BytesMessage.newBuilder().setValue(ByteString.fromHex(txId)).build());

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * A change to a merchant's settings that money depends on: a wallet address, the webhook URL or
- * secret, the API key. Kept per merchant in an append-only, hash-chained log (as invoice events
+ * secret, the API key, the underpayment tolerance. Kept per merchant in an append-only, hash-chained log (as invoice events
  * are), so an auditor can prove who pointed payments where, and when. Values that are secrets are
  * never recorded, only the fact that they changed.
  *
@@ -31,6 +31,7 @@ public record SettingsChange(
     WALLET_REMOVED,
     WEBHOOK_URL_SET,
     WEBHOOK_SECRET_ROTATED,
-    API_KEY_ROTATED
+    API_KEY_ROTATED,
+    UNDERPAYMENT_TOLERANCE_SET
   }
 }

@@ -1,13 +1,17 @@
 package io.stablegate.engine.invoice;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.audit.EventHasher;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceOverpaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePartiallyPaid;
 import io.stablegate.engine.invoice.InvoiceEvent.NotifiesMerchant;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentAttached;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
@@ -24,9 +28,18 @@ import java.util.UUID;
 
 /**
  * An invoice as its events made it. Immutable; {@link #apply} returns the next version.
- * {@code draft} is what it was created from (its terms, payAmount and confirmations, which never
- * change), written flat as every document of an invoice always was; the accessors below read it.
- * {@code webhooks} are its webhook events and where their delivery stands, oldest first.
+ * {@code draft} is what it was created from (its terms, first payAmount, confirmations and the
+ * merchant's tolerance at creation, which never change), written flat as every document of an
+ * invoice always was; the accessors below read it. {@code webhooks} are its webhook events and
+ * where their delivery stands, oldest first.
+ *
+ * <p>What payments change lives beside the draft: {@code currentPayAmount} is the amount a payer
+ * is asked to send now (the draft's payAmount until a partial credit gives the remainder a fresh
+ * payAmount; read it with {@link #payAmount()}), {@code due} what the invoice still waits for (its
+ * payAmount while nothing is credited, the remainder after a partial credit, zero once PAID), and
+ * the {@code underpaid}/{@code overpaid} flags. Every credit is judged by the draft's {@link
+ * #underpaymentTolerancePercent()}. Fields added after the first release are null in older
+ * documents and take their neutral value.
  */
 public record Invoice(
     UUID id,
@@ -37,18 +50,34 @@ public record Invoice(
     boolean paidLate,
     Instant updatedAt,
     String lastHash,
-    List<WebhookDelivery> webhooks)
+    List<WebhookDelivery> webhooks,
+    BigDecimal currentPayAmount,
+    BigDecimal due,
+    boolean underpaid,
+    boolean overpaid)
     implements InvoiceState {
 
   public Invoice {
     payments = List.copyOf(payments);
     // null in documents written before deliveries were part of the state
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
+    if (currentPayAmount == null) {
+      currentPayAmount = draft.payAmount();
+    }
+    if (due == null) {
+      due = status == InvoiceStatus.PAID ? BigDecimal.ZERO : currentPayAmount;
+    }
+  }
+
+  /** An invoice as it was before payments could change its payAmount. */
+  public Invoice(UUID id, InvoiceDraft draft, Instant createdAt, InvoiceStatus status, List<Payment> payments,
+      boolean paidLate, Instant updatedAt, String lastHash, List<WebhookDelivery> webhooks) {
+    this(id, draft, createdAt, status, payments, paidLate, updatedAt, lastHash, webhooks, null, null, false, false);
   }
 
   static Invoice created(InvoiceCreated e, String hash) {
     return new Invoice(e.invoiceId(), e.draft(), e.at(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash,
-        List.of());
+        List.of(), e.payAmount(), e.payAmount(), false, false);
   }
 
   public InvoiceTerms terms() {
@@ -87,12 +116,23 @@ public record Invoice(
     return draft.terms().expiresAt();
   }
 
+  /** What a payer is asked to send now: the draft's payAmount, or the remainder's after a partial credit. */
   public BigDecimal payAmount() {
-    return draft.payAmount();
+    return currentPayAmount;
   }
 
   public int requiredConfirmations() {
     return draft.requiredConfirmations();
+  }
+
+  /** The merchant's tolerance when the invoice was created, which every credit to it is judged by. */
+  public BigDecimal underpaymentTolerancePercent() {
+    return draft.underpaymentTolerancePercent();
+  }
+
+  /** What remains to be paid: {@link #due}, zero once PAID. */
+  public BigDecimal amountDue() {
+    return status == InvoiceStatus.PAID ? BigDecimal.ZERO : due;
   }
 
   /** The sum of final payments. */
@@ -114,7 +154,10 @@ public record Invoice(
    */
   public Invoice atEvent(WebhookDelivery delivery) {
     WebhookDelivery.Moment m = delivery.moment();
-    return new Invoice(id, draft, createdAt, m.status(), m.payments(), m.paidLate(), updatedAt, lastHash, List.of());
+    return new Invoice(id, draft, createdAt, m.status(), m.payments(), m.paidLate(), updatedAt, lastHash, List.of(),
+        m.payAmount() != null ? m.payAmount() : currentPayAmount,
+        m.due() != null ? m.due() : m.status() == InvoiceStatus.PAID ? BigDecimal.ZERO : currentPayAmount,
+        m.underpaid(), m.overpaid());
   }
 
   /**
@@ -149,10 +192,21 @@ public record Invoice(
         List<Payment> next = new ArrayList<>(payments);
         next.add(new Payment(e.transfer().txHash(), e.transfer().logIndex(), e.transfer().from(),
             e.transfer().amount(), e.transfer().blockNumber(), e.confirmations(),
-            PaymentStatus.CONFIRMING, e.at()));
+            PaymentStatus.CONFIRMING, e.at(), e.sourceOrMatched(), null));
         InvoiceStatus nextStatus = status == InvoiceStatus.PENDING ? InvoiceStatus.CONFIRMING : status;
         yield with(nextStatus, next, paidLate, e.at(), hash);
       }
+      case PaymentAttached e -> {
+        List<Payment> next = new ArrayList<>(payments);
+        next.add(new Payment(e.transfer().txHash(), e.transfer().logIndex(), e.transfer().from(),
+            e.transfer().amount(), e.transfer().blockNumber(), draft.requiredConfirmations(), PaymentStatus.FINAL, e.at(),
+            PaymentSource.ATTACHED, e.attachedBy()));
+        yield with(status, next, paidLate, e.at(), hash).withDue(e.amountDue(), currentPayAmount, underpaid, overpaid);
+      }
+      case InvoicePartiallyPaid e -> with(InvoiceStatus.PARTIALLY_PAID, payments, paidLate, e.at(), hash)
+          .withDue(e.amountDue(), e.payAmount(), underpaid, overpaid);
+      case InvoiceOverpaid e -> with(status, payments, paidLate, e.at(), hash)
+          .withDue(due, currentPayAmount, underpaid, true);
       case PaymentConfirmationsUpdated e ->
           with(status, replace(e.txHash(), e.logIndex(), p -> p.withConfirmations(e.confirmations())),
               paidLate, e.at(), hash);
@@ -167,7 +221,8 @@ public record Invoice(
             status == InvoiceStatus.CONFIRMING && next.isEmpty() ? InvoiceStatus.PENDING : status;
         yield with(nextStatus, next, paidLate, e.at(), hash);
       }
-      case InvoicePaid e -> with(InvoiceStatus.PAID, payments, e.late(), e.at(), hash);
+      case InvoicePaid e -> with(InvoiceStatus.PAID, payments, e.late(), e.at(), hash)
+          .withDue(BigDecimal.ZERO, currentPayAmount, e.wasUnderpaid(), overpaid);
       case InvoiceExpired e -> with(InvoiceStatus.EXPIRED, payments, paidLate, e.at(), hash);
       case InvoiceCancelled e -> with(InvoiceStatus.CANCELLED, payments, paidLate, e.at(), hash);
       // Deliveries are not changes of the invoice itself: updatedAt stays, the hash chain moves on.
@@ -185,11 +240,18 @@ public record Invoice(
   }
 
   private Invoice with(InvoiceStatus newStatus, List<Payment> newPayments, boolean late, Instant at, String hash) {
-    return new Invoice(id, draft, createdAt, newStatus, newPayments, late, at, hash, webhooks);
+    return new Invoice(id, draft, createdAt, newStatus, newPayments, late, at, hash, webhooks, currentPayAmount, due,
+        underpaid, overpaid);
+  }
+
+  private Invoice withDue(BigDecimal newDue, BigDecimal newPayAmount, boolean newUnderpaid, boolean newOverpaid) {
+    return new Invoice(id, draft, createdAt, status, payments, paidLate, updatedAt, lastHash, webhooks, newPayAmount,
+        newDue, newUnderpaid, newOverpaid);
   }
 
   private Invoice withWebhooks(List<WebhookDelivery> deliveries) {
-    return new Invoice(id, draft, createdAt, status, payments, paidLate, updatedAt, lastHash, deliveries);
+    return new Invoice(id, draft, createdAt, status, payments, paidLate, updatedAt, lastHash, deliveries,
+        currentPayAmount, due, underpaid, overpaid);
   }
 
   private Invoice replaceWebhook(UUID eventId, java.util.function.UnaryOperator<WebhookDelivery> change) {

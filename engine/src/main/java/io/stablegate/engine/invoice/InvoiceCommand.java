@@ -1,5 +1,7 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.serialization.CborSerializable;
@@ -27,9 +29,27 @@ public sealed interface InvoiceCommand extends CborSerializable {
   /** Sent by the expiry sweeper: expires the invoice if it is PENDING and its time is up. */
   record Expire(ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
 
-  /** A transfer of the invoice's payAmount to its address was seen, routed by the wallet ledger. */
-  record RecordPayment(Transfer transfer, int confirmations, ActorRef<StatusReply<Invoice>> replyTo)
-      implements InvoiceCommand {}
+  /**
+   * A transfer to the invoice's address was seen, routed here by the wallet ledger: exactly the
+   * payAmount ({@code MATCHED}, also when {@code source} is null) or within the tolerance window
+   * below what is due ({@code TOLERANCE}).
+   */
+  record RecordPayment(Transfer transfer, int confirmations, PaymentSource source,
+      ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {
+    public RecordPayment(Transfer transfer, int confirmations, ActorRef<StatusReply<Invoice>> replyTo) {
+      this(transfer, confirmations, PaymentSource.MATCHED, replyTo);
+    }
+  }
+
+  /**
+   * Credit a final, unmatched transfer the merchant attached (its ledger has marked it attached to
+   * this invoice). When the credit leaves a remainder on an open invoice, {@code remainderPayAmount}
+   * must be the payAmount the wallet ledger allocated for exactly {@code remainder} (see {@link
+   * CreditRule}); if the invoice has moved on meanwhile, it refuses and the caller plans again.
+   * Repeating it for a transfer already credited changes nothing.
+   */
+  record AttachPayment(Transfer transfer, Attribution attachedBy, java.math.BigDecimal remainder,
+      java.math.BigDecimal remainderPayAmount, ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
 
   record UpdateConfirmations(TransferKey transfer, int confirmations, ActorRef<StatusReply<Invoice>> replyTo)
       implements InvoiceCommand {}

@@ -1,7 +1,10 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.PaymentSource;
+import io.stablegate.engine.credit.Tolerance;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
+import io.stablegate.engine.invoice.InvoiceCommand.AttachPayment;
 import io.stablegate.engine.invoice.InvoiceCommand.Cancel;
 import io.stablegate.engine.invoice.InvoiceCommand.ConfirmPayment;
 import io.stablegate.engine.invoice.InvoiceCommand.Create;
@@ -16,13 +19,17 @@ import io.stablegate.engine.invoice.InvoiceCommand.UpdateConfirmations;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceOverpaid;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePartiallyPaid;
+import io.stablegate.engine.invoice.InvoiceEvent.PaymentAttached;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
 import io.stablegate.engine.invoice.InvoiceEvent.WebhookAttempted;
 import io.stablegate.engine.invoice.InvoiceEvent.WebhookRedeliveryRequested;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,6 +170,7 @@ public final class InvoiceEntity
         .onCommand(Cancel.class, this::cancel)
         .onCommand(Expire.class, this::expire)
         .onCommand(RecordPayment.class, this::recordPayment)
+        .onCommand(AttachPayment.class, this::attachPayment)
         .onCommand(UpdateConfirmations.class, this::updateConfirmations)
         .onCommand(ConfirmPayment.class, this::confirmPayment)
         .onCommand(RevertPayment.class, this::revertPayment)
@@ -207,13 +215,75 @@ public final class InvoiceEntity
     if (state.payment(t.key()).isPresent()) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
-    if (t.chain() != state.chain() || !t.to().equals(state.address())
-        || t.amount().compareTo(state.payAmount()) != 0) {
+    PaymentSource source = cmd.source() == null ? PaymentSource.MATCHED : cmd.source();
+    boolean pays = switch (source) {
+      case MATCHED -> t.amount().compareTo(state.payAmount()) == 0;
+      case TOLERANCE -> Tolerance.inWindow(t.amount(), state.due(), state.underpaymentTolerancePercent());
+      case ATTACHED -> false;
+    };
+    if (t.chain() != state.chain() || !t.to().equals(state.address()) || !pays) {
       return Effect().reply(cmd.replyTo(), StatusReply.error(
           "transfer " + t.key() + " does not pay invoice " + invoiceId + " (chain, address or amount differ)"));
     }
-    return persistAndReply(
-        new PaymentDetected(invoiceId, t, cmd.confirmations(), UUID.randomUUID(), now(), state.lastHash()), cmd);
+    return persistAndReply(new PaymentDetected(invoiceId, t, cmd.confirmations(), UUID.randomUUID(), now(),
+        state.lastHash(), source == PaymentSource.MATCHED ? null : source), cmd);
+  }
+
+  /**
+   * Credits an attached transfer (final already: only final transfers are kept as unmatched). The
+   * credit rule decides ({@link CreditRule}); the events are the credit, then the status change.
+   */
+  private ReplyEffect<InvoiceEvent, InvoiceState> attachPayment(Invoice state, AttachPayment cmd) {
+    Transfer t = cmd.transfer();
+    if (state.payment(t.key()).isPresent()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    if (t.chain() != state.chain() || !t.to().equals(state.address())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(
+          "transfer " + t.key() + " went to " + t.chain() + " " + t.to() + ", not to invoice " + invoiceId + "'s address"));
+    }
+    if (cmd.attachedBy() == null || !state.merchantId().equals(cmd.attachedBy().merchantId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error("an attach must name this invoice's merchant"));
+    }
+    CreditRule rule = CreditRule.of(state, t.amount());
+    boolean needsPayAmount = rule.needsPayAmount(state);
+    if (needsPayAmount && (cmd.remainderPayAmount() == null || cmd.remainder() == null
+        || cmd.remainder().compareTo(rule.remainder()) != 0)) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(StaleAttach.MESSAGE));
+    }
+    Instant now = now();
+    List<InvoiceEvent> events = new java.util.ArrayList<>();
+    PaymentAttached attached = new PaymentAttached(invoiceId, t, cmd.attachedBy(), rule.remainder(), now,
+        state.lastHash());
+    events.add(attached);
+    Invoice after = (Invoice) state.apply(attached);
+    if (rule.covers()) {
+      boolean wasPaid = state.status() == InvoiceStatus.PAID;
+      if (!wasPaid) {
+        boolean late = state.status() == InvoiceStatus.EXPIRED || state.status() == InvoiceStatus.CANCELLED;
+        boolean underpaid = t.amount().compareTo(state.due()) < 0;
+        InvoicePaid paid = new InvoicePaid(invoiceId, after.amountPaid(), late, UUID.randomUUID(), now,
+            after.lastHash(), underpaid ? Boolean.TRUE : null);
+        events.add(paid);
+        after = (Invoice) after.apply(paid);
+      }
+      if (wasPaid || t.amount().compareTo(state.due()) > 0) {
+        events.add(new InvoiceOverpaid(invoiceId, after.amountPaid(), UUID.randomUUID(), now, after.lastHash()));
+      }
+    } else if (needsPayAmount) {
+      events.add(new InvoicePartiallyPaid(invoiceId, after.amountPaid(), rule.remainder(), cmd.remainderPayAmount(),
+          UUID.randomUUID(), now, after.lastHash()));
+    }
+    return Effect().persist(events)
+        .thenRun(this::superviseDeliveries)
+        .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
+  }
+
+  /** The refusal of an attach planned against an older state of the invoice; the caller plans again. */
+  public static final class StaleAttach {
+    public static final String MESSAGE = "the invoice changed while the attach was planned; plan it again";
+
+    private StaleAttach() {}
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> updateConfirmations(Invoice state, UpdateConfirmations cmd) {
@@ -244,13 +314,23 @@ public final class InvoiceEntity
     PaymentConfirmed confirmed = new PaymentConfirmed(invoiceId, cmd.transfer().txHash(),
         cmd.transfer().logIndex(), cmd.confirmations(), now, state.lastHash());
     Invoice afterConfirmed = (Invoice) state.apply(confirmed);
+    BigDecimal c = payment.get().amount();
+    if (state.status() == InvoiceStatus.PAID) {
+      // a second payment to a paid invoice: credited, and the merchant told it is an overpayment
+      InvoiceOverpaid overpaid = new InvoiceOverpaid(invoiceId, afterConfirmed.amountPaid(), UUID.randomUUID(), now,
+          afterConfirmed.lastHash());
+      return Effect().persist(List.of(confirmed, overpaid))
+          .thenRun(this::superviseDeliveries)
+          .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
+    }
     if (!afterConfirmed.status().canMoveTo(InvoiceStatus.PAID)
-        || afterConfirmed.amountPaid().compareTo(state.payAmount()) < 0) {
+        || !Tolerance.covers(c, state.due(), state.underpaymentTolerancePercent())) {
       return persistAndReply(confirmed, cmd);
     }
     boolean late = state.status() == InvoiceStatus.EXPIRED || state.status() == InvoiceStatus.CANCELLED;
+    boolean underpaid = c.compareTo(state.due()) < 0;
     InvoicePaid paid = new InvoicePaid(invoiceId, afterConfirmed.amountPaid(), late, UUID.randomUUID(), now,
-        afterConfirmed.lastHash());
+        afterConfirmed.lastHash(), underpaid ? Boolean.TRUE : null);
     return Effect().persist(List.of(confirmed, paid))
         .thenRun(this::superviseDeliveries)
         .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));

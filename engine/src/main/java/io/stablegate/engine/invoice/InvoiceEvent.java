@@ -1,5 +1,7 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.audit.HashChained;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Chain;
@@ -44,25 +46,49 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       Instant expiresAt,
       int requiredConfirmations,
       Instant at,
-      String prevHash)
+      String prevHash,
+      BigDecimal underpaymentTolerancePercent)
       implements InvoiceEvent {
 
     public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
       InvoiceTerms t = draft.terms();
       return new InvoiceCreated(invoiceId, t.merchantId(), t.chain(), t.address(), t.amount(), draft.payAmount(),
-          t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), at, prevHash);
+          t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), at, prevHash,
+          draft.underpaymentTolerancePercent().signum() == 0 ? null : draft.underpaymentTolerancePercent());
     }
 
     public InvoiceDraft draft() {
       return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
-          expiresAt), payAmount, requiredConfirmations);
+          expiresAt), payAmount, requiredConfirmations, underpaymentTolerancePercent);
+    }
+
+    /** An invoice created without an underpayment tolerance (0), as before tolerances existed. */
+    public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
+        BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
+        int requiredConfirmations, Instant at, String prevHash) {
+      this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
+          requiredConfirmations, at, prevHash, null);
     }
   }
 
-  /** A transfer of exactly the payAmount was seen in a block; not final yet. */
+  /**
+   * A transfer the wallet ledger routed to this invoice was seen in a block; not final yet. {@code
+   * source} is {@code MATCHED} (exactly the payAmount; null in journals written before sources) or
+   * {@code TOLERANCE} (within the tolerance window below what was due).
+   */
   record PaymentDetected(
-      UUID invoiceId, Transfer transfer, int confirmations, UUID webhookEventId, Instant at, String prevHash)
+      UUID invoiceId, Transfer transfer, int confirmations, UUID webhookEventId, Instant at, String prevHash,
+      PaymentSource source)
       implements NotifiesMerchant {
+    public PaymentDetected(UUID invoiceId, Transfer transfer, int confirmations, UUID webhookEventId, Instant at,
+        String prevHash) {
+      this(invoiceId, transfer, confirmations, webhookEventId, at, prevHash, null);
+    }
+
+    public PaymentSource sourceOrMatched() {
+      return source == null ? PaymentSource.MATCHED : source;
+    }
+
     @Override
     public WebhookEventType webhookType() {
       return WebhookEventType.PAYMENT_DETECTED;
@@ -88,13 +114,60 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
     }
   }
 
-  /** Final payments cover the payAmount; {@code late} when the invoice had expired or been cancelled. */
+  /**
+   * Credits cover what was due; {@code late} when the invoice had expired or been cancelled; {@code
+   * underpaid} (null in older journals: false) when the last credit was below what was due but within
+   * the tolerance.
+   */
   record InvoicePaid(
-      UUID invoiceId, BigDecimal amountPaid, boolean late, UUID webhookEventId, Instant at, String prevHash)
+      UUID invoiceId, BigDecimal amountPaid, boolean late, UUID webhookEventId, Instant at, String prevHash,
+      Boolean underpaid)
       implements NotifiesMerchant {
+    public InvoicePaid(UUID invoiceId, BigDecimal amountPaid, boolean late, UUID webhookEventId, Instant at,
+        String prevHash) {
+      this(invoiceId, amountPaid, late, webhookEventId, at, prevHash, null);
+    }
+
+    public boolean wasUnderpaid() {
+      return Boolean.TRUE.equals(underpaid);
+    }
+
     @Override
     public WebhookEventType webhookType() {
       return late ? WebhookEventType.PAID_LATE : WebhookEventType.PAID;
+    }
+  }
+
+  /**
+   * The merchant credited an unmatched transfer to this invoice: a final payment ({@code source:
+   * ATTACHED}) attributed to {@code attachedBy}. {@code amountDue} is what remains due afterwards
+   * ({@code 0} when the credit covers it, under the tolerance); the status change, if any, follows as
+   * its own event ({@link InvoicePaid}, {@link InvoicePartiallyPaid}, {@link InvoiceOverpaid}).
+   */
+  record PaymentAttached(
+      UUID invoiceId, Transfer transfer, Attribution attachedBy, BigDecimal amountDue, Instant at, String prevHash)
+      implements InvoiceEvent {}
+
+  /**
+   * An attached credit was not enough: the invoice waits for {@code amountDue} at the fresh {@code
+   * payAmount} (the remainder plus a unique offset, allocated by the wallet ledger).
+   */
+  record InvoicePartiallyPaid(
+      UUID invoiceId, BigDecimal amountPaid, BigDecimal amountDue, BigDecimal payAmount, UUID webhookEventId,
+      Instant at, String prevHash)
+      implements NotifiesMerchant {
+    @Override
+    public WebhookEventType webhookType() {
+      return WebhookEventType.PARTIALLY_PAID;
+    }
+  }
+
+  /** A credit went beyond what was due, or came when the invoice was already PAID. */
+  record InvoiceOverpaid(UUID invoiceId, BigDecimal amountPaid, UUID webhookEventId, Instant at, String prevHash)
+      implements NotifiesMerchant {
+    @Override
+    public WebhookEventType webhookType() {
+      return WebhookEventType.OVERPAID;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.stablegate.engine.invoice;
 
+import io.stablegate.engine.credit.PaymentSource;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.stablegate.engine.money.Amounts;
 import java.time.Instant;
@@ -18,7 +19,10 @@ public record InvoiceView(
     String payAmount,
     String address,
     String amountPaid,
+    String amountDue,
     boolean paidLate,
+    boolean underpaid,
+    boolean overpaid,
     String orderId,
     String description,
     @JsonRawValue String metadata,
@@ -32,7 +36,7 @@ public record InvoiceView(
 
   public record PaymentView(
       String txHash, int logIndex, String from, String amount, long blockNumber, int confirmations,
-      PaymentStatus status) {}
+      PaymentStatus status, PaymentSource source) {}
 
   /** The view of {@code invoice}; {@code publicUrl} is the base of {@code checkoutUrl}. */
   public static InvoiceView of(Invoice invoice, String publicUrl) {
@@ -46,7 +50,10 @@ public record InvoiceView(
         Amounts.format(invoice.payAmount()),
         invoice.address(),
         Amounts.format(invoice.amountPaid()),
+        Amounts.format(invoice.amountDue()),
         invoice.paidLate(),
+        invoice.underpaid(),
+        invoice.overpaid(),
         invoice.orderId(),
         invoice.description(),
         invoice.metadataJson() == null ? "{}" : invoice.metadataJson(),
@@ -56,7 +63,7 @@ public record InvoiceView(
         invoice.requiredConfirmations(),
         invoice.payments().stream()
             .map(p -> new PaymentView(p.txHash(), p.logIndex(), p.from(), Amounts.format(p.amount()),
-                p.blockNumber(), p.confirmations(), p.status()))
+                p.blockNumber(), p.confirmations(), p.status(), p.source()))
             .toList());
   }
 }

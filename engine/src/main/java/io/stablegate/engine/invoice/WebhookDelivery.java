@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -16,13 +17,15 @@ import java.util.UUID;
  * says CONFIRMING even if the invoice is PAID by the time the request goes out), and every attempt
  * carries the same content. A delivery does not keep a copy of the invoice for that: an invoice's
  * terms (merchant, chain, address, amounts, order id, description, metadata, expiry) never change
- * after its creation, so the delivery keeps only what events change, its {@link Moment}, and
+ * after its creation (but for the payAmount and what is due, which a partial credit changes), so the
+ * delivery keeps only what events change, its {@link Moment}, and
  * {@link Invoice#atEvent} puts the current invoice's terms and that moment together when the payload
  * is rendered.
  *
  * @param eventId the webhook event's {@code id}, the same on every attempt
  * @param createdAt when the event happened: the payload's {@code createdAt}
- * @param moment what the invoice's status, late flag and payments were right after the event
+ * @param moment what the invoice's status, late flag, payments, payAmount, due and under/overpaid flags were
+ *     right after the event (payAmount and due null in deliveries stored before they could change)
  * @param attempts attempts made so far, redeliveries included
  * @param scheduleIndex failed attempts since the event or its last redelivery: the place in the retry schedule
  * @param nextAttemptAt when the next attempt is due, while {@code PENDING}
@@ -49,13 +52,15 @@ public record WebhookDelivery(
    * (see {@link #fromJson}).
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record Moment(InvoiceStatus status, boolean paidLate, List<Payment> payments) {
+  public record Moment(InvoiceStatus status, boolean paidLate, List<Payment> payments, BigDecimal payAmount,
+      BigDecimal due, boolean underpaid, boolean overpaid) {
     public Moment {
       payments = List.copyOf(payments);
     }
 
     static Moment of(Invoice invoice) {
-      return new Moment(invoice.status(), invoice.paidLate(), invoice.payments());
+      return new Moment(invoice.status(), invoice.paidLate(), invoice.payments(), invoice.payAmount(), invoice.due(),
+          invoice.underpaid(), invoice.overpaid());
     }
   }
 

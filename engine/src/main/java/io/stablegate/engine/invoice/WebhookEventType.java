@@ -10,7 +10,9 @@ public enum WebhookEventType {
   PAID_LATE("invoice.paid_late"),
   EXPIRED("invoice.expired"),
   CANCELLED("invoice.cancelled"),
-  PAYMENT_REVERTED("invoice.payment_reverted");
+  PAYMENT_REVERTED("invoice.payment_reverted"),
+  PARTIALLY_PAID("invoice.partially_paid"),
+  OVERPAID("invoice.overpaid");
 
   private final String wireName;
 

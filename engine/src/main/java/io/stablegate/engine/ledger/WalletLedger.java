@@ -1,13 +1,31 @@
 package io.stablegate.engine.ledger;
 
 import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.chain.TransferKey;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
+import io.stablegate.engine.ledger.WalletLedgerCommand.AllocateRemainder;
+import io.stablegate.engine.ledger.WalletLedgerCommand.Attach;
+import io.stablegate.engine.ledger.WalletLedgerCommand.CompletionEnded;
+import io.stablegate.engine.ledger.WalletLedgerCommand.Dismiss;
+import io.stablegate.engine.ledger.WalletLedgerCommand.GetUnmatched;
+import io.stablegate.engine.ledger.WalletLedgerCommand.GetWebhook;
+import io.stablegate.engine.ledger.WalletLedgerCommand.MarkCredited;
+import io.stablegate.engine.ledger.WalletLedgerCommand.RecordClaim;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
+import io.stablegate.engine.ledger.WalletLedgerCommand.RecordWebhookAttempt;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Release;
+import io.stablegate.engine.ledger.WalletLedgerCommand.Resume;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RouteAll;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimAwaitingTransfer;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
+import io.stablegate.engine.ledger.WalletLedgerEvent.LedgerWebhookAttempted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
 import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
+import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferAttached;
+import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferCredited;
+import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferDismissed;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferRecorded;
 import io.stablegate.engine.ledger.WalletLedgerState.RoutedTransfer;
 import io.stablegate.engine.ledger.WalletLedgerState.Slot;
@@ -15,17 +33,27 @@ import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -47,13 +75,21 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  */
 public final class WalletLedger
     extends EventSourcedBehaviorWithEnforcedReplies<WalletLedgerCommand, WalletLedgerEvent, WalletLedgerState> {
+  private static final Logger log = LoggerFactory.getLogger(WalletLedger.class);
 
   public static final EntityTypeKey<WalletLedgerCommand> ENTITY_KEY =
       EntityTypeKey.create(WalletLedgerCommand.class, "WalletLedger");
 
+  /** Without webhook delivery nor completion of interrupted attaches (tests of other parts). */
   public static void init(ActorSystem<?> system, Clock clock) {
+    init(system, clock, Optional.empty(), Optional.empty());
+  }
+
+  public static void init(ActorSystem<?> system, Clock clock, Optional<UnmatchedTransferCourier> couriers,
+      Optional<AttachCompletion> attaches) {
     LedgerSettings settings = LedgerSettings.fromConfig(system.settings().config());
-    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, clock)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        ctx -> create(ctx.getEntityId(), settings, clock, couriers, attaches)));
   }
 
   /**
@@ -73,18 +109,42 @@ public final class WalletLedger
   }
 
   public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock) {
-    return new WalletLedger(entityId, settings, clock);
+    return create(entityId, settings, clock, Optional.empty(), Optional.empty());
+  }
+
+  public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock,
+      Optional<UnmatchedTransferCourier> couriers, Optional<AttachCompletion> attaches) {
+    return Behaviors.setup(context -> new WalletLedger(entityId, settings, clock, context, couriers, attaches));
+  }
+
+  /** The chain of a ledger's entity id. */
+  public static Chain chainOf(String entityId) {
+    return Chain.valueOf(entityId.substring(0, entityId.indexOf(':')));
+  }
+
+  /** The wallet address of a ledger's entity id. */
+  public static String addressOf(String entityId) {
+    return entityId.substring(entityId.indexOf(':') + 1);
   }
 
   private final String entityId;
   private final LedgerSettings settings;
   private final Clock clock;
+  private final ActorContext<WalletLedgerCommand> context;
+  private final Optional<UnmatchedTransferCourier> couriers;
+  private final Optional<AttachCompletion> attaches;
+  /** Attaches being completed now (not state: only which completions this incarnation has started). */
+  private final Set<String> completing = new HashSet<>();
 
-  private WalletLedger(String entityId, LedgerSettings settings, Clock clock) {
+  private WalletLedger(String entityId, LedgerSettings settings, Clock clock, ActorContext<WalletLedgerCommand> context,
+      Optional<UnmatchedTransferCourier> couriers, Optional<AttachCompletion> attaches) {
     super(PersistenceId.of(ENTITY_KEY.name(), entityId));
     this.entityId = entityId;
     this.settings = settings;
     this.clock = clock;
+    this.context = context;
+    this.couriers = couriers;
+    this.attaches = attaches;
   }
 
   @Override
@@ -112,10 +172,30 @@ public final class WalletLedger
     };
   }
 
-  /** Only unmatched transfers feed a read table. */
+  /** Only unmatched transfers (and their webhook deliveries) feed read tables. */
   @Override
   public Set<String> tagsFor(WalletLedgerEvent event) {
-    return event instanceof UnmatchedTransferRecorded ? Set.of(settings.tagFor(entityId)) : Set.of();
+    return tagsFor(settings, entityId, event);
+  }
+
+  /** The tags of a ledger's event: only unmatched transfers and their deliveries have any. */
+  public static Set<String> tagsFor(LedgerSettings settings, String entityId, WalletLedgerEvent event) {
+    return switch (event) {
+      case UnmatchedTransferRecorded e -> Set.of(settings.tagFor(entityId));
+      case UnmatchedTransferAttached e -> Set.of(settings.tagFor(entityId));
+      case UnmatchedTransferCredited e -> Set.of(settings.tagFor(entityId));
+      case UnmatchedTransferDismissed e -> Set.of(settings.tagFor(entityId));
+      case ClaimRecorded e -> Set.of(settings.tagFor(entityId));
+      case LedgerWebhookAttempted e -> Set.of(settings.tagFor(entityId));
+      default -> Set.of();
+    };
+  }
+
+  @Override
+  public SignalHandler<WalletLedgerState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::resumeWork)
+        .build();
   }
 
   @Override
@@ -130,6 +210,25 @@ public final class WalletLedger
         .onCommand(Release.class, this::release)
         .onCommand(RouteAll.class, this::routeAll)
         .onCommand(RecordUnmatched.class, this::recordUnmatched)
+        .onCommand(AllocateRemainder.class, this::allocateRemainder)
+        .onCommand(GetUnmatched.class, (state, cmd) -> Effect().reply(cmd.replyTo(), StatusReply.success(
+            state.unmatched(cmd.transfer().toString()).map(Resolution::done)
+                .orElseGet(() -> Resolution.notFound(unknown(cmd.transfer()))))))
+        .onCommand(RecordClaim.class, this::recordClaim)
+        .onCommand(Attach.class, this::attach)
+        .onCommand(MarkCredited.class, this::markCredited)
+        .onCommand(Dismiss.class, this::dismiss)
+        .onCommand(RecordWebhookAttempt.class, this::recordWebhookAttempt)
+        .onCommand(GetWebhook.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state.webhook(cmd.webhookEventId())
+            .map(StatusReply::success)
+            .orElseGet(() -> StatusReply.error("ledger " + entityId + " has no webhook event " + cmd.webhookEventId()))))
+        .onCommand(CompletionEnded.class, (state, cmd) -> {
+          completing.remove(cmd.transferKey());
+          return Effect().noReply();
+        })
+        .onCommand(Resume.class, (state, cmd) -> Effect().none()
+            .thenRun(this::resumeWork)
+            .thenReply(cmd.replyTo(), s -> StatusReply.ack()))
         .build();
   }
 
@@ -146,7 +245,9 @@ public final class WalletLedger
       if (state.reservedSlot(candidate, now).isEmpty()) {
         Instant holdUntil = cmd.expiresAt().plus(settings.latePaymentWindow());
         return Effect()
-            .persist(new PayAmountAllocated(cmd.invoiceId(), amount, candidate, holdUntil, now))
+            .persist(new PayAmountAllocated(cmd.invoiceId(), amount, candidate, holdUntil, now, null,
+                cmd.tolerancePercent() == null || cmd.tolerancePercent().signum() == 0 ? null
+                    : Amounts.normalize(cmd.tolerancePercent())))
             .thenReply(cmd.replyTo(), s -> StatusReply.success(new PayAmount(candidate)));
       }
     }
@@ -186,12 +287,12 @@ public final class WalletLedger
       String key = transfer.key().toString();
       TransferRoute route = decidedNow.get(key);
       if (route == null) {
-        route = state.routed(key).map(r -> new TransferRoute(r.invoiceId())).orElse(null);
+        route = state.routed(key).map(r -> routeOf(r, state)).orElse(null);
       }
       if (route == null) {
         route = decideRoute(state, transfer);
         decidedNow.put(key, route);
-        events.add(new TransferRouted(transfer, route.invoiceId(), now));
+        events.add(routed(transfer, route, now));
       }
       routes.add(route);
     }
@@ -202,11 +303,36 @@ public final class WalletLedger
     return Effect().persist(events).thenReply(cmd.replyTo(), s -> StatusReply.success(reply));
   }
 
+  /**
+   * Exactly a reserved payAmount: that invoice. Otherwise the tolerance windows: exactly one holding
+   * it, that invoice ({@code TOLERANCE}); two or more, none, with them as candidates.
+   */
   private TransferRoute decideRoute(WalletLedgerState state, Transfer transfer) {
-    return state.reservedSlot(transfer.amount(), transfer.blockTime())
-        .filter(s -> !transfer.blockTime().isBefore(s.allocatedAt().minus(settings.clockSkewTolerance())))
-        .map(s -> new TransferRoute(s.invoiceId()))
-        .orElse(TransferRoute.unmatched());
+    Optional<Slot> exact = state.reservedSlot(transfer.amount(), transfer.blockTime())
+        .filter(s -> !transfer.blockTime().isBefore(s.allocatedAt().minus(settings.clockSkewTolerance())));
+    if (exact.isPresent()) {
+      return new TransferRoute(exact.get().invoiceId(), PaymentSource.MATCHED, List.of());
+    }
+    List<Slot> windows = state.toleranceWindowsHolding(transfer.amount(), transfer.blockTime(),
+        settings.clockSkewTolerance());
+    if (windows.size() == 1) {
+      return new TransferRoute(windows.get(0).invoiceId(), PaymentSource.TOLERANCE, List.of());
+    }
+    return new TransferRoute(null, null, windows.stream().map(Slot::invoiceId).toList());
+  }
+
+  private static TransferRouted routed(Transfer transfer, TransferRoute route, Instant at) {
+    return new TransferRouted(transfer, route.invoiceId(), at,
+        route.source() == PaymentSource.MATCHED ? null : route.source(),
+        route.candidates().isEmpty() ? null : route.candidates());
+  }
+
+  /** The route given before, with its source as the slot that took it implies. */
+  private static TransferRoute routeOf(RoutedTransfer routed, WalletLedgerState state) {
+    if (routed.invoiceId() == null) {
+      return new TransferRoute(null, null, routed.candidates());
+    }
+    return new TransferRoute(routed.invoiceId(), routed.source(), List.of());
   }
 
   private ReplyEffect<WalletLedgerEvent, WalletLedgerState> recordUnmatched(WalletLedgerState state, RecordUnmatched cmd) {
@@ -218,9 +344,202 @@ public final class WalletLedger
     if (before.isPresent() && before.get().recordedUnmatched()) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
     }
+    List<UUID> candidates = before.map(RoutedTransfer::candidates).orElse(List.of());
+    // Claims made while the transfer was not final are recorded on it now, with their own time.
+    List<WalletLedgerEvent> events = new ArrayList<>();
+    events.add(new UnmatchedTransferRecorded(cmd.transfer(), now(), candidates.isEmpty() ? null : candidates,
+        UUID.randomUUID()));
+    state.awaitingClaims(cmd.transfer().key().toString())
+        .forEach(c -> events.add(new ClaimRecorded(cmd.transfer().key(), c.invoiceId(), c.at())));
     return Effect()
-        .persist(new UnmatchedTransferRecorded(cmd.transfer(), now()))
+        .persist(events)
+        .thenRun(this::superviseDeliveries)
         .thenReply(cmd.replyTo(), s -> StatusReply.<Done>ack());
+  }
+
+  /**
+   * A payer's claim. An attached transfer, or one routed to an invoice, answers with that invoice; an
+   * open or dismissed unmatched transfer gets the claim recorded on it (the merchant sees it under
+   * its state); any other is kept awaiting the transfer. Once per (transfer, invoice).
+   */
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> recordClaim(WalletLedgerState state, RecordClaim cmd) {
+    String key = cmd.transfer().toString();
+    Optional<UnmatchedTransfer> kept = state.unmatched(key);
+    if (kept.isPresent()) {
+      UnmatchedTransfer u = kept.get();
+      if (u.state() == UnmatchedTransfer.State.ATTACHED) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.paysInvoice(u.invoiceId())));
+      }
+      if (u.claims().stream().anyMatch(c -> c.invoiceId().equals(cmd.invoiceId()))) {
+        return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.recorded()));
+      }
+      return Effect().persist(new ClaimRecorded(cmd.transfer(), cmd.invoiceId(), now()))
+          .thenReply(cmd.replyTo(), s -> StatusReply.success(ClaimOutcome.recorded()));
+    }
+    Optional<RoutedTransfer> route = state.routed(key);
+    if (route.isPresent() && route.get().invoiceId() != null) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.paysInvoice(route.get().invoiceId())));
+    }
+    if (state.awaitingClaims(key).stream().anyMatch(c -> c.invoiceId().equals(cmd.invoiceId()))) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(ClaimOutcome.awaitingTransfer()));
+    }
+    return Effect().persist(new ClaimAwaitingTransfer(cmd.transfer(), cmd.invoiceId(), now()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(ClaimOutcome.awaitingTransfer()));
+  }
+
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> allocateRemainder(WalletLedgerState state,
+      AllocateRemainder cmd) {
+    BigDecimal remainder = Amounts.normalize(cmd.remainder());
+    Optional<Slot> current = state.slotOf(cmd.invoiceId());
+    if (current.isPresent() && current.get().due().compareTo(remainder) == 0) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new PayAmount(current.get().payAmount())));
+    }
+    Instant now = now();
+    BigDecimal tolerance = current.map(Slot::tolerancePercent).orElse(null);
+    for (int step = 0; step < settings.maxPayAmountSteps(); step++) {
+      BigDecimal candidate = Amounts.normalize(
+          remainder.add(Amounts.PAY_AMOUNT_STEP.multiply(BigDecimal.valueOf(step))));
+      if (state.reservedSlot(candidate, now).filter(s -> !s.invoiceId().equals(cmd.invoiceId())).isEmpty()) {
+        Instant holdUntil = cmd.expiresAt().plus(settings.latePaymentWindow());
+        return Effect()
+            .persist(new PayAmountAllocated(cmd.invoiceId(), remainder, candidate, holdUntil, now, remainder, tolerance))
+            .thenReply(cmd.replyTo(), s -> StatusReply.success(new PayAmount(candidate)));
+      }
+    }
+    return Effect().reply(cmd.replyTo(), StatusReply.error(
+        "all " + settings.maxPayAmountSteps() + " payAmounts for the remainder " + Amounts.format(remainder)
+            + " on this wallet are taken by open invoices"));
+  }
+
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> attach(WalletLedgerState state, Attach cmd) {
+    Optional<UnmatchedTransfer> found = state.unmatched(cmd.transfer().toString());
+    if (found.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(Resolution.notFound(unknown(cmd.transfer()))));
+    }
+    UnmatchedTransfer u = found.get();
+    return switch (u.state()) {
+      case OPEN -> Effect()
+          .persist(new UnmatchedTransferAttached(cmd.transfer(), cmd.invoiceId(), cmd.requestId(), cmd.attachedBy(),
+              now()))
+          .thenReply(cmd.replyTo(), s -> StatusReply.success(
+              Resolution.done(s.unmatched(cmd.transfer().toString()).orElseThrow())));
+      case ATTACHED -> {
+        boolean sameRequest = cmd.requestId().equals(u.requestId());
+        boolean unfinished = u.awaitingCredit() && cmd.invoiceId().equals(u.invoiceId());
+        yield Effect().reply(cmd.replyTo(), StatusReply.success(sameRequest || unfinished
+            ? Resolution.done(u)
+            : Resolution.conflict(u, "transfer " + cmd.transfer() + " is already attached to invoice "
+                + u.invoiceId())));
+      }
+      case DISMISSED -> Effect().reply(cmd.replyTo(), StatusReply.success(
+          Resolution.conflict(u, "transfer " + cmd.transfer() + " was dismissed")));
+    };
+  }
+
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> markCredited(WalletLedgerState state, MarkCredited cmd) {
+    Optional<UnmatchedTransfer> found = state.unmatched(cmd.transfer().toString());
+    if (found.isEmpty() || !found.get().awaitingCredit() || !cmd.invoiceId().equals(found.get().invoiceId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.ack());
+    }
+    return Effect()
+        .persist(new UnmatchedTransferCredited(cmd.transfer(), cmd.invoiceId(), now()))
+        .thenReply(cmd.replyTo(), s -> StatusReply.ack());
+  }
+
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> dismiss(WalletLedgerState state, Dismiss cmd) {
+    Optional<UnmatchedTransfer> found = state.unmatched(cmd.transfer().toString());
+    if (found.isEmpty()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(Resolution.notFound(unknown(cmd.transfer()))));
+    }
+    UnmatchedTransfer u = found.get();
+    if (u.state() == UnmatchedTransfer.State.OPEN) {
+      return Effect()
+          .persist(new UnmatchedTransferDismissed(cmd.transfer(), cmd.note(), cmd.requestId(), cmd.dismissedBy(), now()))
+          .thenReply(cmd.replyTo(), s -> StatusReply.success(
+              Resolution.done(s.unmatched(cmd.transfer().toString()).orElseThrow())));
+    }
+    if (u.state() == UnmatchedTransfer.State.DISMISSED && cmd.requestId().equals(u.requestId())) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(Resolution.done(u)));
+    }
+    return Effect().reply(cmd.replyTo(), StatusReply.success(Resolution.conflict(u, "transfer " + cmd.transfer()
+        + (u.state() == UnmatchedTransfer.State.DISMISSED ? " was dismissed already"
+            : " is attached to invoice " + u.invoiceId()))));
+  }
+
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> recordWebhookAttempt(WalletLedgerState state,
+      RecordWebhookAttempt cmd) {
+    Optional<LedgerWebhook> found = state.webhook(cmd.webhookEventId());
+    if (found.isEmpty()) {
+      return Effect().reply(cmd.replyTo(),
+          StatusReply.error("ledger " + entityId + " has no webhook event " + cmd.webhookEventId()));
+    }
+    LedgerWebhook delivery = found.get();
+    if (!delivery.isPending() || cmd.attempt() != delivery.attempts() + 1) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(delivery));
+    }
+    Instant now = now();
+    LedgerWebhook.Attempt result = cmd.result();
+    List<Duration> schedule = couriers.map(UnmatchedTransferCourier::retrySchedule).orElse(List.of());
+    double jitter = couriers.map(UnmatchedTransferCourier::jitter).orElse(0.0);
+    LedgerWebhook.Status outcome;
+    Instant nextAttemptAt = null;
+    switch (result.verdict()) {
+      case DELIVERED -> outcome = LedgerWebhook.Status.DELIVERED;
+      case GONE -> outcome = LedgerWebhook.Status.FAILED;
+      default -> {
+        if (delivery.scheduleIndex() >= schedule.size()) {
+          outcome = LedgerWebhook.Status.FAILED;
+        } else {
+          outcome = LedgerWebhook.Status.PENDING;
+          // drawn here and persisted, so that replay agrees
+          Duration delay = schedule.get(delivery.scheduleIndex());
+          double factor = 1 + ThreadLocalRandom.current().nextDouble() * jitter;
+          nextAttemptAt = now.plus(Duration.ofMillis(Math.round(delay.toMillis() * factor)));
+        }
+      }
+    }
+    return Effect()
+        .persist(new LedgerWebhookAttempted(cmd.webhookEventId(), cmd.attempt(),
+            result.attemptedAt().truncatedTo(ChronoUnit.MILLIS), result.statusCode(), result.error(),
+            result.durationMs(), outcome, nextAttemptAt, now))
+        .thenReply(cmd.replyTo(), s -> StatusReply.success(s.webhook(cmd.webhookEventId()).orElseThrow()));
+  }
+
+  /** After recovery and on the sweeper's {@link Resume}: pending deliveries and unfinished attaches. */
+  private void resumeWork(WalletLedgerState state) {
+    superviseDeliveries(state);
+    if (attaches.isEmpty()) {
+      return;
+    }
+    for (UnmatchedTransfer u : state.unmatchedTransfers()) {
+      String key = u.transfer().key().toString();
+      if (u.awaitingCredit() && completing.add(key)) {
+        attaches.get().complete(entityId, u).whenComplete((done, error) -> {
+          if (error != null) {
+            log.warn("Ledger {}: could not complete the attach of {} to invoice {} yet: {}", entityId, key,
+                u.invoiceId(), error.toString());
+          }
+          context.getSelf().tell(new CompletionEnded(key));
+        });
+      }
+    }
+  }
+
+  /** One courier per pending webhook event; those running are left alone. */
+  private void superviseDeliveries(WalletLedgerState state) {
+    if (couriers.isEmpty()) {
+      return;
+    }
+    for (LedgerWebhook delivery : state.pendingWebhooks()) {
+      String name = "webhook-" + delivery.eventId();
+      if (context.getChild(name).isEmpty()) {
+        context.spawn(couriers.get().deliver(context.getSelf(), entityId, delivery.eventId()), name);
+      }
+    }
+  }
+
+  private static String unknown(TransferKey key) {
+    return "no unmatched transfer " + key + " on this wallet";
   }
 
   private static Instant earliest(Instant a, Instant b) {

@@ -1,6 +1,14 @@
 package io.stablegate.engine.ledger;
 
+import io.stablegate.engine.credit.PaymentSource;
+import io.stablegate.engine.credit.Tolerance;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimAwaitingTransfer;
+import io.stablegate.engine.ledger.WalletLedgerEvent.ClaimRecorded;
+import io.stablegate.engine.ledger.WalletLedgerEvent.LedgerWebhookAttempted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
+import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferAttached;
+import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferCredited;
+import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferDismissed;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
 import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferRecorded;
@@ -19,27 +27,53 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The slots and recent routings of one wallet. Deliberately mutable: a busy wallet holds thousands
+ * The slots, recent routings, unmatched transfers and webhook events of one wallet. Deliberately mutable: a busy wallet holds thousands
  * of slots, and copying them on every event would make allocation quadratic. It is changed only by
  * {@link #apply} (the event handler), and {@link #toSnapshot()} hands the snapshot store an
  * immutable copy, so nothing else ever sees it change.
  */
 public final class WalletLedgerState {
 
-  /** A reserved payAmount. */
-  public record Slot(UUID invoiceId, BigDecimal payAmount, Instant allocatedAt, Instant holdUntil)
-      implements CborSerializable {}
+  /**
+   * A reserved payAmount; {@code due} what its invoice waits for (null: the payAmount),
+   * {@code tolerancePercent} the invoice's underpayment tolerance (null: 0).
+   */
+  public record Slot(UUID invoiceId, BigDecimal payAmount, Instant allocatedAt, Instant holdUntil, BigDecimal due,
+      BigDecimal tolerancePercent) implements CborSerializable {
+    public Slot {
+      due = due == null ? payAmount : due;
+    }
+
+    Slot heldUntil(Instant until) {
+      return new Slot(invoiceId, payAmount, allocatedAt, until, due, tolerancePercent);
+    }
+  }
 
   /** How a transfer was routed, and whether it was kept as unmatched once final. */
-  public record RoutedTransfer(String transferKey, UUID invoiceId, Instant at, boolean recordedUnmatched)
-      implements CborSerializable {}
+  public record RoutedTransfer(String transferKey, UUID invoiceId, Instant at, boolean recordedUnmatched,
+      List<UUID> candidates, PaymentSource source) implements CborSerializable {
+    public RoutedTransfer {
+      candidates = candidates == null ? List.of() : List.copyOf(candidates);
+      source = invoiceId == null ? null : source == null ? PaymentSource.MATCHED : source;
+    }
+  }
 
-  /** The immutable form stored as a snapshot. */
-  public record Snapshot(List<Slot> slots, List<RoutedTransfer> routed) implements CborSerializable {}
+  /** A payer's claim on a transfer the ledger does not keep as unmatched yet. */
+  public record AwaitingClaim(String transferKey, UUID invoiceId, Instant at) implements CborSerializable {}
+
+  /** The immutable form stored as a snapshot; lists added later are null in older snapshots. */
+  public record Snapshot(List<Slot> slots, List<RoutedTransfer> routed, List<UnmatchedTransfer> unmatched,
+      List<LedgerWebhook> webhooks, List<AwaitingClaim> awaitingClaims) implements CborSerializable {}
 
   private final Map<String, Slot> slotsByPayAmount = new HashMap<>();
   private final Map<UUID, String> payAmountByInvoice = new HashMap<>();
   private final LinkedHashMap<String, RoutedTransfer> routed = new LinkedHashMap<>();
+  /** Unmatched transfers are kept for good (they are the merchant's to resolve), by transfer key. */
+  private final LinkedHashMap<String, UnmatchedTransfer> unmatched = new LinkedHashMap<>();
+  /** Claims on transfers not (yet) kept as unmatched, by transfer key, in the order of their first claim. */
+  private final LinkedHashMap<String, List<AwaitingClaim>> awaitingClaims = new LinkedHashMap<>();
+  /** This ledger's webhook events ({@code transfer.unmatched}) and their delivery. */
+  private final LinkedHashMap<UUID, LedgerWebhook> webhooks = new LinkedHashMap<>();
   private final Duration routedRetention;
   private int pruneAtSize = 1024;
 
@@ -62,12 +96,59 @@ public final class WalletLedgerState {
     return Optional.ofNullable(routed.get(transferKey));
   }
 
+  /**
+   * The slots whose tolerance window {@code [due × (1 − t/100), due)} holds {@code amount} at {@code
+   * time}, and that were allocated no later than {@code time} plus {@code skew}.
+   */
+  public List<Slot> toleranceWindowsHolding(BigDecimal amount, Instant time, Duration skew) {
+    List<Slot> holding = new ArrayList<>();
+    for (Slot slot : slotsByPayAmount.values()) {
+      if (time.isBefore(slot.holdUntil()) && !time.isBefore(slot.allocatedAt().minus(skew))
+          && Tolerance.inWindow(amount, slot.due(), slot.tolerancePercent())) {
+        holding.add(slot);
+      }
+    }
+    holding.sort(java.util.Comparator.comparing(Slot::allocatedAt).thenComparing(Slot::invoiceId));
+    return holding;
+  }
+
+  public Optional<UnmatchedTransfer> unmatched(String transferKey) {
+    return Optional.ofNullable(unmatched.get(transferKey));
+  }
+
+  /** Every unmatched transfer, oldest first. */
+  public List<UnmatchedTransfer> unmatchedTransfers() {
+    return List.copyOf(unmatched.values());
+  }
+
+  /** The claims waiting for the transfer to be kept as unmatched, oldest first. */
+  public List<AwaitingClaim> awaitingClaims(String transferKey) {
+    return awaitingClaims.getOrDefault(transferKey, List.of());
+  }
+
+  public Optional<LedgerWebhook> webhook(UUID eventId) {
+    return Optional.ofNullable(webhooks.get(eventId));
+  }
+
+  public List<LedgerWebhook> pendingWebhooks() {
+    return webhooks.values().stream().filter(LedgerWebhook::isPending).toList();
+  }
+
+  public int slotCount() {
+    return slotsByPayAmount.size();
+  }
+
   public WalletLedgerState apply(WalletLedgerEvent event) {
     switch (event) {
       case PayAmountAllocated e -> {
         String key = Amounts.format(e.payAmount());
+        String previous = payAmountByInvoice.get(e.invoiceId());
+        if (previous != null) {
+          removeSlot(previous); // a remainder's payAmount replaces the invoice's earlier one
+        }
         removeSlot(key);
-        slotsByPayAmount.put(key, new Slot(e.invoiceId(), e.payAmount(), e.at(), e.holdUntil()));
+        slotsByPayAmount.put(key, new Slot(e.invoiceId(), e.payAmount(), e.at(), e.holdUntil(), e.due(),
+            e.tolerancePercent()));
         payAmountByInvoice.put(e.invoiceId(), key);
         if (slotsByPayAmount.size() > pruneAtSize) {
           pruneSlotsHeldUntil(e.at());
@@ -81,25 +162,57 @@ public final class WalletLedgerState {
           if (e.holdUntil() == null) {
             removeSlot(key);
           } else {
-            slotsByPayAmount.put(key, new Slot(slot.invoiceId(), slot.payAmount(), slot.allocatedAt(), e.holdUntil()));
+            slotsByPayAmount.put(key, slot.heldUntil(e.holdUntil()));
           }
         }
       }
       case TransferRouted e -> {
         routed.put(e.transfer().key().toString(),
-            new RoutedTransfer(e.transfer().key().toString(), e.invoiceId(), e.at(), false));
+            new RoutedTransfer(e.transfer().key().toString(), e.invoiceId(), e.at(), false, e.candidates(),
+                e.source()));
         pruneRoutedBefore(e.at().minus(routedRetention));
       }
       case UnmatchedTransferRecorded e -> {
         String key = e.transfer().key().toString();
-        routed.put(key, new RoutedTransfer(key, null, e.at(), true));
+        routed.put(key, new RoutedTransfer(key, null, e.at(), true, e.candidates(), null));
+        unmatched.putIfAbsent(key, UnmatchedTransfer.open(e.transfer(), e.candidates(), e.at()));
+        if (e.webhookEventId() != null) {
+          webhooks.put(e.webhookEventId(), LedgerWebhook.pending(e.webhookEventId(), e.at(), e.transfer(),
+              e.candidates()));
+        }
       }
+      case UnmatchedTransferAttached e -> unmatched.computeIfPresent(e.transfer().toString(),
+          (k, u) -> u.attached(e.invoiceId(), e.requestId(), e.attachedBy(), e.at()));
+      case UnmatchedTransferCredited e -> unmatched.computeIfPresent(e.transfer().toString(),
+          (k, u) -> u.credited(e.at()));
+      case UnmatchedTransferDismissed e -> unmatched.computeIfPresent(e.transfer().toString(),
+          (k, u) -> u.dismissed(e.note(), e.requestId(), e.dismissedBy(), e.at()));
+      case ClaimAwaitingTransfer e -> {
+        String key = e.transfer().toString();
+        List<AwaitingClaim> claims = new ArrayList<>(awaitingClaims.getOrDefault(key, List.of()));
+        claims.removeIf(c -> c.invoiceId().equals(e.invoiceId()));
+        claims.add(new AwaitingClaim(key, e.invoiceId(), e.at()));
+        awaitingClaims.put(key, List.copyOf(claims));
+        pruneAwaitingClaimsBefore(e.at().minus(routedRetention));
+      }
+      case ClaimRecorded e -> {
+        String key = e.transfer().toString();
+        unmatched.computeIfPresent(key, (k, u) -> u.withClaim(new UnmatchedTransfer.Claim(e.invoiceId(), e.at())));
+        awaitingClaims.computeIfPresent(key, (k, claims) -> {
+          List<AwaitingClaim> left = claims.stream().filter(c -> !c.invoiceId().equals(e.invoiceId())).toList();
+          return left.isEmpty() ? null : left;
+        });
+      }
+      case LedgerWebhookAttempted e -> webhooks.computeIfPresent(e.webhookEventId(),
+          (k, w) -> w.attempted(e.attempt(), e.outcome(), e.nextAttemptAt()));
     }
     return this;
   }
 
   public Snapshot toSnapshot() {
-    return new Snapshot(List.copyOf(slotsByPayAmount.values()), List.copyOf(routed.values()));
+    return new Snapshot(List.copyOf(slotsByPayAmount.values()), List.copyOf(routed.values()),
+        List.copyOf(unmatched.values()), List.copyOf(webhooks.values()),
+        awaitingClaims.values().stream().flatMap(List::stream).toList());
   }
 
   public static WalletLedgerState fromSnapshot(Snapshot snapshot, Duration routedRetention) {
@@ -112,6 +225,17 @@ public final class WalletLedgerState {
     List<RoutedTransfer> inOrder = new ArrayList<>(snapshot.routed());
     inOrder.sort(java.util.Comparator.comparing(RoutedTransfer::at));
     inOrder.forEach(r -> state.routed.put(r.transferKey(), r));
+    if (snapshot.unmatched() != null) {
+      snapshot.unmatched().forEach(u -> state.unmatched.put(u.transfer().key().toString(), u));
+    }
+    if (snapshot.webhooks() != null) {
+      snapshot.webhooks().forEach(w -> state.webhooks.put(w.eventId(), w));
+    }
+    if (snapshot.awaitingClaims() != null) {
+      snapshot.awaitingClaims().forEach(c ->
+          state.awaitingClaims.computeIfAbsent(c.transferKey(), k -> new ArrayList<>()).add(c));
+      state.awaitingClaims.replaceAll((k, v) -> List.copyOf(v));
+    }
     return state;
   }
 
@@ -128,6 +252,18 @@ public final class WalletLedgerState {
         .map(Map.Entry::getKey)
         .toList();
     over.forEach(this::removeSlot);
+  }
+
+  /** Awaiting claims are kept as long as routings: a transfer's go once its newest claim is that old. */
+  private void pruneAwaitingClaimsBefore(Instant cutoff) {
+    Iterator<List<AwaitingClaim>> oldestFirst = awaitingClaims.values().iterator();
+    while (oldestFirst.hasNext()) {
+      List<AwaitingClaim> claims = oldestFirst.next();
+      if (!claims.get(claims.size() - 1).at().isBefore(cutoff)) {
+        return;
+      }
+      oldestFirst.remove();
+    }
   }
 
   private void pruneRoutedBefore(Instant cutoff) {

@@ -11,6 +11,7 @@ import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
 import io.stablegate.engine.money.Chain;
+import java.math.BigDecimal;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,8 +31,16 @@ import org.slf4j.LoggerFactory;
 public final class InvoiceService {
   private static final Logger log = LoggerFactory.getLogger(InvoiceService.class);
 
-  /** A validated request for a new invoice; its payAmount is still to be allocated. */
-  public record NewInvoice(UUID invoiceId, InvoiceTerms terms) {}
+  /**
+   * A validated request for a new invoice; its payAmount is still to be allocated. {@code
+   * underpaymentTolerancePercent} is the merchant's tolerance at this moment (null: 0).
+   */
+  public record NewInvoice(UUID invoiceId, InvoiceTerms terms, BigDecimal underpaymentTolerancePercent) {
+    /** Without an underpayment tolerance. */
+    public NewInvoice(UUID invoiceId, InvoiceTerms terms) {
+      this(invoiceId, terms, BigDecimal.ZERO);
+    }
+  }
 
   private final ClusterSharding sharding;
   private final EngineSettings settings;
@@ -44,17 +53,21 @@ public final class InvoiceService {
   /**
    * Reserves a unique payAmount on the wallet's ledger, then creates the invoice with it. If the
    * creation fails and the invoice entity confirms that no such invoice exists, the payAmount is
-   * given back at once; the stage still fails with the creation's error.
+   * given back at once; the stage still fails with the creation's error. The merchant's tolerance at
+   * this moment goes with both (the ledger's slot and the creation event): it is what every transfer
+   * to this invoice is judged by, and an auditor reads it from the journal.
    */
   public CompletionStage<Invoice> create(NewInvoice request) {
     InvoiceTerms terms = request.terms();
     return ledger(terms.chain(), terms.address())
         .<PayAmount>askWithStatus(
-            reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), terms.amount(), terms.expiresAt(), reply),
+            reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), terms.amount(), terms.expiresAt(),
+                request.underpaymentTolerancePercent(), reply),
             settings.askTimeout())
         .thenCompose(payAmount -> invoice(request.invoiceId()).<Invoice>askWithStatus(
                 reply -> new InvoiceCommand.Create(
-                    new InvoiceDraft(terms, payAmount.value(), settings.requiredConfirmations(terms.chain())), reply),
+                    new InvoiceDraft(terms, payAmount.value(), settings.requiredConfirmations(terms.chain()),
+                        request.underpaymentTolerancePercent()), reply),
                 settings.askTimeout())
             .exceptionallyCompose(error -> giveBackIfNotCreated(request)
                 .thenCompose(done -> CompletableFuture.<Invoice>failedFuture(error))));
@@ -99,7 +112,7 @@ public final class InvoiceService {
         .thenCompose(cancelled -> release(cancelled, ReleaseReason.CANCELLED).thenApply(done -> cancelled));
   }
 
-  /** Expires the invoice if it is PENDING and due; otherwise leaves it as it is. */
+  /** Expires the invoice if it is PENDING or PARTIALLY_PAID and due; otherwise leaves it as it is. */
   public CompletionStage<Invoice> expire(UUID invoiceId) {
     return invoice(invoiceId).askWithStatus(InvoiceCommand.Expire::new, settings.askTimeout());
   }

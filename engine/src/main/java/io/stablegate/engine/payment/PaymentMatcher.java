@@ -158,7 +158,7 @@ public final class PaymentMatcher {
       TransferRoute route = routes.get(index);
       chain = chain.thenCompose(soFar -> invoice
           .<Invoice>askWithStatus(reply -> new InvoiceCommand.RecordPayment(transfer,
-              confirmations.applyAsInt(transfer), reply), settings.askTimeout())
+              confirmations.applyAsInt(transfer), route.source(), reply), settings.askTimeout())
           .handle((ok, error) -> {
             if (error == null) {
               soFar.add(new Indexed<>(index, new Observation.Recorded(transfer, route)));

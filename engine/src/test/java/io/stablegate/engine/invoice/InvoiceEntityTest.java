@@ -448,7 +448,7 @@ class InvoiceEntityTest {
   }
 
   @Test
-  void twoDifferentTransfersAreBothCredited() {
+  void twoDifferentTransfersAreBothCreditedAndTheSecondIsAnOverpayment() {
     var kit = kit();
     create(kit);
     ok(kit, r -> new RecordPayment(transfer("0x1"), 1, r));
@@ -458,9 +458,12 @@ class InvoiceEntityTest {
     assertThat(paid.amountPaid()).isEqualByComparingTo(PAY_AMOUNT);
 
     var second = run(kit, r -> new ConfirmPayment(transfer("0x2").key(), REQUIRED, r));
-    assertThat(second.events()).singleElement().isInstanceOf(PaymentConfirmed.class);
+    assertThat(second.events()).hasSize(2);
+    assertThat(second.events().get(0)).isInstanceOf(PaymentConfirmed.class);
+    assertThat(second.events().get(1)).isInstanceOf(InvoiceEvent.InvoiceOverpaid.class);
     Invoice invoice = second.reply().getValue();
     assertThat(invoice.status()).isEqualTo(InvoiceStatus.PAID);
+    assertThat(invoice.overpaid()).isTrue();
     assertThat(invoice.payments()).hasSize(2).allMatch(Payment::isFinal);
     assertThat(invoice.amountPaid()).isEqualByComparingTo(PAY_AMOUNT.add(PAY_AMOUNT));
   }

@@ -40,11 +40,13 @@ class InvoiceStateTest {
     Invoice cancelled = (Invoice) pending.apply(new InvoiceCancelled(ID, UUID.randomUUID(), AT, pending.lastHash()));
     assertThat(cancelled.status()).isEqualTo(InvoiceStatus.CANCELLED);
 
-    // PENDING -> PAID, CANCELLED -> CANCELLED, CANCELLED -> EXPIRED: none is in legalNext()
-    assertThatThrownBy(() -> pending.apply(new InvoicePaid(ID, BigDecimal.ZERO, false, UUID.randomUUID(), AT,
-        pending.lastHash())))
+    // PAID -> EXPIRED, CANCELLED -> CANCELLED, CANCELLED -> EXPIRED: none is in legalNext()
+    // (PENDING -> PAID is legal: an attached transfer is final at once)
+    Invoice paid = (Invoice) pending.apply(new InvoicePaid(ID, BigDecimal.ZERO, false, UUID.randomUUID(), AT,
+        pending.lastHash()));
+    assertThatThrownBy(() -> paid.apply(new InvoiceExpired(ID, UUID.randomUUID(), AT, paid.lastHash())))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("InvoicePaid moves the invoice from PENDING to PAID, which is not a legal transition");
+        .hasMessage("InvoiceExpired moves the invoice from PAID to EXPIRED, which is not a legal transition");
     assertThatThrownBy(() -> cancelled.apply(new InvoiceCancelled(ID, UUID.randomUUID(), AT, cancelled.lastHash())))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("from CANCELLED to CANCELLED");

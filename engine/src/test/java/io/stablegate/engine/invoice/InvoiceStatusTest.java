@@ -4,6 +4,7 @@ import static io.stablegate.engine.invoice.InvoiceStatus.CANCELLED;
 import static io.stablegate.engine.invoice.InvoiceStatus.CONFIRMING;
 import static io.stablegate.engine.invoice.InvoiceStatus.EXPIRED;
 import static io.stablegate.engine.invoice.InvoiceStatus.PAID;
+import static io.stablegate.engine.invoice.InvoiceStatus.PARTIALLY_PAID;
 import static io.stablegate.engine.invoice.InvoiceStatus.PENDING;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,10 +15,11 @@ import org.junit.jupiter.api.Test;
 
 class InvoiceStatusTest {
 
-  /** The lifecycle of docs/api.md (Statuses), written out once more by hand. */
+  /** The lifecycle of docs/api.md (Statuses) and docs/payment-resolution.md, written out once more by hand. */
   private static final Map<InvoiceStatus, Set<InvoiceStatus>> LEGAL = Map.of(
-      PENDING, EnumSet.of(CONFIRMING, EXPIRED, CANCELLED),
-      CONFIRMING, EnumSet.of(PENDING, PAID),
+      PENDING, EnumSet.of(CONFIRMING, EXPIRED, CANCELLED, PAID, PARTIALLY_PAID),
+      CONFIRMING, EnumSet.of(PENDING, PAID, PARTIALLY_PAID),
+      PARTIALLY_PAID, EnumSet.of(PAID, EXPIRED),
       PAID, EnumSet.noneOf(InvoiceStatus.class),
       EXPIRED, EnumSet.of(PAID),
       CANCELLED, EnumSet.of(PAID));
@@ -42,15 +44,17 @@ class InvoiceStatusTest {
   @Test
   void paidIsFinal() {
     assertThat(PAID.legalNext()).isEmpty();
-    assertThat(PENDING.canBecome(PAID)).isFalse();
+    assertThat(PARTIALLY_PAID.canBecome(PENDING)).isFalse();
     assertThat(EXPIRED.canBecome(CONFIRMING)).isFalse();
     assertThat(CANCELLED.canBecome(PENDING)).isFalse();
   }
 
   @Test
-  void onlyPendingAndConfirmingAreOpen() {
+  void onlyPendingConfirmingAndPartiallyPaidAreOpen() {
     assertThat(EnumSet.allOf(InvoiceStatus.class).stream().filter(InvoiceStatus::isOpen))
-        .containsExactlyInAnyOrder(PENDING, CONFIRMING);
+        .containsExactlyInAnyOrder(PENDING, CONFIRMING, PARTIALLY_PAID);
+    assertThat(EnumSet.allOf(InvoiceStatus.class).stream().filter(InvoiceStatus::canExpire))
+        .containsExactlyInAnyOrder(PENDING, PARTIALLY_PAID);
   }
 
   @Test
@@ -58,6 +62,8 @@ class InvoiceStatusTest {
     assertThat(WebhookEventType.PAID.wireName()).isEqualTo("invoice.paid");
     assertThat(WebhookEventType.PAID_LATE.wireName()).isEqualTo("invoice.paid_late");
     assertThat(WebhookEventType.PAYMENT_DETECTED.wireName()).isEqualTo("invoice.payment_detected");
+    assertThat(WebhookEventType.PARTIALLY_PAID.wireName()).isEqualTo("invoice.partially_paid");
+    assertThat(WebhookEventType.OVERPAID.wireName()).isEqualTo("invoice.overpaid");
     assertThat(WebhookEventType.PAYMENT_REVERTED.wireName()).isEqualTo("invoice.payment_reverted");
     assertThat(WebhookEventType.EXPIRED.wireName()).isEqualTo("invoice.expired");
     assertThat(WebhookEventType.CANCELLED.wireName()).isEqualTo("invoice.cancelled");

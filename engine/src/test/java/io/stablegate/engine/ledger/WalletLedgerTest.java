@@ -496,11 +496,12 @@ class WalletLedgerTest {
   @Test
   void onlyUnmatchedTransfersAreTagged() {
     String entityId = WalletLedger.entityId(Chain.ETHEREUM, address);
-    WalletLedger behavior = (WalletLedger) WalletLedger.create(entityId, SMALL, clock);
     Transfer transfer = transfer("0x1", "10", T0);
-    assertThat(behavior.tagsFor(new UnmatchedTransferRecorded(transfer, T0))).containsExactly(SMALL.tagFor(entityId));
-    assertThat(behavior.tagsFor(new TransferRouted(transfer, null, T0))).isEmpty();
-    assertThat(behavior.tagsFor(new PayAmountAllocated(UUID.randomUUID(), TEN, TEN, T0, T0))).isEmpty();
+    assertThat(WalletLedger.tagsFor(SMALL, entityId, new UnmatchedTransferRecorded(transfer, T0)))
+        .containsExactly(SMALL.tagFor(entityId));
+    assertThat(WalletLedger.tagsFor(SMALL, entityId, new TransferRouted(transfer, null, T0))).isEmpty();
+    assertThat(WalletLedger.tagsFor(SMALL, entityId, new PayAmountAllocated(UUID.randomUUID(), TEN, TEN, T0, T0)))
+        .isEmpty();
     assertThat(SMALL.tagFor(entityId)).isIn(SMALL.tags());
     assertThat(SMALL.tags()).containsExactly("ledger-0", "ledger-1", "ledger-2", "ledger-3");
   }

@@ -1,5 +1,6 @@
 package io.stablegate.engine.webhook;
 
+import io.stablegate.engine.money.Chain;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryWebhookEndpoints implements WebhookEndpoints {
   private static final SecureRandom RANDOM = new SecureRandom();
   private final Map<UUID, WebhookEndpoint> endpoints = new ConcurrentHashMap<>();
+  private final Map<String, UUID> wallets = new ConcurrentHashMap<>();
 
   public static String newSecret() {
     byte[] key = new byte[32];
@@ -32,6 +34,16 @@ public final class InMemoryWebhookEndpoints implements WebhookEndpoints {
   @Override
   public CompletionStage<Optional<WebhookEndpoint>> find(UUID merchantId) {
     return CompletableFuture.completedFuture(get(merchantId));
+  }
+
+  /** The merchant of a wallet, for a ledger's {@code transfer.unmatched} events. */
+  public void putWallet(Chain chain, String address, UUID merchantId) {
+    wallets.put(chain + ":" + address, merchantId);
+  }
+
+  @Override
+  public CompletionStage<Optional<UUID>> ownerOfWallet(Chain chain, String address) {
+    return CompletableFuture.completedFuture(Optional.ofNullable(wallets.get(chain + ":" + address)));
   }
 
   @Override

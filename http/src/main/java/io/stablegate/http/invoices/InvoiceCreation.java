@@ -11,6 +11,8 @@ import io.stablegate.http.Blocking;
 import io.stablegate.http.Responses;
 import io.stablegate.http.invoices.InvoiceRequests.ValidRequest;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
+import io.stablegate.persistence.merchant.PaymentSettingsRepository;
+import java.math.BigDecimal;
 import io.stablegate.persistence.merchant.WalletRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,16 +36,18 @@ import org.apache.pekko.pattern.StatusReply;
 public final class InvoiceCreation {
   private final InvoiceService invoices;
   private final WalletRepository wallets;
+  private final PaymentSettingsRepository paymentSettings;
   private final IdempotencyRepository idempotency;
   private final Blocking blocking;
   private final String publicUrl;
   private final Duration retention;
   private final Clock clock;
 
-  public InvoiceCreation(InvoiceService invoices, WalletRepository wallets, IdempotencyRepository idempotency,
-      Blocking blocking, String publicUrl, Duration retention, Clock clock) {
+  public InvoiceCreation(InvoiceService invoices, WalletRepository wallets, PaymentSettingsRepository paymentSettings,
+      IdempotencyRepository idempotency, Blocking blocking, String publicUrl, Duration retention, Clock clock) {
     this.invoices = invoices;
     this.wallets = wallets;
+    this.paymentSettings = paymentSettings;
     this.idempotency = idempotency;
     this.blocking = blocking;
     this.publicUrl = publicUrl;
@@ -96,9 +100,12 @@ public final class InvoiceCreation {
 
   private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, UUID invoiceId, String address,
       Instant expiresAt) {
-    NewInvoice request = new NewInvoice(invoiceId, new InvoiceTerms(merchantId, r.chain(), address, r.amount(),
-        r.orderId(), r.description(), r.metadataJson(), expiresAt));
-    return invoices.create(request).thenApply(this::render);
+    InvoiceTerms terms = new InvoiceTerms(merchantId, r.chain(), address, r.amount(), r.orderId(), r.description(),
+        r.metadataJson(), expiresAt);
+    // The tolerance in force now goes with the invoice (its creation event carries it).
+    return blocking.run(() -> paymentSettings.tolerancePercent(merchantId).orElse(BigDecimal.ZERO))
+        .thenCompose(tolerance -> invoices.create(new NewInvoice(invoiceId, terms, tolerance)))
+        .thenApply(this::render);
   }
 
   private String render(Invoice invoice) {

@@ -22,14 +22,20 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public final class PublicInvoiceRoutes extends AllDirectives {
 
+  /**
+   * {@code amountPaid} and {@code amountDue} let the checkout page say "received X, send Y more" for
+   * a PARTIALLY_PAID invoice, whose {@code payAmount} is then the remainder plus its own offset.
+   */
   public record PublicInvoice(String id, InvoiceStatus status, String chain, String token, String payAmount,
-      String address, Instant expiresAt, int confirmations, int requiredConfirmations) {
+      String address, Instant expiresAt, int confirmations, int requiredConfirmations, String amountPaid,
+      String amountDue, boolean paidLate) {
 
     static PublicInvoice of(Invoice invoice) {
       int confirmations = invoice.payments().stream().mapToInt(Payment::confirmations).max().orElse(0);
       return new PublicInvoice(invoice.id().toString(), invoice.status(), invoice.chain().name(), InvoiceView.TOKEN,
           Amounts.format(invoice.payAmount()), invoice.address(), invoice.expiresAt(), confirmations,
-          invoice.requiredConfirmations());
+          invoice.requiredConfirmations(), Amounts.format(invoice.amountPaid()), Amounts.format(invoice.amountDue()),
+          invoice.paidLate());
     }
   }
 

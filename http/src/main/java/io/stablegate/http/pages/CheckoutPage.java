@@ -54,6 +54,7 @@ public final class CheckoutPage {
     values.put("paidLate", Boolean.toString(invoice.paidLate()));
     values.put("network", token.networkName());
     values.put("payAmount", payAmount);
+    values.put("amountPaid", Amounts.format(invoice.amountPaid()));
     values.put("address", invoice.address());
     values.put("expiresAt", invoice.expiresAt().toString());
     values.put("expiresAtText", EXPIRY.format(invoice.expiresAt()));
@@ -64,11 +65,18 @@ public final class CheckoutPage {
     values.put("qrCaption", token.chain().isEvm()
         ? "Scan with your wallet app: it fills in the token, network, address and exact amount."
         : "Scan the address with your wallet app, then enter the exact amount above.");
-    for (String s : new String[] {"PENDING", "CONFIRMING", "PAID", "PAID_LATE", "EXPIRED", "CANCELLED"}) {
+    values.put("claimPlaceholder", token.chain().isEvm() ? "0x… (66 characters)" : "64 hexadecimal characters");
+    values.put("claimHint", token.chain().isEvm()
+        ? "The hash of your transfer on " + token.networkName() + ": 0x followed by 64 hexadecimal characters."
+        : "The transaction id of your transfer on " + token.networkName() + ": 64 hexadecimal characters.");
+    for (String s : new String[] {"PENDING", "CONFIRMING", "PARTIALLY_PAID", "PAID", "PAID_LATE", "EXPIRED",
+        "CANCELLED"}) {
       values.put("hidden." + s, s.equals(state) ? "" : "hidden");
     }
     values.put("hidden.progress", showProgress ? "" : "hidden");
     values.put("hidden.details", open ? "" : "hidden");
+    // A payer whose transfer is not shown may say so, unless the invoice is paid.
+    values.put("hidden.claim", invoice.status() == InvoiceStatus.PAID ? "hidden" : "");
 
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder(template.length() + 512);

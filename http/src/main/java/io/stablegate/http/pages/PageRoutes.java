@@ -3,6 +3,7 @@ package io.stablegate.http.pages;
 import com.typesafe.config.Config;
 import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ public final class PageRoutes extends AllDirectives {
   private static final HttpHeader REVALIDATE = RawHeader.create("Cache-Control", "no-cache");
   /** The checkout page shows live state; intermediaries must not keep it. */
   private static final HttpHeader PRIVATE_NO_STORE = RawHeader.create("Cache-Control", "no-store");
-  /** A QR code depends only on the invoice's address and payAmount, which never change. */
+  /** A QR code depends only on the invoice's address and payAmount, both named by its URL. */
   private static final HttpHeader CACHE_QR = RawHeader.create("Cache-Control", "public, max-age=86400, immutable");
 
   private final InvoiceService invoices;
@@ -72,7 +73,7 @@ public final class PageRoutes extends AllDirectives {
         pathPrefix("assets", () -> pathPrefix(assets.version(), () -> path(PathMatchers.segment(), this::asset))),
         pathPrefix("pay", () -> pathPrefix(PathMatchers.uuidSegment(), id -> concat(
             pathEnd(() -> checkoutPage(id)),
-            path("qr.png", () -> qrCode(id))))))));
+            path("qr.png", () -> parameterOptional("amount", amount -> qrCode(id, amount)))))))));
   }
 
   private Route asset(String name) {
@@ -90,14 +91,20 @@ public final class PageRoutes extends AllDirectives {
     });
   }
 
-  private Route qrCode(UUID id) {
+  /**
+   * The QR code of the invoice's current payAmount. A partial credit gives the invoice a new
+   * payAmount, so the page asks for {@code ?amount=<payAmount>}: only an image whose URL names the
+   * amount it shows may be kept.
+   */
+  private Route qrCode(UUID id, java.util.Optional<String> amount) {
     return onSuccess(find(id), found -> switch (found) {
       case Found.Yes yes -> {
         Invoice invoice = yes.invoice();
         String uri = PaymentUri.of(tokens.get(invoice.chain()), invoice.address(), invoice.payAmount());
+        boolean named = amount.filter(a -> a.equals(Amounts.format(invoice.payAmount()))).isPresent();
         yield complete(HttpResponse.create()
             .withEntity(ContentTypes.create(MediaTypes.IMAGE_PNG), QrCode.png(uri, qrPixelsPerModule))
-            .addHeader(CACHE_QR));
+            .addHeader(named ? CACHE_QR : PRIVATE_NO_STORE));
       }
       case Found.No no -> complete(StatusCodes.NOT_FOUND);
       case Found.Unavailable u -> complete(StatusCodes.SERVICE_UNAVAILABLE);

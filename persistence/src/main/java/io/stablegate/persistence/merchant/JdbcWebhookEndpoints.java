@@ -1,6 +1,7 @@
 package io.stablegate.persistence.merchant;
 
 import io.stablegate.engine.webhook.WebhookEndpoint;
+import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.webhook.WebhookEndpoints;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,11 +16,24 @@ import java.util.concurrent.Executor;
 /** {@link WebhookEndpoints} over {@code merchant_webhooks}; the blocking JDBC runs on {@code blocking}. */
 public final class JdbcWebhookEndpoints implements WebhookEndpoints {
   private final WebhookSettingsRepository settings;
+  private final WalletRepository wallets;
   private final Executor blocking;
 
-  public JdbcWebhookEndpoints(WebhookSettingsRepository settings, Executor blocking) {
+  public JdbcWebhookEndpoints(WebhookSettingsRepository settings, WalletRepository wallets, Executor blocking) {
     this.settings = settings;
+    this.wallets = wallets;
     this.blocking = blocking;
+  }
+
+  @Override
+  public CompletionStage<Optional<UUID>> ownerOfWallet(Chain chain, String address) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return wallets.ownerOf(chain, address);
+      } catch (SQLException e) {
+        throw new CompletionException(e);
+      }
+    }, blocking);
   }
 
   @Override

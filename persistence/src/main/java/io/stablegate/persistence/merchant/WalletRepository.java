@@ -56,6 +56,19 @@ public final class WalletRepository {
     }
   }
 
+  /** The merchant whose wallet on {@code chain} is {@code canonicalAddress}, if any. */
+  public Optional<UUID> ownerOf(Chain chain, String canonicalAddress) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT merchant_id FROM merchant_wallets WHERE chain = ? AND address = ?")) {
+      ps.setString(1, chain.name());
+      ps.setString(2, canonicalAddress);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+      }
+    }
+  }
+
   /**
    * Sets the merchant's wallet on {@code chain} to {@code canonicalAddress}, recording the change.
    * {@link DuplicateException} if another merchant has that address. Returns whether anything changed.

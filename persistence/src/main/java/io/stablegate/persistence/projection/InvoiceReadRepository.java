@@ -19,11 +19,13 @@ public final class InvoiceReadRepository {
     this.dataSource = dataSource;
   }
 
-  /** PENDING invoices whose expiry is at or before {@code now}, oldest first. */
+  /** PENDING and PARTIALLY_PAID invoices whose expiry is at or before {@code now}, oldest first. */
   public List<UUID> dueForExpiry(Instant now, int limit) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(
-            "SELECT id FROM invoices WHERE status = 'PENDING' AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
+            """
+            SELECT id FROM invoices WHERE status IN ('PENDING', 'PARTIALLY_PAID') AND expires_at <= ?
+            ORDER BY expires_at LIMIT ?""")) {
       ps.setTimestamp(1, Timestamp.from(now));
       ps.setInt(2, limit);
       List<UUID> due = new ArrayList<>();

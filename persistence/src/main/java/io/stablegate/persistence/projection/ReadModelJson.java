@@ -29,6 +29,24 @@ public final class ReadModelJson {
     }
   }
 
+  /** Any value (a list of candidates, of claims) as JSON. */
+  public static String write(java.util.List<?> values) {
+    try {
+      return MAPPER.writeValueAsString(values);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + values, e);
+    }
+  }
+
+  /** A JSON array of {@code type}. */
+  public static <T> java.util.List<T> readList(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, MAPPER.getTypeFactory().constructCollectionType(java.util.List.class, type));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot read a list of " + type.getSimpleName(), e);
+    }
+  }
+
   public static Invoice readInvoice(String json) {
     try {
       return MAPPER.readValue(json, Invoice.class);

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -24,19 +23,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cluster singleton that wakes invoices with work due. An invoice entity keeps no timers of its
+ * A cluster singleton that wakes entities (invoices; wallet ledgers) with work due, by id {@code K}. An invoice entity keeps no timers of its
  * own: it may be passivated, or its node gone, and then nobody would ask it again. So the sweeper
  * reads the due invoices from a read table every {@code interval} and sends each one its wake-up
  * command; the commands are idempotent and the entity re-checks the time, so a sweep that races
  * anything else is harmless. One sweep at a time; the next starts {@code interval} after it ends.
  */
-public final class DueInvoiceSweeper {
+public final class DueInvoiceSweeper<K> {
   private static final Logger log = LoggerFactory.getLogger(DueInvoiceSweeper.class);
 
   /** The read-table query: invoices with work due at {@code now}, at most {@code limit}. Blocking. */
   @FunctionalInterface
-  public interface DueQuery {
-    List<UUID> due(Instant now, int limit) throws SQLException;
+  public interface DueQuery<K> {
+    List<K> due(Instant now, int limit) throws SQLException;
   }
 
   private sealed interface Message {}
@@ -49,14 +48,14 @@ public final class DueInvoiceSweeper {
   private final Duration interval;
   private final int batchSize;
   private final Clock clock;
-  private final DueQuery query;
-  private final Function<UUID, CompletionStage<?>> wake;
+  private final DueQuery<K> query;
+  private final Function<K, CompletionStage<?>> wake;
   private final Executor blocking;
   private final ActorContext<Message> context;
   private final TimerScheduler<Message> timers;
 
-  private DueInvoiceSweeper(String name, Duration interval, int batchSize, Clock clock, DueQuery query,
-      Function<UUID, CompletionStage<?>> wake, ActorContext<Message> context, TimerScheduler<Message> timers) {
+  private DueInvoiceSweeper(String name, Duration interval, int batchSize, Clock clock, DueQuery<K> query,
+      Function<K, CompletionStage<?>> wake, ActorContext<Message> context, TimerScheduler<Message> timers) {
     this.name = name;
     this.interval = interval;
     this.batchSize = batchSize;
@@ -70,10 +69,10 @@ public final class DueInvoiceSweeper {
   }
 
   /** Runs the sweeper {@code name} as a cluster singleton. */
-  public static void init(ActorSystem<?> system, String name, Duration interval, int batchSize, Clock clock,
-      DueQuery query, Function<UUID, CompletionStage<?>> wake) {
+  public static <K> void init(ActorSystem<?> system, String name, Duration interval, int batchSize, Clock clock,
+      DueQuery<K> query, Function<K, CompletionStage<?>> wake) {
     Behavior<Message> behavior = Behaviors.<Message>supervise(Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      DueInvoiceSweeper sweeper = new DueInvoiceSweeper(name, interval, batchSize, clock, query, wake, ctx, timers);
+      DueInvoiceSweeper<K> sweeper = new DueInvoiceSweeper<>(name, interval, batchSize, clock, query, wake, ctx, timers);
       timers.startSingleTimer(Tick.INSTANCE, interval);
       return sweeper.idle();
     }))).onFailure(SupervisorStrategy.restart());

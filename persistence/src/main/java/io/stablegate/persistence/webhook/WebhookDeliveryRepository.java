@@ -69,7 +69,7 @@ public final class WebhookDeliveryRepository {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("""
             SELECT invoice_id FROM webhook_deliveries
-            WHERE status = 'PENDING' AND next_attempt_at <= ?
+            WHERE status = 'PENDING' AND next_attempt_at <= ? AND invoice_id IS NOT NULL
             GROUP BY invoice_id ORDER BY min(next_attempt_at) LIMIT ?""")) {
       ps.setTimestamp(1, Timestamp.from(now));
       ps.setInt(2, limit);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stablegate.engine.audit.EventHasher;
+import io.stablegate.engine.credit.Attribution;
+import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceDraft;
 import io.stablegate.engine.invoice.InvoiceEvent;
@@ -61,5 +63,25 @@ class ReadModelJsonTest {
 
     assertThat(read).isEqualTo(cancelled);
     assertThat(read.atEvent(read.webhooks().get(0)).status()).isEqualTo(InvoiceStatus.CANCELLED);
+  }
+
+  @Test
+  void aPartiallyPaidInvoiceWithAnAttachedCreditReadsBack() {
+    Instant now = Instant.parse("2026-11-28T22:00:00Z");
+    Payment attached = new Payment("0xabc", 3, "0xfrom", new BigDecimal("40"), 123, 12, PaymentStatus.FINAL, now,
+        PaymentSource.ATTACHED, new Attribution(UUID.randomUUID(), Attribution.Via.SESSION));
+    InvoiceDraft draft = new InvoiceDraft(new InvoiceTerms(UUID.randomUUID(), Chain.ETHEREUM, "0xto",
+        new BigDecimal("100"), "A-1", null, "{}", now.plusSeconds(1800)), new BigDecimal("100.0002"), 12,
+        new BigDecimal("1.5"));
+    Invoice invoice = new Invoice(UUID.randomUUID(), draft, now, InvoiceStatus.PARTIALLY_PAID, List.of(attached),
+        false, now, "hash", List.of(), new BigDecimal("60.0001"), new BigDecimal("60"), false, false);
+
+    Invoice back = ReadModelJson.readInvoice(ReadModelJson.write(invoice));
+
+    assertThat(back).isEqualTo(invoice);
+    assertThat(back.amountDue()).isEqualByComparingTo("60");
+    assertThat(back.payAmount()).isEqualByComparingTo("60.0001");
+    assertThat(back.draft().payAmount()).isEqualByComparingTo("100.0002");
+    assertThat(back.payments().get(0).source()).isEqualTo(PaymentSource.ATTACHED);
   }
 }
