@@ -109,7 +109,9 @@ public final class StablegateNode implements AutoCloseable {
     Database database = options.database()
         .map(coordinates -> Database.connect(coordinates, DatabaseSettings.fromConfig(config).poolSize()))
         .orElseGet(() -> Database.start(config));
-    Config nodeConfig = NodeConfig.seedNodes(config)
+    // the caller's overrides win even over the database's journal settings (a test may swap the journal)
+    Config nodeConfig = options.overrides()
+        .withFallback(NodeConfig.seedNodes(config))
         .withFallback(database.pekkoConfig())
         .withFallback(config)
         .resolve();

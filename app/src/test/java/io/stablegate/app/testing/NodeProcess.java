@@ -73,16 +73,24 @@ public final class NodeProcess implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Waits until {@code GET /api/v1/health} answers 200. */
+  /**
+   * Waits until {@code GET /api/v1/health} answers 200. A node that does not get there is killed, so
+   * that a failed start (often inside a try-with-resources that never receives it) leaves no process.
+   */
   public NodeProcess awaitHealthy(Duration within) {
-    Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> {
-          if (!process.isAlive()) {
-            throw new AssertionError("node exited with " + process.exitValue() + "; see " + log);
-          }
-          return get("/api/v1/health").statusCode() == 200;
-        });
-    return this;
+    try {
+      Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+          .until(() -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("node exited with " + process.exitValue() + "; see " + log);
+            }
+            return get("/api/v1/health").statusCode() == 200;
+          });
+      return this;
+    } catch (RuntimeException | AssertionError e) {
+      close();
+      throw e;
+    }
   }
 
   public Process process() {

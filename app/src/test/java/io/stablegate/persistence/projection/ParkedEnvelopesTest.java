@@ -84,7 +84,11 @@ class ParkedEnvelopesTest {
         }
       });
       assertThat(projectedStatus(db, poisoned.id())).isNull();
-      List<Parked> parked = parked(db);
+      // the node also records its (failing, no URL is set) webhook attempts for the cancelled invoice:
+      // they are parked behind it too, as many as were made, so only the invoice's own events are counted
+      List<Parked> all = parked(db);
+      assertThat(all.stream().skip(1)).allMatch(p -> p.error().contains("behind an earlier parked event"));
+      List<Parked> parked = all.stream().filter(p -> !p.eventType().equals("WebhookAttempted")).toList();
       assertThat(parked).hasSize(2).allMatch(p -> p.projection().equals("invoices"))
           .allMatch(p -> p.persistenceId().endsWith(poisoned.id().toString()));
       assertThat(parked.get(0).eventType()).isEqualTo("InvoiceCreated");
@@ -104,12 +108,12 @@ class ParkedEnvelopesTest {
       // not fixed yet: it fails again and stays, with its count raised
       ParkedReplay.Outcome notYet = replay.replayAll();
       assertThat(notYet.replayed()).isEmpty();
-      assertThat(notYet.stillParked()).containsExactly(parked.get(0).id(), parked.get(1).id());
+      assertThat(notYet.stillParked()).contains(parked.get(0).id(), parked.get(1).id());
       assertThat(parked(db).get(0).attempts()).isEqualTo(2);
 
       execute(db, "ALTER TABLE invoices DROP CONSTRAINT test_refuses_poison");
       ParkedReplay.Outcome fixed = replay.replayAll();
-      assertThat(fixed.replayed()).containsExactly(parked.get(0).id(), parked.get(1).id());
+      assertThat(fixed.replayed()).containsSubsequence(parked.get(0).id(), parked.get(1).id());
       assertThat(parked(db)).isEmpty();
       assertThat(projectedStatus(db, poisoned.id())).isEqualTo(InvoiceStatus.CANCELLED.name());
 
