@@ -94,8 +94,7 @@ class PayerClaimsIT {
         pekko.coordinated-shutdown.exit-jvm = off
         """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), anvil.url(),
             ANVIL_CHAIN_ID, token, CONFIRMATIONS, evm.head(), tronNode.endpoint(), tron.usdt().value(), CONFIRMATIONS,
-            tron.headNumber(), FreePorts.next(), FreePorts.next()))
-        .withFallback(ConfigFactory.load());
+            tron.headNumber(), FreePorts.next(), FreePorts.next()));
     node = StablegateNode.start(NodeOptions.production().withOverrides(config)).system();
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> Merchant.send(base, "GET", "/api/v1/health", null, Map.of()).statusCode() == 200);

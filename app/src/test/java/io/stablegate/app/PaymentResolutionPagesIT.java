@@ -80,8 +80,7 @@ class PaymentResolutionPagesIT {
         pekko.management.http.port = %d
         pekko.coordinated-shutdown.exit-jvm = off
         """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), anvil.url(),
-            ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head(), FreePorts.next(), FreePorts.next()))
-        .withFallback(ConfigFactory.load());
+            ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head(), FreePorts.next(), FreePorts.next()));
     node = StablegateNode.start(NodeOptions.production().withOverrides(config)).system();
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> Merchant.send(base, "GET", "/api/v1/health", null, Map.of()).statusCode() == 200);

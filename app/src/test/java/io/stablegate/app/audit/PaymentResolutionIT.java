@@ -135,8 +135,7 @@ class PaymentResolutionIT {
           pekko.coordinated-shutdown.exit-jvm = off
           """.formatted(httpPort, base, db.url(), db.user(), db.password(),
               temp.resolve("data-" + i).toString().replace("\\", "/"), seeds, anvil.url(), token, CONFIRMATIONS,
-              startBlock, clusterPorts[i], FreePorts.next()))
-          .withFallback(ConfigFactory.load());
+              startBlock, clusterPorts[i], FreePorts.next()));
       nodes.add(StablegateNode.start(NodeOptions.production().withOverrides(config)).system());
       bases.add(base);
     }
