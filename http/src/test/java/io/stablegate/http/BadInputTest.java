@@ -117,6 +117,16 @@ class BadInputTest {
         invoice("expiresInMinutes 10081", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"expiresInMinutes\": 10081}", 400, "expiresInMinutes"),
         invoice("metadata over 4 KiB", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"metadata\": {\"k\": \""
             + "m".repeat(4100) + "\"}}", 400, "metadata"),
+        // redirect URLs
+        invoice("redirectUrl with javascript:", fields("redirectUrl", "javascript:alert(1)"), 400, "redirectUrl"),
+        invoice("redirectUrl with data:", fields("redirectUrl", "data:text/html,hi"), 400, "redirectUrl"),
+        invoice("redirectUrl with ftp:", fields("redirectUrl", "ftp://shop.example/back"), 400, "redirectUrl"),
+        invoice("redirectUrl with credentials", fields("redirectUrl", "https://user:pass@shop.example/back"), 400, "redirectUrl"),
+        invoice("redirectUrl that is relative", fields("redirectUrl", "/thanks"), 400, "redirectUrl"),
+        invoice("redirectUrl without a host", fields("redirectUrl", "https:///thanks"), 400, "redirectUrl"),
+        invoice("redirectUrl that is no URL", fields("redirectUrl", "https://shop example/back"), 400, "redirectUrl"),
+        invoice("redirectUrl of 2049 characters", fields("redirectUrl", "https://shop.example/" + "a".repeat(2028)), 400, "redirectUrl"),
+        invoice("redirectUrl as a number", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"redirectUrl\": 1}", 400, "redirectUrl"),
         new Case("body over 64 KiB", () -> merchant.send("POST", "/api/v1/invoices",
             "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"description\": \"" + "x".repeat(70_000) + "\"}",
             key()), 413, null),

@@ -43,7 +43,8 @@ public record Invoice(
     boolean paidLate,
     Instant updatedAt,
     String lastHash,
-    List<WebhookDelivery> webhooks)
+    List<WebhookDelivery> webhooks,
+    String redirectUrl)
     implements InvoiceState {
 
   public Invoice {
@@ -52,11 +53,26 @@ public record Invoice(
     webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
   }
 
+  /** An invoice without a redirect URL. */
+  public Invoice(UUID id, UUID merchantId, Chain chain, String address, BigDecimal amount, BigDecimal payAmount,
+      String orderId, String description, String metadataJson, Instant createdAt, Instant expiresAt,
+      int requiredConfirmations, InvoiceStatus status, List<Payment> payments, boolean paidLate, Instant updatedAt,
+      String lastHash, List<WebhookDelivery> webhooks) {
+    this(id, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, createdAt, expiresAt,
+        requiredConfirmations, status, payments, paidLate, updatedAt, lastHash, webhooks, null);
+  }
+
   static Invoice created(InvoiceCreated e, String hash) {
     return new Invoice(
         e.invoiceId(), e.merchantId(), e.chain(), e.address(), e.amount(), e.payAmount(),
         e.orderId(), e.description(), e.metadataJson(), e.at(), e.expiresAt(),
-        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash, List.of());
+        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash, List.of(), e.redirectUrl());
+  }
+
+  /** The amount still to pay: payAmount less the final payments, never below 0. */
+  public BigDecimal amountDue() {
+    BigDecimal due = payAmount.subtract(amountPaid());
+    return due.signum() < 0 ? BigDecimal.ZERO : due;
   }
 
   /** The sum of final payments. */
@@ -71,7 +87,7 @@ public record Invoice(
   /** The invoice's draft, to recognise a retried creation. */
   public InvoiceDraft draft() {
     return new InvoiceDraft(merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, expiresAt, requiredConfirmations);
+        metadataJson, expiresAt, requiredConfirmations, redirectUrl);
   }
 
   public Optional<WebhookDelivery> webhook(UUID eventId) {
@@ -86,7 +102,7 @@ public record Invoice(
     WebhookDelivery.Moment m = delivery.moment();
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
         metadataJson, createdAt, expiresAt, requiredConfirmations, m.status(), m.payments(), m.paidLate(), updatedAt,
-        lastHash, List.of());
+        lastHash, List.of(), redirectUrl);
   }
 
   @Override
@@ -146,13 +162,14 @@ public record Invoice(
 
   private Invoice with(InvoiceStatus newStatus, List<Payment> newPayments, boolean late, Instant at, String hash) {
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash, webhooks);
+        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash, webhooks,
+        redirectUrl);
   }
 
   private Invoice withWebhooks(List<WebhookDelivery> deliveries) {
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
         metadataJson, createdAt, expiresAt, requiredConfirmations, status, payments, paidLate, updatedAt, lastHash,
-        deliveries);
+        deliveries, redirectUrl);
   }
 
   private Invoice replaceWebhook(UUID eventId, java.util.function.UnaryOperator<WebhookDelivery> change) {

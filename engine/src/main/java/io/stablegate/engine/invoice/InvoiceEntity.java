@@ -174,7 +174,7 @@ public final class InvoiceEntity
     InvoiceDraft d = cmd.draft();
     InvoiceCreated created = new InvoiceCreated(invoiceId, d.merchantId(), d.chain(), d.address(),
         d.amount(), d.payAmount(), d.orderId(), d.description(), d.metadataJson(), d.expiresAt(),
-        d.requiredConfirmations(), now(), state.lastHash());
+        d.requiredConfirmations(), now(), state.lastHash(), d.redirectUrl());
     return persistAndReply(created, cmd);
   }
 

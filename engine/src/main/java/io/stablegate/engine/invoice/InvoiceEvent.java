@@ -39,8 +39,18 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       Instant expiresAt,
       int requiredConfirmations,
       Instant at,
-      String prevHash)
-      implements InvoiceEvent {}
+      String prevHash,
+      String redirectUrl)
+      implements InvoiceEvent {
+
+    /** Without a redirect URL (events written before it existed carry none). */
+    public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
+        BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
+        int requiredConfirmations, Instant at, String prevHash) {
+      this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
+          requiredConfirmations, at, prevHash, null);
+    }
+  }
 
   /** A transfer of exactly the payAmount was seen in a block; not final yet. */
   record PaymentDetected(

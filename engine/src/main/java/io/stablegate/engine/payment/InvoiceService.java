@@ -37,7 +37,15 @@ public final class InvoiceService {
       String orderId,
       String description,
       String metadataJson,
-      Instant expiresAt) {}
+      Instant expiresAt,
+      String redirectUrl) {
+
+    /** A request without a redirect URL. */
+    public NewInvoice(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
+        String description, String metadataJson, Instant expiresAt) {
+      this(invoiceId, merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, null);
+    }
+  }
 
   private final ClusterSharding sharding;
   private final EngineSettings settings;
@@ -56,7 +64,8 @@ public final class InvoiceService {
         .thenCompose(payAmount -> invoice(request.invoiceId()).<Invoice>askWithStatus(
             reply -> new InvoiceCommand.Create(new InvoiceDraft(request.merchantId(), request.chain(),
                 request.address(), request.amount(), payAmount, request.orderId(), request.description(),
-                request.metadataJson(), request.expiresAt(), settings.requiredConfirmations(request.chain())),
+                request.metadataJson(), request.expiresAt(), settings.requiredConfirmations(request.chain()),
+                request.redirectUrl()),
                 reply),
             settings.askTimeout()));
   }

@@ -96,7 +96,7 @@ public final class InvoiceCreation {
   private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, UUID invoiceId, String address,
       Instant expiresAt) {
     NewInvoice request = new NewInvoice(invoiceId, merchantId, r.chain(), address, r.amount(), r.orderId(),
-        r.description(), r.metadataJson(), expiresAt);
+        r.description(), r.metadataJson(), expiresAt, r.redirectUrl());
     return invoices.create(request).thenApply(this::render);
   }
 

@@ -21,14 +21,20 @@ import org.apache.pekko.pattern.StatusReply;
  */
 public final class PublicInvoiceRoutes extends AllDirectives {
 
+  /**
+   * {@code amountPaid} is the sum of final payments, {@code amountDue} what is still to pay
+   * ({@link Invoice#amountDue()}), {@code redirectUrl} the shop's return address or null.
+   */
   public record PublicInvoice(String id, InvoiceStatus status, String chain, String token, String payAmount,
-      String address, Instant expiresAt, int confirmations, int requiredConfirmations) {
+      String address, Instant expiresAt, int confirmations, int requiredConfirmations, String amountPaid,
+      String amountDue, boolean paidLate, String redirectUrl) {
 
     static PublicInvoice of(Invoice invoice) {
       int confirmations = invoice.payments().stream().mapToInt(Payment::confirmations).max().orElse(0);
       return new PublicInvoice(invoice.id().toString(), invoice.status(), invoice.chain().name(), InvoiceView.TOKEN,
           Amounts.format(invoice.payAmount()), invoice.address(), invoice.expiresAt(), confirmations,
-          invoice.requiredConfirmations());
+          invoice.requiredConfirmations(), Amounts.format(invoice.amountPaid()), Amounts.format(invoice.amountDue()),
+          invoice.paidLate(), invoice.redirectUrl());
     }
   }
 

@@ -98,7 +98,7 @@ class InvoiceApiTest {
     List<String> fields = new ArrayList<>();
     view.json().fieldNames().forEachRemaining(fields::add);
     assertThat(fields).containsExactly("id", "status", "chain", "token", "payAmount", "address", "expiresAt",
-        "confirmations", "requiredConfirmations");
+        "confirmations", "requiredConfirmations", "amountPaid", "amountDue", "paidLate", "redirectUrl");
     assertThat(view.json().get("payAmount").asText()).isEqualTo(invoice.get("payAmount").asText());
     assertThat(view.json().get("confirmations").asInt()).isZero();
     assertThat(server.client().send("GET", "/api/v1/public/invoices/" + UUID.randomUUID(), null, Map.of()).status())
