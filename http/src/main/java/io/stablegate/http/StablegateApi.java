@@ -7,6 +7,7 @@ import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
+import io.stablegate.http.invoices.InvoiceExportRoutes;
 import io.stablegate.http.invoices.InvoiceRoutes;
 import io.stablegate.http.invoices.PublicInvoiceRoutes;
 import io.stablegate.http.invoices.UnmatchedTransferRoutes;
@@ -23,6 +24,7 @@ import io.stablegate.http.security.SessionCookies;
 import io.stablegate.http.security.SessionTokens;
 import io.stablegate.http.wallets.WalletRoutes;
 import io.stablegate.http.webhooksettings.WebhookSettingsRoutes;
+import io.stablegate.persistence.listing.InvoiceExportRepository;
 import io.stablegate.persistence.listing.InvoiceListRepository;
 import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
@@ -90,6 +92,8 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new SettingsChangeRoutes(authentication, new SettingsChangeRepository(dataSource), blocking).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, new IdempotencyRepository(dataSource), blocking,
         settings.publicUrl(), settings.idempotencyRetention(), clock);
+    routes.add(new InvoiceExportRoutes(authentication, new InvoiceExportRepository(dataSource,
+        system.settings().config().getInt("stablegate.http.export-fetch-size")), settings.publicUrl()).route());
     routes.add(new InvoiceRoutes(authentication, invoices, creation, new InvoiceListRepository(dataSource),
         new InvoiceEvents(system), bodies, blocking, settings).route());
     routes.add(new UnmatchedTransferRoutes(authentication, new UnmatchedTransferRepository(dataSource), blocking,

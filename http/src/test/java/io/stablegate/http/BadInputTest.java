@@ -195,6 +195,21 @@ class BadInputTest {
         new Case("unknown status", () -> merchant.withKey("GET", "/api/v1/invoices?status=LOST", null), 400, "status"),
         new Case("forged cursor", () -> merchant.withKey("GET", "/api/v1/invoices?cursor=Zm9vCmJhcg", null), 400, "cursor"),
         new Case("unknown chain filter", () -> merchant.withKey("GET", "/api/v1/unmatched-transfers?chain=X", null), 400, "chain"),
+        // export
+        new Case("export without from", () -> merchant.withKey("GET", "/api/v1/invoices/export?to=2026-12-02", null), 400, "from"),
+        new Case("export without to", () -> merchant.withKey("GET", "/api/v1/invoices/export?from=2026-12-01", null), 400, "to"),
+        new Case("export with a from that is no date", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=yesterday&to=2026-12-02", null), 400, "from"),
+        new Case("export with an impossible date", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=2026-02-30&to=2026-12-02", null), 400, "from"),
+        new Case("export with an instant without offset", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=2026-12-01&to=2026-12-02T10:00:00", null), 400, "to"),
+        new Case("export with from after to", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=2026-12-03&to=2026-12-02", null), 400, "from"),
+        new Case("export in an unknown format", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=2026-12-01&to=2026-12-02&format=xlsx", null), 400, "format"),
+        new Case("export without credentials", () -> merchant.send("GET",
+            "/api/v1/invoices/export?from=2026-12-01&to=2026-12-02", null, Map.of("Cookie", "")), 401, null),
         new Case("wrong method", () -> merchant.withKey("DELETE", "/api/v1/invoices", null), 405, null));
   }
 
