@@ -26,6 +26,11 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
     WebhookEventType webhookType();
   }
 
+  /**
+   * The invoice is created from its draft. Its fields are the draft's, flat: that is how it has been
+   * journaled and hashed (see {@link io.stablegate.engine.audit.EventHasher}) since the first version,
+   * so they stay as they are; Java code goes through {@link #of} and {@link #draft()}.
+   */
   record InvoiceCreated(
       UUID invoiceId,
       UUID merchantId,
@@ -43,12 +48,27 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       String redirectUrl)
       implements InvoiceEvent {
 
-    /** Without a redirect URL (events written before it existed carry none). */
+    /**
+     * Without a redirect URL, as every event before it existed. The hash leaves null fields out, so
+     * those events keep their hashes.
+     */
     public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
         BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
         int requiredConfirmations, Instant at, String prevHash) {
       this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
           requiredConfirmations, at, prevHash, null);
+    }
+
+    public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
+      InvoiceTerms t = draft.terms();
+      return new InvoiceCreated(invoiceId, t.merchantId(), t.chain(), t.address(), t.amount(), draft.payAmount(),
+          t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), at, prevHash,
+          t.redirectUrl());
+    }
+
+    public InvoiceDraft draft() {
+      return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
+          expiresAt, redirectUrl), payAmount, requiredConfirmations);
     }
   }
 

@@ -75,7 +75,8 @@ class AmountsAsStringsTest {
     PaymentMatcher matcher = new PaymentMatcher(server.node().system());
     Transfer transfer = new Transfer(Chain.ETHEREUM, "0x" + "ab".repeat(32), 3, Invoices.randomEvmWallet(),
         invoice.address(), invoice.payAmount(), 100, "0x" + "cd".repeat(32), Instant.now());
-    assertThat(matcher.observe(transfer, 1).toCompletableFuture().get().matched()).isTrue();
+    assertThat(matcher.observeAll(List.of(transfer), t -> 1).toCompletableFuture().get()).singleElement()
+        .isInstanceOf(io.stablegate.engine.payment.Observation.Recorded.class);
     Invoice paid = matcher.confirm(paidId, transfer.key(), invoice.requiredConfirmations()).toCompletableFuture().get();
     assertThat(paid.status().name()).isEqualTo("PAID");
 

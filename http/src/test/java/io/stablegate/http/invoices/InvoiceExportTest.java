@@ -80,7 +80,8 @@ class InvoiceExportTest {
       Invoice invoice = server.node().invoices().get(UUID.fromString(some.get(i).asText())).toCompletableFuture().get();
       Transfer transfer = new Transfer(Chain.ETHEREUM, "0x" + String.format("%064x", i + 1), i, Invoices.randomEvmWallet(),
           invoice.address(), invoice.payAmount(), 100 + i, "0x" + "cd".repeat(32), Instant.now());
-      assertThat(matcher.observe(transfer, 1).toCompletableFuture().get().matched()).isTrue();
+      assertThat(matcher.observeAll(List.of(transfer), t -> 1).toCompletableFuture().get()).singleElement()
+        .isInstanceOf(io.stablegate.engine.payment.Observation.Recorded.class);
       if (i > 0) {
         matcher.confirm(invoice.id(), transfer.key(), invoice.requiredConfirmations()).toCompletableFuture().get();
       }
