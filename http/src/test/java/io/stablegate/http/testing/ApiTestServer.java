@@ -5,6 +5,11 @@ import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.http.HttpServer;
 import io.stablegate.http.StablegateApi;
+import io.stablegate.engine.webhook.WebhookDispatch;
+import io.stablegate.engine.webhook.WebhookPinger;
+import io.stablegate.http.pages.PageRoutes;
+import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
+import io.stablegate.http.webhooks.WebhookTestRoutes;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
@@ -15,7 +20,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
  * A one-node engine on a fresh embedded-PostgreSQL database with the whole merchant API bound on a
- * free loopback port: what a real node serves, minus the chain watchers.
+ * free loopback port: every route a real node serves (API, webhook deliveries and test, pages),
+ * minus the chain watchers.
  */
 public final class ApiTestServer implements AutoCloseable {
   /** Fast bcrypt and generous rate limits, unless a test says otherwise. */
@@ -41,7 +47,15 @@ public final class ApiTestServer implements AutoCloseable {
     this.api = StablegateApi.create(node.system(), node.database().dataSource(), node.invoices(),
         ChainStatusBoard.start(node.system()));
     try {
-      this.binding = HttpServer.start(node.system(), api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // every route a node serves, composed as the node composes them
+      java.util.concurrent.Executor blocking = node.system().dispatchers().lookup(
+          org.apache.pekko.actor.typed.DispatcherSelector.fromConfig("stablegate-blocking-dispatcher"));
+      this.binding = HttpServer.start(node.system(), api.route(
+              new WebhookDeliveryRoutes(api.authentication(), node.deliveries(), node.webhooks(), blocking).route(),
+              new WebhookTestRoutes(api.authentication(),
+                  new WebhookPinger(WebhookDispatch.create(node.system(), api.webhookEndpoints()))).route(),
+              new PageRoutes(node.invoices(), node.system().settings().config()).route()))
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       node.close();
       throw new IllegalStateException("cannot bind the API", e);
