@@ -11,7 +11,6 @@ import io.stablegate.app.testing.FreePorts;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.money.Chain;
-import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.PaymentMatcher;
 import io.stablegate.persistence.testing.Invoices;
 import java.net.URI;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +45,7 @@ class ApiReferenceAndReturnIT {
 
   @TempDir static Path temp;
 
-  private static ActorSystem<Void> node;
+  private static StablegateNode node;
   private static String base;
   private static Browser browser;
 
@@ -70,7 +68,7 @@ class ApiReferenceAndReturnIT {
         """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
             FreePorts.next()))
         .withFallback(ConfigFactory.load());
-    node = StablegateNode.start(config);
+    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> send("GET", "/api/v1/health", null, Map.of()).statusCode() == 200);
     Files.createDirectories(SCREENSHOTS);
@@ -83,9 +81,7 @@ class ApiReferenceAndReturnIT {
       browser.close();
     }
     if (node != null) {
-      node.terminate();
-      Awaitility.await().atMost(Duration.ofSeconds(60))
-          .until(() -> node.getWhenTerminated().toCompletableFuture().isDone());
+      node.close();
     }
   }
 
@@ -137,9 +133,8 @@ class ApiReferenceAndReturnIT {
     browser.visible("#pay-details");
     assertThat(browser.find("#return").isDisplayed()).isFalse();
 
-    InvoiceService invoices = new InvoiceService(node);
-    Invoice invoice = invoices.get(id).toCompletableFuture().get();
-    PaymentMatcher matcher = new PaymentMatcher(node);
+    Invoice invoice = node.invoices().get(id).toCompletableFuture().get();
+    PaymentMatcher matcher = node.matcher();
     Transfer transfer = new Transfer(Chain.ETHEREUM, "0x" + "ab".repeat(32), 0, Invoices.randomEvmWallet(),
         invoice.address(), invoice.payAmount(), 100, "0x" + "cd".repeat(32), Instant.now());
     matcher.observeAll(List.of(transfer), t -> 1).toCompletableFuture().get();

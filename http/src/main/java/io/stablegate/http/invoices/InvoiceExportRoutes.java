@@ -58,11 +58,14 @@ public final class InvoiceExportRoutes extends AllDirectives {
 
   private final MerchantAuthentication auth;
   private final InvoiceExportRepository exports;
+  private final int fetchSize;
   private final String publicUrl;
 
-  public InvoiceExportRoutes(MerchantAuthentication auth, InvoiceExportRepository exports, String publicUrl) {
+  public InvoiceExportRoutes(MerchantAuthentication auth, InvoiceExportRepository exports, int fetchSize,
+      String publicUrl) {
     this.auth = auth;
     this.exports = exports;
+    this.fetchSize = fetchSize;
     this.publicUrl = publicUrl;
   }
 
@@ -75,7 +78,7 @@ public final class InvoiceExportRoutes extends AllDirectives {
             throw ApiProblem.field("from", "must not be after to");
           }
           Format chosen = format(format);
-          Source<ByteString, ?> rows = exports.stream(merchantId, start, end)
+          Source<ByteString, ?> rows = exports.stream(merchantId, start, end, fetchSize)
               .map(invoice -> chosen == Format.CSV ? csvRow(invoice) : jsonLine(invoice));
           String name = "invoices-" + fileStamp(start) + "-" + fileStamp(end);
           HttpResponse response = chosen == Format.CSV

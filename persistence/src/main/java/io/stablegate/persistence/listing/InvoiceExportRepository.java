@@ -24,18 +24,17 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public final class InvoiceExportRepository {
   private final DataSource dataSource;
-  private final int fetchSize;
 
-  public InvoiceExportRepository(DataSource dataSource, int fetchSize) {
+  public InvoiceExportRepository(DataSource dataSource) {
     this.dataSource = dataSource;
-    this.fetchSize = fetchSize;
   }
 
-  public Source<Invoice, NotUsed> stream(UUID merchantId, Instant from, Instant to) {
-    return Source.unfoldResource(() -> open(merchantId, from, to), Rows::next, Rows::close);
+  /** {@code fetchSize}: rows read from the database at a time. */
+  public Source<Invoice, NotUsed> stream(UUID merchantId, Instant from, Instant to, int fetchSize) {
+    return Source.unfoldResource(() -> open(merchantId, from, to, fetchSize), Rows::next, Rows::close);
   }
 
-  private Rows open(UUID merchantId, Instant from, Instant to) throws SQLException {
+  private Rows open(UUID merchantId, Instant from, Instant to, int fetchSize) throws SQLException {
     Connection connection = dataSource.getConnection();
     try {
       connection.setAutoCommit(false);
