@@ -66,8 +66,7 @@ class ApiReferenceAndReturnIT {
         pekko.management.http.port = %d
         pekko.coordinated-shutdown.exit-jvm = off
         """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
-            FreePorts.next()))
-        .withFallback(ConfigFactory.load());
+            FreePorts.next()));
     node = StablegateNode.start(NodeOptions.production().withOverrides(config));
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> send("GET", "/api/v1/health", null, Map.of()).statusCode() == 200);
