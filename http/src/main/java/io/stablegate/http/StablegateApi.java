@@ -11,6 +11,7 @@ import io.stablegate.http.claims.PayerClaimRoutes;
 import io.stablegate.http.auth.PasswordRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
+import io.stablegate.http.invoices.InvoiceExportRoutes;
 import io.stablegate.http.invoices.InvoiceRoutes;
 import io.stablegate.http.invoices.PublicInvoiceRoutes;
 import io.stablegate.engine.payment.UnmatchedTransferService;
@@ -104,6 +105,8 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new SettingsChangeRoutes(authentication, repositories.settingsChanges(), work).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.paymentSettings(),
         repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock);
+    routes.add(new InvoiceExportRoutes(authentication, repositories.invoiceExports(),
+        system.settings().config().getInt("stablegate.http.export-fetch-size"), settings.publicUrl()).route());
     routes.add(new InvoiceRoutes(authentication, invoices, creation, repositories.invoiceListings(),
         new InvoiceEvents(system), bodies, work, settings).route());
     routes.add(new UnmatchedTransferRoutes(authentication, repositories.unmatchedTransfers(), unmatched, wallets,

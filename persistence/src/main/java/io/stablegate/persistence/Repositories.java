@@ -1,5 +1,6 @@
 package io.stablegate.persistence;
 
+import io.stablegate.persistence.listing.InvoiceExportRepository;
 import io.stablegate.persistence.listing.InvoiceListRepository;
 import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
@@ -27,6 +28,7 @@ public record Repositories(
     IdempotencyRepository idempotency,
     SettingsChangeRepository settingsChanges,
     InvoiceListRepository invoiceListings,
+    InvoiceExportRepository invoiceExports,
     InvoiceReadRepository invoiceReads,
     UnmatchedTransferRepository unmatchedTransfers,
     WebhookDeliveryRepository webhookDeliveries,
@@ -42,6 +44,7 @@ public record Repositories(
         new IdempotencyRepository(dataSource),
         new SettingsChangeRepository(dataSource),
         new InvoiceListRepository(dataSource),
+        new InvoiceExportRepository(dataSource),
         new InvoiceReadRepository(dataSource),
         new UnmatchedTransferRepository(dataSource),
         new WebhookDeliveryRepository(dataSource),

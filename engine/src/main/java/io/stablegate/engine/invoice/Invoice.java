@@ -130,6 +130,11 @@ public record Invoice(
     return draft.underpaymentTolerancePercent();
   }
 
+  /** Where the checkout page sends the payer back to once the invoice is over; null when none. */
+  public String redirectUrl() {
+    return draft.terms().redirectUrl();
+  }
+
   /** What remains to be paid: {@link #due}, zero once PAID. */
   public BigDecimal amountDue() {
     return status == InvoiceStatus.PAID ? BigDecimal.ZERO : due;

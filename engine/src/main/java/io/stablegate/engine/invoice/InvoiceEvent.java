@@ -47,27 +47,32 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       int requiredConfirmations,
       Instant at,
       String prevHash,
-      BigDecimal underpaymentTolerancePercent)
+      BigDecimal underpaymentTolerancePercent,
+      String redirectUrl)
       implements InvoiceEvent {
 
     public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
       InvoiceTerms t = draft.terms();
       return new InvoiceCreated(invoiceId, t.merchantId(), t.chain(), t.address(), t.amount(), draft.payAmount(),
           t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), at, prevHash,
-          draft.underpaymentTolerancePercent().signum() == 0 ? null : draft.underpaymentTolerancePercent());
+          draft.underpaymentTolerancePercent().signum() == 0 ? null : draft.underpaymentTolerancePercent(),
+          t.redirectUrl());
     }
 
     public InvoiceDraft draft() {
       return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
-          expiresAt), payAmount, requiredConfirmations, underpaymentTolerancePercent);
+          expiresAt, redirectUrl), payAmount, requiredConfirmations, underpaymentTolerancePercent);
     }
 
-    /** An invoice created without an underpayment tolerance (0), as before tolerances existed. */
+    /**
+     * An invoice created without an underpayment tolerance (0) or a redirect URL, as before either
+     * existed. The hash leaves null fields out, so those events keep their hashes.
+     */
     public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
         BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
         int requiredConfirmations, Instant at, String prevHash) {
       this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
-          requiredConfirmations, at, prevHash, null);
+          requiredConfirmations, at, prevHash, null, null);
     }
   }
 

@@ -9,7 +9,8 @@ import java.util.UUID;
  * What a merchant asks an invoice to be, validated: the one list of an invoice's terms, which never
  * change after creation. {@link InvoiceDraft} adds what the engine decides (the payAmount, the
  * confirmations), {@link Invoice} what happens to it. {@code metadataJson} is the merchant's
- * metadata object as compact JSON text.
+ * metadata object as compact JSON text; {@code redirectUrl} (optional, null when none) is where the
+ * checkout page sends the payer back to once the invoice is over.
  *
  * <p>{@link InvoiceEvent.InvoiceCreated} keeps these fields flat, as they have been journaled and
  * hashed since the first version; it converts to and from a draft.
@@ -22,4 +23,12 @@ public record InvoiceTerms(
     String orderId,
     String description,
     String metadataJson,
-    Instant expiresAt) {}
+    Instant expiresAt,
+    String redirectUrl) {
+
+  /** Terms without a redirect URL. */
+  public InvoiceTerms(UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
+      String description, String metadataJson, Instant expiresAt) {
+    this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, null);
+  }
+}

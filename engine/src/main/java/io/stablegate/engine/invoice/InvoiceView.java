@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The invoice object of docs/api.md, as the API returns it and webhooks carry it: amounts as
- * decimal strings, metadata as the merchant's JSON object.
+ * decimal strings, metadata as the merchant's JSON object; {@code redirectUrl} is null when the
+ * invoice has none.
  */
 public record InvoiceView(
     String id,
@@ -30,7 +31,8 @@ public record InvoiceView(
     Instant expiresAt,
     String checkoutUrl,
     int requiredConfirmations,
-    List<PaymentView> payments) {
+    List<PaymentView> payments,
+    String redirectUrl) {
 
   public static final String TOKEN = "USDT";
 
@@ -64,6 +66,7 @@ public record InvoiceView(
         invoice.payments().stream()
             .map(p -> new PaymentView(p.txHash(), p.logIndex(), p.from(), Amounts.format(p.amount()),
                 p.blockNumber(), p.confirmations(), p.status(), p.source()))
-            .toList());
+            .toList(),
+        invoice.redirectUrl());
   }
 }

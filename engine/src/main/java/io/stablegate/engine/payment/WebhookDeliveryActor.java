@@ -165,7 +165,7 @@ public final class WebhookDeliveryActor {
    * The body of {@code delivery}'s event: {@code data.invoice} is the invoice as of the event (see
    * {@link WebhookDelivery}), so every attempt carries the same content.
    */
-  static WebhookPayload payload(Invoice invoice, WebhookDelivery delivery, String publicUrl) {
+  public static WebhookPayload payload(Invoice invoice, WebhookDelivery delivery, String publicUrl) {
     return new WebhookPayload(delivery.eventId().toString(), delivery.type().wireName(), delivery.createdAt(),
         Map.of("invoice", InvoiceView.of(invoice.atEvent(delivery), publicUrl)));
   }

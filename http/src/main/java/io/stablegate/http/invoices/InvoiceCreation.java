@@ -101,7 +101,7 @@ public final class InvoiceCreation {
   private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, UUID invoiceId, String address,
       Instant expiresAt) {
     InvoiceTerms terms = new InvoiceTerms(merchantId, r.chain(), address, r.amount(), r.orderId(), r.description(),
-        r.metadataJson(), expiresAt);
+        r.metadataJson(), expiresAt, r.redirectUrl());
     // The tolerance in force now goes with the invoice (its creation event carries it).
     return blocking.run(() -> paymentSettings.tolerancePercent(merchantId).orElse(BigDecimal.ZERO))
         .thenCompose(tolerance -> invoices.create(new NewInvoice(invoiceId, terms, tolerance)))

@@ -22,11 +22,11 @@ public final class InvoiceRequests {
 
   /** A request that passed every rule that needs no database. */
   public record ValidRequest(BigDecimal amount, Chain chain, String orderId, String description,
-      int expiresInMinutes, String metadataJson, String fingerprint) {}
+      int expiresInMinutes, String metadataJson, String redirectUrl, String fingerprint) {}
 
   private InvoiceRequests() {}
 
-  public static ValidRequest check(CreateInvoiceRequest r, int defaultExpiresInMinutes) {
+  public static ValidRequest check(CreateInvoiceRequest r, int defaultExpiresInMinutes, boolean production) {
     List<Problem.FieldError> errors = new ArrayList<>();
     BigDecimal amount = Amounts.parse(r.amount());
     if (amount.signum() <= 0) {
@@ -45,11 +45,15 @@ public final class InvoiceRequests {
         errors.add(new Problem.FieldError("metadata", "must be at most 4 KiB of JSON"));
       }
     }
+    if (r.redirectUrl() != null) {
+      RedirectUrls.refusal(r.redirectUrl(), production).ifPresent(errors::add);
+    }
     if (!errors.isEmpty()) {
       throw ApiProblem.fields(errors);
     }
     int minutes = r.expiresInMinutes() == null ? defaultExpiresInMinutes : r.expiresInMinutes();
-    return new ValidRequest(amount, chain, r.orderId(), r.description(), minutes, metadataJson, fingerprint(r));
+    return new ValidRequest(amount, chain, r.orderId(), r.description(), minutes, metadataJson, r.redirectUrl(),
+        fingerprint(r));
   }
 
   /** {@code Idempotency-Key}: 1–255 printable ASCII characters. */
