@@ -14,10 +14,12 @@ import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.PaymentMatcher;
 import io.stablegate.engine.payment.WebhookDeliveryActor;
 import io.stablegate.engine.payment.WebhookService;
+import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
+import io.stablegate.http.rates.RateSources;
 import io.stablegate.http.StablegateApi;
 import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.http.security.ProductionGuard;
@@ -50,11 +52,12 @@ import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * One Stablegate node: the database, the ActorSystem in its cluster, the sharded entities, the
- * read-side projections, the singletons (chain watchers, sweepers) and the HTTP server, started in
- * that order. Every node runs the same code; the cluster decides where entities and singletons live.
+ * read-side projections, the singletons (chain watchers, sweepers), the exchange-rate source and the
+ * HTTP server, started in that order. Every node runs the same code; the cluster decides where entities and singletons live.
  */
 public final class StablegateNode {
   private static final Logger log = LoggerFactory.getLogger(StablegateNode.class);
@@ -79,10 +82,12 @@ public final class StablegateNode {
     joinCluster(system);
 
     Clock clock = Clock.systemUTC();
-    Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("stablegate-blocking-dispatcher"));
+    ExecutionContextExecutor blocking =
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("stablegate-blocking-dispatcher"));
     InvoiceService invoices = new InvoiceService(system);
     ChainStatusBoard chains = ChainStatusBoard.start(system);
-    StablegateApi api = StablegateApi.create(system, database.dataSource(), invoices, chains);
+    RateSource rates = RateSources.start(system, blocking, clock);
+    StablegateApi api = StablegateApi.create(system, database.dataSource(), invoices, chains, rates);
 
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system, api.webhookEndpoints());
@@ -96,7 +101,7 @@ public final class StablegateNode {
     WebhookDeliverySweeper.init(system, deliveries, webhookService, clock);
     startChainWatchers(system, api, chains, blocking);
 
-    NodeMetrics.bind(system, chains);
+    NodeMetrics.bind(system, chains, rates);
     HttpMetrics httpMetrics = new HttpMetrics(Metrics.globalRegistry);
     PageRoutes pages = new PageRoutes(invoices, system.settings().config());
     HttpServer.start(system, httpMetrics.instrument(api.route(

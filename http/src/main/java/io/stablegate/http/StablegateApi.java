@@ -2,6 +2,7 @@ package io.stablegate.http;
 
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.webhook.WebhookEndpoints;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
@@ -61,7 +62,7 @@ public final class StablegateApi extends AllDirectives {
   private final List<Route> routes = new ArrayList<>();
 
   private StablegateApi(ActorSystem<?> system, DataSource dataSource, InvoiceService invoices,
-      ChainStatusBoard chains, Clock clock) throws SQLException {
+      ChainStatusBoard chains, RateSource rates, Clock clock) throws SQLException {
     this.settings = ApiSettings.fromConfig(system.settings().config());
     Blocking blocking = Blocking.of(system);
     NodeKeys keys = NodeKeys.resolve(settings, new NodeSecrets(dataSource));
@@ -79,7 +80,7 @@ public final class StablegateApi extends AllDirectives {
     SessionCookies cookies = new SessionCookies(settings.secureCookies(), settings.sessionTtl().toSeconds());
     this.authentication = new MerchantAuthentication(apiKeys, sessions, cookies, rateLimits);
 
-    routes.add(new HealthRoutes(chains).route());
+    routes.add(new HealthRoutes(chains, rates).route());
     routes.add(new OpenApiRoutes().route());
     routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, new Passwords(settings.bcryptCost()),
         PasswordPolicy.load(), new LoginThrottle(settings.loginThrottle(), clock), sessions, cookies, apiKeys,
@@ -89,7 +90,7 @@ public final class StablegateApi extends AllDirectives {
         settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, new SettingsChangeRepository(dataSource), blocking).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, new IdempotencyRepository(dataSource), blocking,
-        settings.publicUrl(), settings.idempotencyRetention(), clock);
+        settings.publicUrl(), settings.idempotencyRetention(), clock, rates);
     routes.add(new InvoiceRoutes(authentication, invoices, creation, new InvoiceListRepository(dataSource),
         new InvoiceEvents(system), bodies, blocking, settings).route());
     routes.add(new UnmatchedTransferRoutes(authentication, new UnmatchedTransferRepository(dataSource), blocking,
@@ -97,11 +98,14 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new PublicInvoiceRoutes(invoices).route());
   }
 
-  /** Builds the API on this node; reads (in development, creates) the node's secrets. */
+  /**
+   * Builds the API on this node; reads (in development, creates) the node's secrets. {@code rates}
+   * prices invoices given in fiat.
+   */
   public static StablegateApi create(ActorSystem<?> system, DataSource dataSource, InvoiceService invoices,
-      ChainStatusBoard chains) {
+      ChainStatusBoard chains, RateSource rates) {
     try {
-      return new StablegateApi(system, dataSource, invoices, chains, Clock.systemUTC());
+      return new StablegateApi(system, dataSource, invoices, chains, rates, Clock.systemUTC());
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the node's secrets from the database", e);
     }

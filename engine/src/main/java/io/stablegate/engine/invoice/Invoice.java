@@ -23,7 +23,8 @@ import java.util.UUID;
 
 /**
  * An invoice as its events made it. Immutable; {@link #apply} returns the next version.
- * {@code webhooks} are its webhook events and where their delivery stands, oldest first.
+ * {@code webhooks} are its webhook events and where their delivery stands, oldest first;
+ * {@code priceLock} is null unless it was priced in fiat (and in documents written before prices).
  */
 public record Invoice(
     UUID id,
@@ -38,6 +39,7 @@ public record Invoice(
     Instant createdAt,
     Instant expiresAt,
     int requiredConfirmations,
+    PriceLock priceLock,
     InvoiceStatus status,
     List<Payment> payments,
     boolean paidLate,
@@ -56,7 +58,7 @@ public record Invoice(
     return new Invoice(
         e.invoiceId(), e.merchantId(), e.chain(), e.address(), e.amount(), e.payAmount(),
         e.orderId(), e.description(), e.metadataJson(), e.at(), e.expiresAt(),
-        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash, List.of());
+        e.requiredConfirmations(), e.priceLock(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash, List.of());
   }
 
   /** The sum of final payments. */
@@ -71,7 +73,7 @@ public record Invoice(
   /** The invoice's draft, to recognise a retried creation. */
   public InvoiceDraft draft() {
     return new InvoiceDraft(merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, expiresAt, requiredConfirmations);
+        metadataJson, expiresAt, requiredConfirmations, priceLock);
   }
 
   public Optional<WebhookDelivery> webhook(UUID eventId) {
@@ -85,7 +87,7 @@ public record Invoice(
   public Invoice atEvent(WebhookDelivery delivery) {
     WebhookDelivery.Moment m = delivery.moment();
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, m.status(), m.payments(), m.paidLate(), updatedAt,
+        metadataJson, createdAt, expiresAt, requiredConfirmations, priceLock, m.status(), m.payments(), m.paidLate(), updatedAt,
         lastHash, List.of());
   }
 
@@ -146,12 +148,12 @@ public record Invoice(
 
   private Invoice with(InvoiceStatus newStatus, List<Payment> newPayments, boolean late, Instant at, String hash) {
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash, webhooks);
+        metadataJson, createdAt, expiresAt, requiredConfirmations, priceLock, newStatus, newPayments, late, at, hash, webhooks);
   }
 
   private Invoice withWebhooks(List<WebhookDelivery> deliveries) {
     return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, status, payments, paidLate, updatedAt, lastHash,
+        metadataJson, createdAt, expiresAt, requiredConfirmations, priceLock, status, payments, paidLate, updatedAt, lastHash,
         deliveries);
   }
 

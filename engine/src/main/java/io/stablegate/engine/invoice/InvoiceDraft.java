@@ -8,7 +8,8 @@ import java.util.UUID;
 
 /**
  * Everything a new invoice is made of, already validated and with its payAmount allocated by the
- * wallet ledger. {@code metadataJson} is the merchant's metadata object as compact JSON text.
+ * wallet ledger. {@code metadataJson} is the merchant's metadata object as compact JSON text;
+ * {@code priceLock} is null unless the invoice was priced in fiat.
  */
 public record InvoiceDraft(
     UUID merchantId,
@@ -20,5 +21,14 @@ public record InvoiceDraft(
     String description,
     String metadataJson,
     Instant expiresAt,
-    int requiredConfirmations)
-    implements CborSerializable {}
+    int requiredConfirmations,
+    PriceLock priceLock)
+    implements CborSerializable {
+
+  /** A draft of an invoice asked in the token: no price lock. */
+  public InvoiceDraft(UUID merchantId, Chain chain, String address, BigDecimal amount, BigDecimal payAmount,
+      String orderId, String description, String metadataJson, Instant expiresAt, int requiredConfirmations) {
+    this(merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
+        requiredConfirmations, null);
+  }
+}

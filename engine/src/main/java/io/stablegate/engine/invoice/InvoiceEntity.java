@@ -172,9 +172,11 @@ public final class InvoiceEntity
 
   private ReplyEffect<InvoiceEvent, InvoiceState> create(InvoiceState.Empty state, Create cmd) {
     InvoiceDraft d = cmd.draft();
+    PriceLock lock = d.priceLock();
     InvoiceCreated created = new InvoiceCreated(invoiceId, d.merchantId(), d.chain(), d.address(),
         d.amount(), d.payAmount(), d.orderId(), d.description(), d.metadataJson(), d.expiresAt(),
-        d.requiredConfirmations(), now(), state.lastHash());
+        d.requiredConfirmations(), lock == null ? null : lock.price(), lock == null ? null : lock.rate(),
+        lock == null ? null : lock.rateSource(), lock == null ? null : lock.rateAt(), now(), state.lastHash());
     return persistAndReply(created, cmd);
   }
 

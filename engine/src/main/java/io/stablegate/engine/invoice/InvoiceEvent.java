@@ -1,8 +1,10 @@
 package io.stablegate.engine.invoice;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.stablegate.engine.audit.HashChained;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Price;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -26,6 +28,12 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
     WebhookEventType webhookType();
   }
 
+  /**
+   * The invoice's terms. A fiat-priced invoice also carries its {@code price}, the {@code rate}
+   * (currency per one token) from {@code rateSource} fetched at {@code rateAt}: amount = price / rate
+   * rounded up to 2 decimals. The four are null for invoices asked in the token, and in every event
+   * written before prices existed (null fields are left out of the hash, so old hashes hold).
+   */
   record InvoiceCreated(
       UUID invoiceId,
       UUID merchantId,
@@ -38,9 +46,28 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       String metadataJson,
       Instant expiresAt,
       int requiredConfirmations,
+      Price price,
+      BigDecimal rate,
+      String rateSource,
+      Instant rateAt,
       Instant at,
       String prevHash)
-      implements InvoiceEvent {}
+      implements InvoiceEvent {
+
+    /** An invoice asked in the token: no price. */
+    public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
+        BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
+        int requiredConfirmations, Instant at, String prevHash) {
+      this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
+          requiredConfirmations, null, null, null, null, at, prevHash);
+    }
+
+    /** The price lock, if the invoice was priced in fiat. */
+    @JsonIgnore
+    public PriceLock priceLock() {
+      return price == null ? null : new PriceLock(price, rate, rateSource, rateAt);
+    }
+  }
 
   /** A transfer of exactly the payAmount was seen in a block; not final yet. */
   record PaymentDetected(

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The invoice object of CONTRACT §3, as the API returns it and webhooks carry it: amounts as
- * decimal strings, metadata as the merchant's JSON object.
+ * decimal strings, metadata as the merchant's JSON object; {@code price}, {@code rate}, {@code rateSource}
+ * and {@code rateAt} say how a fiat price became the amount (null otherwise).
  */
 public record InvoiceView(
     String id,
@@ -26,9 +27,16 @@ public record InvoiceView(
     Instant expiresAt,
     String checkoutUrl,
     int requiredConfirmations,
-    List<PaymentView> payments) {
+    List<PaymentView> payments,
+    PriceView price,
+    String rate,
+    String rateSource,
+    Instant rateAt) {
 
   public static final String TOKEN = "USDT";
+
+  /** The merchant's fiat price; null (with rate, rateSource, rateAt) for an invoice asked in the token. */
+  public record PriceView(String amount, String currency) {}
 
   public record PaymentView(
       String txHash, int logIndex, String from, String amount, long blockNumber, int confirmations,
@@ -36,6 +44,7 @@ public record InvoiceView(
 
   /** The view of {@code invoice}; {@code publicUrl} is the base of {@code checkoutUrl}. */
   public static InvoiceView of(Invoice invoice, String publicUrl) {
+    PriceLock lock = invoice.priceLock();
     String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     return new InvoiceView(
         invoice.id().toString(),
@@ -57,6 +66,10 @@ public record InvoiceView(
         invoice.payments().stream()
             .map(p -> new PaymentView(p.txHash(), p.logIndex(), p.from(), Amounts.format(p.amount()),
                 p.blockNumber(), p.confirmations(), p.status()))
-            .toList());
+            .toList(),
+        lock == null ? null : new PriceView(Amounts.format(lock.price().amount()), lock.price().currency()),
+        lock == null ? null : Amounts.format(lock.rate()),
+        lock == null ? null : lock.rateSource(),
+        lock == null ? null : lock.rateAt());
   }
 }

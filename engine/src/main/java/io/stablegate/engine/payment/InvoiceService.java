@@ -5,6 +5,7 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;
 import io.stablegate.engine.invoice.InvoiceDraft;
 import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.invoice.PriceLock;
 import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
@@ -27,7 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class InvoiceService {
   private static final Logger log = LoggerFactory.getLogger(InvoiceService.class);
 
-  /** A validated request for a new invoice; the payAmount is still to be allocated. */
+  /**
+   * A validated request for a new invoice; the payAmount is still to be allocated. {@code priceLock}
+   * (null for an amount asked in the token) says how a fiat price became {@code amount}.
+   */
   public record NewInvoice(
       UUID invoiceId,
       UUID merchantId,
@@ -37,7 +41,15 @@ public final class InvoiceService {
       String orderId,
       String description,
       String metadataJson,
-      Instant expiresAt) {}
+      Instant expiresAt,
+      PriceLock priceLock) {
+
+    /** An invoice asked in the token: no price lock. */
+    public NewInvoice(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
+        String orderId, String description, String metadataJson, Instant expiresAt) {
+      this(invoiceId, merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, null);
+    }
+  }
 
   private final ClusterSharding sharding;
   private final EngineSettings settings;
@@ -56,7 +68,8 @@ public final class InvoiceService {
         .thenCompose(payAmount -> invoice(request.invoiceId()).<Invoice>askWithStatus(
             reply -> new InvoiceCommand.Create(new InvoiceDraft(request.merchantId(), request.chain(),
                 request.address(), request.amount(), payAmount, request.orderId(), request.description(),
-                request.metadataJson(), request.expiresAt(), settings.requiredConfirmations(request.chain())),
+                request.metadataJson(), request.expiresAt(), settings.requiredConfirmations(request.chain()),
+                request.priceLock()),
                 reply),
             settings.askTimeout()));
   }

@@ -2,15 +2,21 @@ package io.stablegate.http.invoices;
 
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceView;
+import io.stablegate.engine.invoice.PriceLock;
+import io.stablegate.engine.money.Price;
+import io.stablegate.engine.rates.ExchangeRate;
+import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
 import io.stablegate.http.ErrorHandling;
+import io.stablegate.http.Problem;
 import io.stablegate.http.Responses;
 import io.stablegate.http.invoices.InvoiceRequests.ValidRequest;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
 import io.stablegate.persistence.merchant.WalletRepository;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +35,8 @@ import org.apache.pekko.pattern.StatusReply;
  * the same key and body, concurrent or not, creates that same invoice (both entity commands are
  * idempotent for one invoice id), and once the first response is stored, gets it back verbatim. The
  * same key with another body is 422. A refused creation gives its claim up, so it leaves nothing.
+ * A {@code price} is converted to the token amount at the rate source's latest fresh rate, which the
+ * invoice keeps (docs/api.md, "Prices in fiat").
  */
 public final class InvoiceCreation {
   private final InvoiceService invoices;
@@ -38,9 +46,11 @@ public final class InvoiceCreation {
   private final String publicUrl;
   private final Duration retention;
   private final Clock clock;
+  private final RateSource rates;
 
   public InvoiceCreation(InvoiceService invoices, WalletRepository wallets, IdempotencyRepository idempotency,
-      Blocking blocking, String publicUrl, Duration retention, Clock clock) {
+      Blocking blocking, String publicUrl, Duration retention, Clock clock, RateSource rates) {
+    this.rates = rates;
     this.invoices = invoices;
     this.wallets = wallets;
     this.idempotency = idempotency;
@@ -58,8 +68,9 @@ public final class InvoiceCreation {
             ApiProblem.field("chain", "no wallet is set for " + request.chain() + "; PUT /api/v1/wallets/"
                 + request.chain() + " first")))
         .thenCompose(address -> {
+          Terms terms = terms(request);
           if (idempotencyKey.isEmpty()) {
-            return createNow(merchantId, request, UUID.randomUUID(), address, expiresAt);
+            return createNow(merchantId, request, terms, UUID.randomUUID(), address, expiresAt);
           }
           String key = idempotencyKey.get();
           return blocking.run(() -> idempotency.claim(merchantId, key, request.fingerprint(), UUID.randomUUID(),
@@ -72,7 +83,7 @@ public final class InvoiceCreation {
                 if (claim.responseBody().isPresent()) {
                   return CompletableFuture.completedFuture(claim.responseBody().get());
                 }
-                return createNow(merchantId, request, claim.invoiceId(), claim.address(), claim.expiresAt())
+                return createNow(merchantId, request, terms, claim.invoiceId(), claim.address(), claim.expiresAt())
                     .handle((body, error) -> {
                       if (error == null) {
                         return blocking.run(() -> {
@@ -93,10 +104,30 @@ public final class InvoiceCreation {
         });
   }
 
-  private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, UUID invoiceId, String address,
-      Instant expiresAt) {
-    NewInvoice request = new NewInvoice(invoiceId, merchantId, r.chain(), address, r.amount(), r.orderId(),
-        r.description(), r.metadataJson(), expiresAt);
+  /** The token amount, and for a priced request the rate it was converted at. */
+  private record Terms(BigDecimal amount, PriceLock priceLock) {}
+
+  /**
+   * A priced request is converted with the rate source's latest fresh rate, from memory; without one
+   * the answer is 503 with Retry-After (the next refresh). An amount request needs no rate.
+   */
+  private Terms terms(ValidRequest request) {
+    Price price = request.price();
+    if (price == null) {
+      return new Terms(request.amount(), null);
+    }
+    ExchangeRate rate = rates.quote(price.currency()).orElseThrow(() -> new ApiProblem(
+        Problem.of(503, "Exchange rate unavailable", "No fresh " + price.currency() + " rate from "
+            + rates.sourceName() + " (younger than " + rates.maxAge().toSeconds() + " s); retry later, or give amount."),
+        Optional.of(rates.refreshInterval())));
+    BigDecimal amount = InvoiceRequests.checkConverted(price, rate.rate());
+    return new Terms(amount, new PriceLock(price, rate.rate(), rate.source(), rate.at()));
+  }
+
+  private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, Terms terms, UUID invoiceId,
+      String address, Instant expiresAt) {
+    NewInvoice request = new NewInvoice(invoiceId, merchantId, r.chain(), address, terms.amount(), r.orderId(),
+        r.description(), r.metadataJson(), expiresAt, terms.priceLock());
     return invoices.create(request).thenApply(this::render);
   }
 

@@ -2,7 +2,10 @@ package io.stablegate.http.invoices;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.stablegate.engine.money.Amounts;
+import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Price;
+import io.stablegate.engine.rates.PriceConversion;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Json;
 import io.stablegate.http.Problem;
@@ -15,24 +18,40 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-/** The rules of CONTRACT §3 for a new invoice that Bean Validation cannot say alone. */
+/** The rules for a new invoice (docs/api.md) that Bean Validation cannot say alone. */
 public final class InvoiceRequests {
   public static final int MAX_METADATA_BYTES = 4096;
   public static final int MAX_IDEMPOTENCY_KEY = 255;
 
-  /** A request that passed every rule that needs no database. */
-  public record ValidRequest(BigDecimal amount, Chain chain, String orderId, String description,
+  /**
+   * A request that passed every rule that needs no database. Exactly one of {@code amount} (in the
+   * token) and {@code price} (in fiat, still to be converted) is set.
+   */
+  public record ValidRequest(BigDecimal amount, Price price, Chain chain, String orderId, String description,
       int expiresInMinutes, String metadataJson, String fingerprint) {}
 
   private InvoiceRequests() {}
 
   public static ValidRequest check(CreateInvoiceRequest r, int defaultExpiresInMinutes) {
     List<Problem.FieldError> errors = new ArrayList<>();
-    BigDecimal amount = Amounts.parse(r.amount());
-    if (amount.signum() <= 0) {
-      errors.add(new Problem.FieldError("amount", "must be greater than 0"));
-    } else if (amount.compareTo(Amounts.MAX_INVOICE_AMOUNT) > 0) {
-      errors.add(new Problem.FieldError("amount", "must be at most 1000000"));
+    BigDecimal amount = null;
+    Price price = null;
+    if (r.amount() != null && r.price() != null) {
+      errors.add(new Problem.FieldError("price", "give either amount or price, not both"));
+    } else if (r.amount() == null && r.price() == null) {
+      errors.add(new Problem.FieldError("amount", "is required unless price is given"));
+    } else if (r.amount() != null) {
+      amount = Amounts.parse(r.amount());
+      checkRange(amount, "amount", errors);
+    } else {
+      BigDecimal priceAmount = Amounts.parse(r.price().amount());
+      if (priceAmount.signum() <= 0) {
+        errors.add(new Problem.FieldError("price.amount", "must be greater than 0"));
+      }
+      if (!Price.isCurrencyCode(r.price().currency())) {
+        errors.add(new Problem.FieldError("price.currency", "must be an ISO 4217 currency code, like \"EUR\""));
+      }
+      price = new Price(priceAmount, r.price().currency());
     }
     Chain chain = Chain.parse(r.chain()).orElse(null);
     if (chain == null) {
@@ -49,7 +68,33 @@ public final class InvoiceRequests {
       throw ApiProblem.fields(errors);
     }
     int minutes = r.expiresInMinutes() == null ? defaultExpiresInMinutes : r.expiresInMinutes();
-    return new ValidRequest(amount, chain, r.orderId(), r.description(), minutes, metadataJson, fingerprint(r));
+    return new ValidRequest(amount, price, chain, r.orderId(), r.description(), minutes, metadataJson,
+        fingerprint(r));
+  }
+
+  /**
+   * The token amount of a priced request, converted at {@code rate}: the same range rules as a
+   * given amount, reported on {@code price.amount}.
+   */
+  public static BigDecimal checkConverted(Price price, BigDecimal rate) {
+    BigDecimal amount = PriceConversion.tokenAmount(price.amount(), rate);
+    List<Problem.FieldError> errors = new ArrayList<>();
+    checkRange(amount, "price.amount", errors);
+    if (!errors.isEmpty()) {
+      Problem.FieldError e = errors.get(0);
+      throw ApiProblem.field(e.field(), e.message() + " " + InvoiceView.TOKEN + " once converted; "
+          + Amounts.format(price.amount()) + " " + price.currency() + " at " + rate.toPlainString() + " is "
+          + Amounts.format(amount) + " " + InvoiceView.TOKEN);
+    }
+    return amount;
+  }
+
+  private static void checkRange(BigDecimal amount, String field, List<Problem.FieldError> errors) {
+    if (amount.signum() <= 0) {
+      errors.add(new Problem.FieldError(field, "must be greater than 0"));
+    } else if (amount.compareTo(Amounts.MAX_INVOICE_AMOUNT) > 0) {
+      errors.add(new Problem.FieldError(field, "must be at most 1000000"));
+    }
   }
 
   /** {@code Idempotency-Key}: 1–255 printable ASCII characters. */

@@ -6,6 +6,9 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.engine.rates.FixedRates;
+import io.stablegate.engine.rates.RateSource;
+import io.stablegate.engine.rates.RatesSettings;
 import io.stablegate.http.HttpServer;
 import io.stablegate.http.StablegateApi;
 import io.stablegate.http.testing.ApiClient;
@@ -18,6 +21,7 @@ import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.webhook.WebhookReadSide;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -64,7 +68,10 @@ final class BenchNode implements AutoCloseable {
     WebhookReadSide.init(system, database.dataSource());
     InvoiceService invoices = new InvoiceService(system);
     ExpirySweeper.init(system, new InvoiceReadRepository(database.dataSource()), invoices, clock);
-    StablegateApi api = StablegateApi.create(system, database.dataSource(), invoices, ChainStatusBoard.start(system));
+    // no network in a benchmark: a fixed rate source that is never refreshed (amount invoices only)
+    RateSource rates = new RateSource(new FixedRates(Map.of()), RatesSettings.fromConfig(config), clock);
+    StablegateApi api = StablegateApi.create(system, database.dataSource(), invoices, ChainStatusBoard.start(system),
+        rates);
     this.binding = HttpServer.start(system, api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 

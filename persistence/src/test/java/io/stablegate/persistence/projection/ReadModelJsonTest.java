@@ -6,7 +6,9 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.Payment;
 import io.stablegate.engine.invoice.PaymentStatus;
+import io.stablegate.engine.invoice.PriceLock;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Price;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +22,9 @@ class ReadModelJsonTest {
     Instant now = Instant.parse("2026-11-28T22:00:00Z");
     Payment payment = new Payment("0xabc", 3, "0xfrom", new BigDecimal("10.5003"), 123, 12, PaymentStatus.FINAL, now);
     Invoice invoice = new Invoice(UUID.randomUUID(), UUID.randomUUID(), Chain.ETHEREUM, "0xto", new BigDecimal("10.5"),
-        new BigDecimal("10.5003"), "A-1", null, "{}", now, now.plusSeconds(1800), 12, InvoiceStatus.PAID,
+        new BigDecimal("10.5003"), "A-1", null, "{}", now, now.plusSeconds(1800), 12,
+        new PriceLock(new Price(new BigDecimal("9.66"), "EUR"), new BigDecimal("0.92"), "coinbase", now),
+        InvoiceStatus.PAID,
         List.of(payment), false, now, "hash", List.of());
 
     String json = ReadModelJson.write(invoice);
