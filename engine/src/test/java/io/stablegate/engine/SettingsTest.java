@@ -11,12 +11,12 @@ import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The engine's defaults are those of CONTRACT §1. */
+/** The engine's defaults are those docs/settings.md documents. */
 class SettingsTest {
   private final Config config = ConfigFactory.defaultReference();
 
   @Test
-  void confirmationDefaultsAreTheContracts() {
+  void confirmationDefaultsAreTheDocumentedOnes() {
     EngineSettings settings = EngineSettings.fromConfig(config);
     assertThat(settings.requiredConfirmations(Chain.TRON)).isEqualTo(20).isEqualTo(Chain.TRON.defaultConfirmations());
     assertThat(settings.requiredConfirmations(Chain.ETHEREUM)).isEqualTo(12)
@@ -26,7 +26,7 @@ class SettingsTest {
   }
 
   @Test
-  void ledgerDefaultsAreTheContracts() {
+  void ledgerDefaultsAreTheDocumentedOnes() {
     LedgerSettings settings = LedgerSettings.fromConfig(config);
     assertThat(settings.latePaymentWindow()).isEqualTo(Duration.ofHours(1));
     assertThat(settings.maxPayAmountSteps()).isEqualTo(100);

@@ -53,7 +53,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One invoice, sharded and event-sourced: the lifecycle of CONTRACT §3. Commands are checked here;
+ * One invoice, sharded and event-sourced: the lifecycle of docs/api.md (Statuses). Commands are checked here;
  * state changes happen only in {@link InvoiceState#apply}. Refusals are {@link StatusReply#error}
  * values and persist nothing.
  *

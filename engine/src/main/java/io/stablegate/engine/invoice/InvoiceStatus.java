@@ -3,7 +3,7 @@ package io.stablegate.engine.invoice;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The lifecycle of CONTRACT §3 and the only transitions it allows. */
+/** The lifecycle of docs/api.md (Statuses) and the only transitions it allows. */
 public enum InvoiceStatus {
   /** Nothing seen yet. */
   PENDING,

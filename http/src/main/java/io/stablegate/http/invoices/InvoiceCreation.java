@@ -30,7 +30,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Creates invoices with {@code Idempotency-Key} semantics (CONTRACT §2). The first request with a key
+ * Creates invoices with {@code Idempotency-Key} semantics (docs/api.md). The first request with a key
  * claims it in the database and fixes the invoice id, address and expiry; every later request with
  * the same key and body, concurrent or not, creates that same invoice (both entity commands are
  * idempotent for one invoice id), and once the first response is stored, gets it back verbatim. The

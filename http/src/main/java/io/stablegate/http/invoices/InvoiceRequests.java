@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-/** The rules for a new invoice (docs/api.md) that Bean Validation cannot say alone. */
+/** The rules of docs/api.md for a new invoice that Bean Validation cannot say alone. */
 public final class InvoiceRequests {
   public static final int MAX_METADATA_BYTES = 4096;
   public static final int MAX_IDEMPOTENCY_KEY = 255;
