@@ -4,12 +4,12 @@ import io.stablegate.chain.ScanResult.Advanced;
 import io.stablegate.chain.ScanResult.Reorganized;
 import io.stablegate.chain.WatcherCommand.CycleDone;
 import io.stablegate.chain.WatcherCommand.CycleFailed;
-import io.stablegate.chain.WatcherCommand.GetCheckpoint;
 import io.stablegate.chain.WatcherCommand.Poll;
 import io.stablegate.chain.WatcherCommand.RefreshWallets;
 import io.stablegate.chain.WatcherCommand.Stop;
 import io.stablegate.chain.WatcherEvent.BlocksScanned;
 import io.stablegate.chain.WatcherEvent.ReorgRolledBack;
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.chain.ChainStatus;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.chain.Transfer;
@@ -138,7 +138,6 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Poll.class, this::poll)
         .onCommand(RefreshWallets.class, (state, cmd) -> poll(state, Poll.INSTANCE))
-        .onCommand(GetCheckpoint.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
         .onCommand(CycleDone.class, this::cycleDone)
         .onCommand(CycleFailed.class, this::cycleFailed)
         .onCommand(Stop.class, (state, cmd) -> Effect().stop())
@@ -363,10 +362,6 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
   }
 
   private static boolean isRefusal(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e instanceof StatusReply.ErrorMessage;
+    return Failures.cause(error) instanceof StatusReply.ErrorMessage;
   }
 }

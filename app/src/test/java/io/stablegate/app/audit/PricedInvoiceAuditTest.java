@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.audit.AuditCommandTest.Outcome;
 import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.PriceLock;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.money.Price;
@@ -110,9 +111,9 @@ class PricedInvoiceAuditTest {
   }
 
   private static Invoice create(TestNode node, BigDecimal amount, PriceLock lock) throws Exception {
-    return node.invoices().create(new NewInvoice(UUID.randomUUID(), UUID.randomUUID(), Chain.ETHEREUM,
-        Invoices.randomEvmWallet(), amount, "order-" + amount, null, "{}", Instant.now().plus(Duration.ofHours(1)),
-        lock)).toCompletableFuture().get();
+    return node.invoices().create(new NewInvoice(UUID.randomUUID(), new InvoiceTerms(UUID.randomUUID(),
+        Chain.ETHEREUM, Invoices.randomEvmWallet(), amount, "order-" + amount, null, "{}",
+        Instant.now().plus(Duration.ofHours(1)), lock))).toCompletableFuture().get();
   }
 
   private static JsonNode parse(String line) {

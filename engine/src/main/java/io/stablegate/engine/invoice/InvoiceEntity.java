@@ -69,15 +69,19 @@ public final class InvoiceEntity
   public static final EntityTypeKey<InvoiceCommand> ENTITY_KEY =
       EntityTypeKey.create(InvoiceCommand.class, "Invoice");
 
-  /** Without webhook delivery: deliveries are recorded as pending but not attempted (tests of other parts). */
-  public static void init(ActorSystem<?> system, Clock clock) {
-    init(system, clock, Optional.empty());
+  /**
+   * The projection tags of invoice events, one per projection slice ({@code stablegate.invoice.tag-count}):
+   * what a read-side projection of invoices consumes. Every event of an invoice carries one of them.
+   */
+  public static List<String> tags(ActorSystem<?> system) {
+    return InvoiceSettings.fromConfig(system.settings().config()).tags();
   }
 
-  public static void init(ActorSystem<?> system, Clock clock, Optional<WebhookCourier> couriers) {
+  /** Starts the invoices' sharding on this node; each invoice delivers its webhooks through {@code couriers}. */
+  public static void init(ActorSystem<?> system, Clock clock, WebhookCourier couriers) {
     InvoiceSettings settings = InvoiceSettings.fromConfig(system.settings().config());
-    ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, couriers)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, Optional.of(couriers))));
   }
 
   public static Behavior<InvoiceCommand> create(UUID invoiceId, InvoiceSettings settings, Clock clock) {
@@ -171,13 +175,7 @@ public final class InvoiceEntity
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> create(InvoiceState.Empty state, Create cmd) {
-    InvoiceDraft d = cmd.draft();
-    PriceLock lock = d.priceLock();
-    InvoiceCreated created = new InvoiceCreated(invoiceId, d.merchantId(), d.chain(), d.address(),
-        d.amount(), d.payAmount(), d.orderId(), d.description(), d.metadataJson(), d.expiresAt(),
-        d.requiredConfirmations(), lock == null ? null : lock.price(), lock == null ? null : lock.rate(),
-        lock == null ? null : lock.rateSource(), lock == null ? null : lock.rateAt(), now(), state.lastHash());
-    return persistAndReply(created, cmd);
+    return persistAndReply(InvoiceCreated.of(invoiceId, cmd.draft(), now(), state.lastHash()), cmd);
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> createAgain(Invoice state, Create cmd) {
@@ -188,7 +186,7 @@ public final class InvoiceEntity
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> cancel(Invoice state, Cancel cmd) {
-    if (state.status() != InvoiceStatus.PENDING) {
+    if (!state.status().canMoveTo(InvoiceStatus.CANCELLED)) {
       return Effect().reply(cmd.replyTo(),
           StatusReply.error("only a PENDING invoice can be cancelled; this one is " + state.status()));
     }
@@ -198,7 +196,7 @@ public final class InvoiceEntity
   private ReplyEffect<InvoiceEvent, InvoiceState> expire(Invoice state, Expire cmd) {
     // Due-ness is judged on the untruncated clock: expiresAt may carry sub-millisecond digits, and a
     // truncated "now" would keep the invoice PENDING for up to a millisecond after it is due.
-    if (state.status() != InvoiceStatus.PENDING || clock.instant().isBefore(state.expiresAt())) {
+    if (!state.status().canMoveTo(InvoiceStatus.EXPIRED) || clock.instant().isBefore(state.expiresAt())) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
     return persistAndReply(new InvoiceExpired(invoiceId, UUID.randomUUID(), now(), state.lastHash()), cmd);
@@ -246,7 +244,7 @@ public final class InvoiceEntity
     PaymentConfirmed confirmed = new PaymentConfirmed(invoiceId, cmd.transfer().txHash(),
         cmd.transfer().logIndex(), cmd.confirmations(), now, state.lastHash());
     Invoice afterConfirmed = (Invoice) state.apply(confirmed);
-    if (state.status() == InvoiceStatus.PAID
+    if (!afterConfirmed.status().canMoveTo(InvoiceStatus.PAID)
         || afterConfirmed.amountPaid().compareTo(state.payAmount()) < 0) {
       return persistAndReply(confirmed, cmd);
     }

@@ -1,6 +1,5 @@
 package io.stablegate.engine.invoice;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.stablegate.engine.audit.HashChained;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Chain;
@@ -29,10 +28,13 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
   }
 
   /**
-   * The invoice's terms. A fiat-priced invoice also carries its {@code price}, the {@code rate}
-   * (currency per one token) from {@code rateSource} fetched at {@code rateAt}: amount = price / rate
-   * rounded up to 2 decimals. The four are null for invoices asked in the token, and in every event
-   * written before prices existed (null fields are left out of the hash, so old hashes hold).
+   * The invoice is created from its draft. Its fields are the draft's, flat: that is how it has been
+   * journaled and hashed (see {@link io.stablegate.engine.audit.EventHasher}) since the first version,
+   * so they stay as they are; Java code goes through {@link #of} and {@link #draft()}. A fiat-priced
+   * invoice also carries its {@code price}, the {@code rate} (currency per one token) from
+   * {@code rateSource} fetched at {@code rateAt}: amount = price / rate rounded up to 2 decimals, so an
+   * auditor recomputes it from this event alone. The four are null for invoices asked in the token and
+   * in every event written before prices existed (null fields are left out of the hash: old hashes hold).
    */
   record InvoiceCreated(
       UUID invoiceId,
@@ -62,10 +64,16 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
           requiredConfirmations, null, null, null, null, at, prevHash);
     }
 
-    /** The price lock, if the invoice was priced in fiat. */
-    @JsonIgnore
-    public PriceLock priceLock() {
-      return price == null ? null : new PriceLock(price, rate, rateSource, rateAt);
+    public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
+      InvoiceTerms t = draft.terms();
+      return new InvoiceCreated(invoiceId, t.merchantId(), t.chain(), t.address(), t.amount(), draft.payAmount(),
+          t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), t.price(),
+          t.rate(), t.rateSource(), t.rateAt(), at, prevHash);
+    }
+
+    public InvoiceDraft draft() {
+      return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
+          expiresAt, price, rate, rateSource, rateAt), payAmount, requiredConfirmations);
     }
   }
 

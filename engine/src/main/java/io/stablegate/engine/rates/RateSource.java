@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.concurrent.ExecutionContextExecutor;
+import scala.concurrent.ExecutionContext;
 
 /**
  * The node's exchange rates. A background refresh asks the {@link RateProvider} every
@@ -61,9 +62,10 @@ public final class RateSource {
   }
 
   /** Refreshes now and then every {@code refresh}, on {@code executor} (a dispatcher for blocking work). */
-  public Cancellable start(Scheduler scheduler, ExecutionContextExecutor executor) {
+  public Cancellable start(Scheduler scheduler, Executor executor) {
     log.info("Exchange rates from {} every {}, usable for {}", provider.name(), refresh, maxAge);
-    return scheduler.scheduleWithFixedDelay(Duration.ZERO, refresh, this::refreshNow, executor);
+    return scheduler.scheduleWithFixedDelay(Duration.ZERO, refresh, this::refreshNow,
+        ExecutionContext.fromExecutor(executor));
   }
 
   public String sourceName() {

@@ -1,6 +1,8 @@
 package io.stablegate.http.invoices;
 
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.invoice.PriceLock;
 import io.stablegate.engine.money.Price;
@@ -10,7 +12,6 @@ import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
-import io.stablegate.http.ErrorHandling;
 import io.stablegate.http.Problem;
 import io.stablegate.http.Responses;
 import io.stablegate.http.invoices.InvoiceRequests.ValidRequest;
@@ -91,7 +92,7 @@ public final class InvoiceCreation {
                           return body;
                         });
                       }
-                      if (ErrorHandling.unwrap(error) instanceof StatusReply.ErrorMessage) {
+                      if (Failures.cause(error) instanceof StatusReply.ErrorMessage) {
                         return blocking.<String>run(() -> {
                           idempotency.release(merchantId, key, claim.invoiceId());
                           throw new CompletionException(error);
@@ -126,8 +127,8 @@ public final class InvoiceCreation {
 
   private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, Terms terms, UUID invoiceId,
       String address, Instant expiresAt) {
-    NewInvoice request = new NewInvoice(invoiceId, merchantId, r.chain(), address, terms.amount(), r.orderId(),
-        r.description(), r.metadataJson(), expiresAt, terms.priceLock());
+    NewInvoice request = new NewInvoice(invoiceId, new InvoiceTerms(merchantId, r.chain(), address, terms.amount(),
+        r.orderId(), r.description(), r.metadataJson(), expiresAt, terms.priceLock()));
     return invoices.create(request).thenApply(this::render);
   }
 

@@ -5,8 +5,8 @@ import io.stablegate.engine.rates.RateProvider;
 import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.rates.RatesSettings;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
-import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * Builds the node's {@link RateSource} from {@code stablegate.rates} and starts its background
@@ -27,7 +27,7 @@ public final class RateSources {
   }
 
   /** The rate source, refreshing on {@code blocking} every {@code stablegate.rates.refresh}. */
-  public static RateSource start(ActorSystem<?> system, ExecutionContextExecutor blocking, Clock clock) {
+  public static RateSource start(ActorSystem<?> system, Executor blocking, Clock clock) {
     RatesSettings settings = RatesSettings.fromConfig(system.settings().config());
     RateSource rates = new RateSource(provider(settings), settings, clock);
     rates.start(system.scheduler(), blocking);

@@ -1,0 +1,54 @@
+package io.stablegate.engine.invoice;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Price;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What a merchant asks an invoice to be, validated: the one list of an invoice's terms, which never
+ * change after creation. {@link InvoiceDraft} adds what the engine decides (the payAmount, the
+ * confirmations), {@link Invoice} what happens to it. {@code metadataJson} is the merchant's
+ * metadata object as compact JSON text. An invoice priced in fiat also carries its {@code price}, the
+ * {@code rate} (currency per one token) from {@code rateSource} fetched at {@code rateAt}, and
+ * {@code amount} = price / rate rounded up to 2 decimals; the four are null otherwise.
+ *
+ * <p>{@link InvoiceEvent.InvoiceCreated} keeps these fields flat, as they have been journaled and
+ * hashed since the first version; it converts to and from a draft.
+ */
+public record InvoiceTerms(
+    UUID merchantId,
+    Chain chain,
+    String address,
+    BigDecimal amount,
+    String orderId,
+    String description,
+    String metadataJson,
+    Instant expiresAt,
+    Price price,
+    BigDecimal rate,
+    String rateSource,
+    Instant rateAt) {
+
+  /** The terms of an invoice asked in the token: no price, no rate. */
+  public InvoiceTerms(UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
+      String description, String metadataJson, Instant expiresAt) {
+    this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, null, null, null, null);
+  }
+
+  /** The terms of an invoice priced in fiat: {@code amount} is the price converted at the lock's rate. */
+  public InvoiceTerms(UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
+      String description, String metadataJson, Instant expiresAt, PriceLock lock) {
+    this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt,
+        lock == null ? null : lock.price(), lock == null ? null : lock.rate(),
+        lock == null ? null : lock.rateSource(), lock == null ? null : lock.rateAt());
+  }
+
+  /** How a fiat price became {@code amount}; null for an invoice asked in the token. */
+  @JsonIgnore
+  public PriceLock priceLock() {
+    return price == null ? null : new PriceLock(price, rate, rateSource, rateAt);
+  }
+}
