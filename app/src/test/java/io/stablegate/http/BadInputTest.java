@@ -122,6 +122,11 @@ class BadInputTest {
         invoice("price over 1,000,000 USDT once converted", price("999999", "EUR"), 400, "price.amount"),
         invoice("price with an unknown field", "{\"price\": {\"amount\": \"10\", \"currency\": \"EUR\", \"rate\": \"1\"}, \"chain\": \"ETHEREUM\"}", 400, "price.rate"),
         invoice("price in a currency without a rate", price("10", "USD"), 503, null),
+        // tokens
+        invoice("unknown token", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"DAI\"}", 400, "token"),
+        invoice("lower-case token", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"usdt\"}", 400, "token"),
+        invoice("token the chain does not serve", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"USDC\"}", 400, "token"),
+        invoice("token as a number", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": 1}", 400, "token"),
         // chains
         invoice("unknown chain", body("1", "SOLANA"), 400, "chain"),
         invoice("lower-case chain", body("1", "ethereum"), 400, "chain"),

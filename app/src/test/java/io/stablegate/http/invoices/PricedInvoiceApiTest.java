@@ -87,6 +87,15 @@ class PricedInvoiceApiTest {
     JsonNode plain = merchant.withKey("POST", "/api/v1/invoices", Map.of("amount", "5", "chain", "ETHEREUM")).json();
     assertThat(plain.get("price").isNull()).as("an amount invoice has no price").isTrue();
     assertThat(plain.get("rate").isNull()).isTrue();
+    assertThat(plain.get("token").asText()).as("USDT unless said").isEqualTo("USDT");
+    assertThat(invoice.get("token").asText()).isEqualTo("USDT");
+    Answer usdt = merchant.withKey("POST", "/api/v1/invoices",
+        Map.of("amount", "6", "chain", "ETHEREUM", "token", "USDT"));
+    assertThat(usdt.status()).isEqualTo(201);
+    JsonNode usdtCreation = merchant.withKey("GET", "/api/v1/invoices/" + usdt.json().get("id").asText() + "/events",
+        null).json().get(0).get("data");
+    assertThat(usdtCreation.path("token").isMissingNode() || usdtCreation.get("token").isNull())
+        .as("a USDT creation encodes as before tokens: no token").isTrue();
   }
 
   @Test

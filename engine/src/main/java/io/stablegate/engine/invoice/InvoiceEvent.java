@@ -4,6 +4,7 @@ import io.stablegate.engine.audit.HashChained;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.money.Price;
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -35,6 +36,8 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
    * {@code rateSource} fetched at {@code rateAt}: amount = price / rate rounded up to 2 decimals, so an
    * auditor recomputes it from this event alone. The four are null for invoices asked in the token and
    * in every event written before prices existed (null fields are left out of the hash: old hashes hold).
+   * {@code token} is the stablecoin the invoice is in, written only when it is not USDT: a USDT invoice's
+   * creation encodes exactly as every one journaled before tokens did (null = USDT).
    */
   record InvoiceCreated(
       UUID invoiceId,
@@ -52,28 +55,38 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       BigDecimal rate,
       String rateSource,
       Instant rateAt,
+      Token token,
       Instant at,
       String prevHash)
       implements InvoiceEvent {
 
-    /** An invoice asked in the token: no price. */
+    /** An invoice asked in USDT, as written before prices and tokens: no price, no token field. */
     public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
         BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
         int requiredConfirmations, Instant at, String prevHash) {
       this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
-          requiredConfirmations, null, null, null, null, at, prevHash);
+          requiredConfirmations, null, null, null, null, null, at, prevHash);
+    }
+
+    /** As written before tokens were a term: no token field (USDT). */
+    public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
+        BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
+        int requiredConfirmations, Price price, BigDecimal rate, String rateSource, Instant rateAt, Instant at,
+        String prevHash) {
+      this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
+          requiredConfirmations, price, rate, rateSource, rateAt, null, at, prevHash);
     }
 
     public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
       InvoiceTerms t = draft.terms();
       return new InvoiceCreated(invoiceId, t.merchantId(), t.chain(), t.address(), t.amount(), draft.payAmount(),
           t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), t.price(),
-          t.rate(), t.rateSource(), t.rateAt(), at, prevHash);
+          t.rate(), t.rateSource(), t.rateAt(), t.token() == Token.USDT ? null : t.token(), at, prevHash);
     }
 
     public InvoiceDraft draft() {
       return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
-          expiresAt, price, rate, rateSource, rateAt), payAmount, requiredConfirmations);
+          expiresAt, price, rate, rateSource, rateAt, token), payAmount, requiredConfirmations);
     }
   }
 

@@ -3,6 +3,7 @@ package io.stablegate.engine.invoice;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.money.Price;
+import io.stablegate.engine.money.Token;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
@@ -13,7 +14,8 @@ import java.util.UUID;
  * confirmations), {@link Invoice} what happens to it. {@code metadataJson} is the merchant's
  * metadata object as compact JSON text. An invoice priced in fiat also carries its {@code price}, the
  * {@code rate} (currency per one token) from {@code rateSource} fetched at {@code rateAt}, and
- * {@code amount} = price / rate rounded up to 2 decimals; the four are null otherwise.
+ * {@code amount} = price / rate rounded up to 2 decimals; the four are null otherwise. {@code token} is
+ * the stablecoin asked for (USDT unless said).
  *
  * <p>{@link InvoiceEvent.InvoiceCreated} keeps these fields flat, as they have been journaled and
  * hashed since the first version; it converts to and from a draft.
@@ -30,20 +32,33 @@ public record InvoiceTerms(
     Price price,
     BigDecimal rate,
     String rateSource,
-    Instant rateAt) {
+    Instant rateAt,
+    Token token) {
 
-  /** The terms of an invoice asked in the token: no price, no rate. */
+  /** Terms written before tokens were a term (null) are USDT terms. */
+  public InvoiceTerms {
+    token = token == null ? Token.USDT : token;
+  }
+
+  /** The terms of an invoice asked in USDT: no price, no rate. */
   public InvoiceTerms(UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
       String description, String metadataJson, Instant expiresAt) {
-    this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, null, null, null, null);
+    this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, null, null, null, null,
+        Token.USDT);
   }
 
   /** The terms of an invoice priced in fiat: {@code amount} is the price converted at the lock's rate. */
   public InvoiceTerms(UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
       String description, String metadataJson, Instant expiresAt, PriceLock lock) {
+    this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, lock, Token.USDT);
+  }
+
+  /** The terms of an invoice in {@code token}, priced in fiat when {@code lock} is set. */
+  public InvoiceTerms(UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
+      String description, String metadataJson, Instant expiresAt, PriceLock lock, Token token) {
     this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt,
         lock == null ? null : lock.price(), lock == null ? null : lock.rate(),
-        lock == null ? null : lock.rateSource(), lock == null ? null : lock.rateAt());
+        lock == null ? null : lock.rateSource(), lock == null ? null : lock.rateAt(), token);
   }
 
   /** How a fiat price became {@code amount}; null for an invoice asked in the token. */

@@ -33,6 +33,7 @@ public record InvoiceView(
     String rateSource,
     Instant rateAt) {
 
+  /** The token of invoices that do not say one. */
   public static final String TOKEN = "USDT";
 
   /** The merchant's fiat price; null (with rate, rateSource, rateAt) for an invoice asked in the token. */
@@ -50,7 +51,7 @@ public record InvoiceView(
         invoice.id().toString(),
         invoice.status(),
         invoice.chain().name(),
-        TOKEN,
+        invoice.terms().token().name(),
         Amounts.format(invoice.amount()),
         Amounts.format(invoice.payAmount()),
         invoice.address(),

@@ -11,6 +11,8 @@ import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -49,6 +51,11 @@ public final class InvoiceService {
             reply -> new InvoiceCommand.Create(
                 new InvoiceDraft(terms, payAmount.value(), settings.requiredConfirmations(terms.chain())), reply),
             settings.askTimeout()));
+  }
+
+  /** The tokens an invoice on {@code chain} may be asked in. */
+  public Set<Token> tokens(Chain chain) {
+    return settings.tokens(chain);
   }
 
   public CompletionStage<Invoice> get(UUID invoiceId) {

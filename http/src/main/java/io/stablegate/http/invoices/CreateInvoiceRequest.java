@@ -13,12 +13,14 @@ import jakarta.validation.constraints.Size;
  * {@code price} (in a fiat currency, converted at the node's current rate) is given. Amounts are
  * decimal strings (never JSON numbers): plain digits, at most 6 decimals, no sign or exponent; their
  * range, the currency, "exactly one" and the chain's wallet are checked by {@link InvoiceRequests}.
+ * {@code token} is {@code USDT} (the default) or {@code USDC}, where the chain serves it.
  */
 public record CreateInvoiceRequest(
     @Pattern(regexp = DECIMAL, message = DECIMAL_MESSAGE)
     String amount,
     @Valid PriceRequest price,
     @NotNull String chain,
+    String token,
     @Size(max = 128) String orderId,
     @Size(max = 500) String description,
     @Min(1) @Max(10080) Integer expiresInMinutes,

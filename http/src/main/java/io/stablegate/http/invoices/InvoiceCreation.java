@@ -109,10 +109,15 @@ public final class InvoiceCreation {
   private record Terms(BigDecimal amount, PriceLock priceLock) {}
 
   /**
-   * A priced request is converted with the rate source's latest fresh rate, from memory; without one
-   * the answer is 503 with Retry-After (the next refresh). An amount request needs no rate.
+   * The token must be one the chain serves (400 naming {@code token}). A priced request is converted
+   * with the rate source's latest fresh rate, from memory; without one the answer is 503 with
+   * Retry-After (the next refresh). An amount request needs no rate.
    */
   private Terms terms(ValidRequest request) {
+    if (!invoices.tokens(request.chain()).contains(request.token())) {
+      throw ApiProblem.field("token", request.token() + " is not served on " + request.chain() + "; it serves "
+          + invoices.tokens(request.chain()).stream().map(Enum::name).sorted().toList());
+    }
     Price price = request.price();
     if (price == null) {
       return new Terms(request.amount(), null);
@@ -128,7 +133,7 @@ public final class InvoiceCreation {
   private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, Terms terms, UUID invoiceId,
       String address, Instant expiresAt) {
     NewInvoice request = new NewInvoice(invoiceId, new InvoiceTerms(merchantId, r.chain(), address, terms.amount(),
-        r.orderId(), r.description(), r.metadataJson(), expiresAt, terms.priceLock()));
+        r.orderId(), r.description(), r.metadataJson(), expiresAt, terms.priceLock(), r.token()));
     return invoices.create(request).thenApply(this::render);
   }
 

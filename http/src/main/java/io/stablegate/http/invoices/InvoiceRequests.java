@@ -5,6 +5,7 @@ import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.money.Price;
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.rates.PriceConversion;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Json;
@@ -27,8 +28,8 @@ public final class InvoiceRequests {
    * A request that passed every rule that needs no database. Exactly one of {@code amount} (in the
    * token) and {@code price} (in fiat, still to be converted) is set.
    */
-  public record ValidRequest(BigDecimal amount, Price price, Chain chain, String orderId, String description,
-      int expiresInMinutes, String metadataJson, String fingerprint) {}
+  public record ValidRequest(BigDecimal amount, Price price, Chain chain, Token token, String orderId,
+      String description, int expiresInMinutes, String metadataJson, String fingerprint) {}
 
   private InvoiceRequests() {}
 
@@ -57,6 +58,10 @@ public final class InvoiceRequests {
     if (chain == null) {
       errors.add(new Problem.FieldError("chain", "must be one of " + Arrays.toString(Chain.values())));
     }
+    Token token = r.token() == null ? Token.USDT : Token.parse(r.token()).orElse(null);
+    if (token == null) {
+      errors.add(new Problem.FieldError("token", "must be one of " + Arrays.toString(Token.values())));
+    }
     String metadataJson = null;
     if (r.metadata() != null) {
       metadataJson = write(r.metadata());
@@ -68,7 +73,7 @@ public final class InvoiceRequests {
       throw ApiProblem.fields(errors);
     }
     int minutes = r.expiresInMinutes() == null ? defaultExpiresInMinutes : r.expiresInMinutes();
-    return new ValidRequest(amount, price, chain, r.orderId(), r.description(), minutes, metadataJson,
+    return new ValidRequest(amount, price, chain, token, r.orderId(), r.description(), minutes, metadataJson,
         fingerprint(r));
   }
 
