@@ -7,6 +7,7 @@ import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
+import io.stablegate.http.auth.PasswordRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
 import io.stablegate.http.invoices.InvoiceRoutes;
@@ -19,11 +20,15 @@ import io.stablegate.http.security.LoginThrottle;
 import io.stablegate.http.security.MerchantAuthentication;
 import io.stablegate.http.security.NodeKeys;
 import io.stablegate.http.security.PasswordPolicy;
+import io.stablegate.http.security.PasswordHashing;
 import io.stablegate.http.security.Passwords;
+import io.stablegate.http.security.RegistrationThrottle;
 import io.stablegate.http.security.RateLimits;
 import io.stablegate.http.security.SecurityHeaders;
 import io.stablegate.http.security.SessionCookies;
+import io.stablegate.http.security.SessionLimits;
 import io.stablegate.http.security.SessionTokens;
+import io.stablegate.http.security.Sessions;
 import io.stablegate.http.wallets.WalletRoutes;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
 import io.stablegate.http.webhooks.WebhookTestRoutes;
@@ -50,6 +55,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class StablegateApi extends AllDirectives {
   private final SecurityHeaders securityHeaders;
   private final ErrorHandling errors = new ErrorHandling();
+  private final InputGuard inputGuard = new InputGuard();
   private final ClientAddress clientAddress;
   private final RateLimits rateLimits;
   private final List<Route> routes = new ArrayList<>();
@@ -66,23 +72,29 @@ public final class StablegateApi extends AllDirectives {
       WebhookPinger pinger, RateSource rates, Clock clock) {
     ApiSettings settings = ApiSettings.fromConfig(system.settings().config());
     Blocking work = new Blocking(blocking);
+    PasswordHashing hashing = new PasswordHashing(settings.passwordHashing());
+    system.getWhenTerminated().thenRun(hashing::shutdown);
     MerchantRepository merchants = repositories.merchants();
     WalletRepository wallets = repositories.wallets();
     WebhookSettingsRepository webhooks = repositories.webhookSettings();
     this.rateLimits = new RateLimits(settings.rateLimits());
-    this.clientAddress = new ClientAddress(settings.trustProxy());
+    this.clientAddress = new ClientAddress(settings.trustedProxies());
     this.securityHeaders = new SecurityHeaders(settings);
     RequestBodies bodies = new RequestBodies(settings);
     ApiKeyAuthenticator apiKeys = new ApiKeyAuthenticator(merchants, work, changes, settings.rateLimits().maxTracked());
-    SessionTokens sessions = new SessionTokens(keys.jwtKey(), settings.sessionTtl(), settings.sessionClockSkew(), clock);
-    SessionCookies cookies = new SessionCookies(settings.secureCookies(), settings.sessionTtl().toSeconds());
-    MerchantAuthentication authentication = new MerchantAuthentication(apiKeys, sessions, cookies, rateLimits);
+    Sessions sessions = sessions(system, settings, repositories, keys, work, clock);
+    MerchantAuthentication authentication = new MerchantAuthentication(apiKeys, sessions, rateLimits);
+    Passwords passwords = new Passwords(settings.bcryptCost());
+    PasswordPolicy passwordPolicy = PasswordPolicy.load();
+    LoginThrottle loginThrottle = new LoginThrottle(settings.loginThrottle(), clock);
 
     routes.add(new HealthRoutes(chains, rates).route());
     routes.add(new OpenApiRoutes().route());
-    routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, new Passwords(settings.bcryptCost()),
-        PasswordPolicy.load(), new LoginThrottle(settings.loginThrottle(), clock), sessions, cookies, apiKeys,
-        changes, clientAddress, bodies, work, clock).route());
+    routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, passwords, passwordPolicy,
+        loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, work, hashing,
+        new RegistrationThrottle(settings.registration()), clock).route());
+    routes.add(new PasswordRoutes(authentication, merchants, sessions, passwords, passwordPolicy, loginThrottle,
+        clientAddress, bodies, work).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, work).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
         settings.webhookSecretGrace(), clock).route());
@@ -100,12 +112,20 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new PageRoutes(invoices, system.settings().config()).route());
   }
 
+  /** Server-side dashboard sessions: signed tokens naming rows of {@code merchant_sessions}. */
+  private static Sessions sessions(ActorSystem<?> system, ApiSettings settings, Repositories repositories,
+      NodeKeys keys, Blocking work, Clock clock) {
+    SessionTokens tokens = new SessionTokens(keys.jwtKey(), settings.sessionTtl(), settings.sessionClockSkew(), clock);
+    return new Sessions(repositories.sessions(), tokens, new SessionCookies(settings.secureCookies()),
+        SessionLimits.fromConfig(system.settings().config()), work, clock);
+  }
+
   /** Every route of the API behind the headers, error handling and rate limit. */
   public Route route() {
     Route composed = concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
     return securityHeaders.wrap(() -> errors.wrap(() -> clientAddress.extract(address -> {
       rateLimits.forAddress(address);
-      return composed;
+      return inputGuard.check(() -> composed);
     })));
   }
 }
