@@ -107,6 +107,27 @@ class BadInputTest {
         invoice("leading plus", body("+1", "ETHEREUM"), 400, "amount"),
         invoice("spaces", body(" 1", "ETHEREUM"), 400, "amount"),
         invoice("empty amount", body("", "ETHEREUM"), 400, "amount"),
+        // prices in fiat (the test node's fixed rates: EUR=0.92, CNY=7.1)
+        invoice("both amount and price", "{\"amount\": \"1\", \"price\": {\"amount\": \"1\", \"currency\": \"EUR\"}, \"chain\": \"ETHEREUM\"}", 400, "price"),
+        invoice("neither amount nor price", "{\"chain\": \"ETHEREUM\", \"orderId\": \"x\"}", 400, "amount"),
+        invoice("unknown currency", price("10", "XYZ"), 400, "price.currency"),
+        invoice("lower-case currency", price("10", "eur"), 400, "price.currency"),
+        invoice("currency of four letters", price("10", "EURO"), 400, "price.currency"),
+        invoice("price without currency", "{\"price\": {\"amount\": \"10\"}, \"chain\": \"ETHEREUM\"}", 400, "price.currency"),
+        invoice("price without amount", "{\"price\": {\"currency\": \"EUR\"}, \"chain\": \"ETHEREUM\"}", 400, "price.amount"),
+        invoice("negative price", price("-10", "EUR"), 400, "price.amount"),
+        invoice("zero price", price("0.00", "EUR"), 400, "price.amount"),
+        invoice("price not a number", price("ten", "EUR"), 400, "price.amount"),
+        invoice("price as a JSON number", "{\"price\": {\"amount\": 10, \"currency\": \"EUR\"}, \"chain\": \"ETHEREUM\"}", 400, "price.amount"),
+        invoice("price with 7 decimals", price("1.1234567", "EUR"), 400, "price.amount"),
+        invoice("price over 1,000,000 USDT once converted", price("999999", "EUR"), 400, "price.amount"),
+        invoice("price with an unknown field", "{\"price\": {\"amount\": \"10\", \"currency\": \"EUR\", \"rate\": \"1\"}, \"chain\": \"ETHEREUM\"}", 400, "price.rate"),
+        invoice("price in a currency without a rate", price("10", "USD"), 503, null),
+        // tokens
+        invoice("unknown token", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"DAI\"}", 400, "token"),
+        invoice("lower-case token", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"usdt\"}", 400, "token"),
+        invoice("token the chain does not serve", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"USDC\"}", 400, "token"),
+        invoice("token as a number", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": 1}", 400, "token"),
         // chains
         invoice("unknown chain", body("1", "SOLANA"), 400, "chain"),
         invoice("lower-case chain", body("1", "ethereum"), 400, "chain"),
@@ -350,6 +371,10 @@ class BadInputTest {
       }
     }
     return all.toString();
+  }
+
+  private static String price(String amount, String currency) {
+    return "{\"price\": {\"amount\": \"" + amount + "\", \"currency\": \"" + currency + "\"}, \"chain\": \"ETHEREUM\"}";
   }
 
   private static Case invoice(String name, String json, int status, String field) {

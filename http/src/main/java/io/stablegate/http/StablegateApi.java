@@ -4,6 +4,7 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.WebhookService;
+import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
@@ -69,11 +70,11 @@ public final class StablegateApi extends AllDirectives {
    * @param keys the node's JWT key and the cipher of the webhook secrets
    * @param changes where a merchant's changes are announced to the cluster
    * @param blocking the node's blocking dispatcher
+   * @param rates the node's exchange rates, for invoices priced in fiat
    */
   public StablegateApi(ActorSystem<?> system, Repositories repositories, NodeKeys keys, MerchantChanges changes,
       Executor blocking, InvoiceService invoices, UnmatchedTransferService unmatched, PayerClaims claims,
-      ChainStatusBoard chains, WebhookService webhookService,
-      WebhookPinger pinger, Clock clock) {
+      ChainStatusBoard chains, WebhookService webhookService, WebhookPinger pinger, RateSource rates, Clock clock) {
     ApiSettings settings = ApiSettings.fromConfig(system.settings().config());
     Blocking work = new Blocking(blocking);
     PasswordHashing hashing = new PasswordHashing(settings.passwordHashing());
@@ -92,7 +93,7 @@ public final class StablegateApi extends AllDirectives {
     PasswordPolicy passwordPolicy = PasswordPolicy.load();
     LoginThrottle loginThrottle = new LoginThrottle(settings.loginThrottle(), clock);
 
-    routes.add(new HealthRoutes(chains).route());
+    routes.add(new HealthRoutes(chains, rates).route());
     routes.add(new OpenApiRoutes().route());
     routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, passwords, passwordPolicy,
         loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, work, hashing,
@@ -104,7 +105,7 @@ public final class StablegateApi extends AllDirectives {
         settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, repositories.settingsChanges(), work).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.paymentSettings(),
-        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock);
+        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock, rates);
     routes.add(new InvoiceExportRoutes(authentication, repositories.invoiceExports(),
         system.settings().config().getInt("stablegate.http.export-fetch-size"), settings.publicUrl()).route());
     routes.add(new InvoiceRoutes(authentication, invoices, creation, repositories.invoiceListings(),

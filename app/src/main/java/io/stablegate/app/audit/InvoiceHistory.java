@@ -75,11 +75,18 @@ final class InvoiceHistory {
     return EventHasher.GENESIS.equals(hash) ? "GENESIS" : hash.substring(0, 16) + "…";
   }
 
+  /** " (price 10 EUR at 0.92 from coinbase, 2026-…Z)" for a priced invoice, else nothing. */
+  private static String priced(InvoiceCreated e) {
+    return e.price() == null ? "" : String.format(" (price %s %s at %s from %s, %s)",
+        Amounts.format(e.price().amount()), e.price().currency(), e.rate() == null ? "?" : e.rate().toPlainString(),
+        e.rateSource(), e.rateAt());
+  }
+
   private static String what(InvoiceEvent event) {
     return switch (event) {
-      case InvoiceCreated e -> String.format("merchant %s asks %s USDT on %s to %s; payAmount %s; expires %s; "
-              + "order %s; %d confirmations", e.merchantId(), Amounts.format(e.amount()), e.chain(), e.address(),
-          Amounts.format(e.payAmount()), e.expiresAt(), e.orderId(), e.requiredConfirmations());
+      case InvoiceCreated e -> String.format("merchant %s asks %s USDT%s on %s to %s; payAmount %s; expires %s; "
+              + "order %s; %d confirmations", e.merchantId(), Amounts.format(e.amount()), priced(e), e.chain(),
+          e.address(), Amounts.format(e.payAmount()), e.expiresAt(), e.orderId(), e.requiredConfirmations());
       case PaymentDetected e -> String.format("transfer %s of %s from %s in block %d, %d confirmation(s)",
           e.transfer().key(), Amounts.format(e.transfer().amount()), e.transfer().from(),
           e.transfer().blockNumber(), e.confirmations());

@@ -7,6 +7,7 @@ import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.Payment;
 import io.stablegate.engine.invoice.PaymentStatus;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import io.stablegate.http.testing.ApiClient;
 import io.stablegate.http.testing.ApiTestServer;
 import io.stablegate.persistence.projection.ReadModelJson;
@@ -103,7 +104,7 @@ public final class ExportBenchmark {
         BigDecimal payAmount = amount.add(new BigDecimal("0.0001").multiply(BigDecimal.valueOf(i % 100)));
         InvoiceTerms terms = new InvoiceTerms(merchantId, Chain.ETHEREUM, wallet, amount, "order-" + i,
             i % 3 == 0 ? "two mugs, \"blue\"" : null, "{\"cart\":" + i + "}", created.plusSeconds(1800),
-            "https://shop.example.com/orders/" + i);
+            "https://shop.example.com/orders/" + i, null, Token.USDT);
         Payment payment = new Payment("0x" + String.format("%064x", i), 3, wallet, payAmount, 1000 + i, 12,
             PaymentStatus.FINAL, created.plusSeconds(60));
         Invoice invoice = new Invoice(id, new InvoiceDraft(terms, payAmount, 12), created, InvoiceStatus.PAID,

@@ -1,5 +1,6 @@
 package io.stablegate.engine.invoice;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.audit.EventHasher;
@@ -138,6 +139,12 @@ public record Invoice(
   /** What remains to be paid: {@link #due}, zero once PAID. */
   public BigDecimal amountDue() {
     return status == InvoiceStatus.PAID ? BigDecimal.ZERO : due;
+  }
+
+  /** How a fiat price became the amount; null for an invoice asked in the token. */
+  @JsonIgnore
+  public PriceLock priceLock() {
+    return draft.terms().priceLock();
   }
 
   /** The sum of final payments. */

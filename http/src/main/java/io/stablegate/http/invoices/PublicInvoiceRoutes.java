@@ -34,7 +34,7 @@ public final class PublicInvoiceRoutes extends AllDirectives {
 
     static PublicInvoice of(Invoice invoice) {
       int confirmations = invoice.payments().stream().mapToInt(Payment::confirmations).max().orElse(0);
-      return new PublicInvoice(invoice.id().toString(), invoice.status(), invoice.chain().name(), InvoiceView.TOKEN,
+      return new PublicInvoice(invoice.id().toString(), invoice.status(), invoice.chain().name(), invoice.terms().token().name(),
           Amounts.format(invoice.payAmount()), invoice.address(), invoice.expiresAt(), confirmations,
           invoice.requiredConfirmations(), Amounts.format(invoice.amountPaid()), Amounts.format(invoice.amountDue()),
           invoice.paidLate(), invoice.redirectUrl());
