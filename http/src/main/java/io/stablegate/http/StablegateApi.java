@@ -33,6 +33,8 @@ import io.stablegate.persistence.merchant.NodeSecrets;
 import io.stablegate.persistence.merchant.SettingsChangeRepository;
 import io.stablegate.persistence.merchant.WalletRepository;
 import io.stablegate.persistence.merchant.WebhookSettingsRepository;
+import io.stablegate.persistence.merchant.WebhookEndpointRepository;
+import io.stablegate.http.webhookendpoints.WebhookEndpointRoutes;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -68,7 +70,8 @@ public final class StablegateApi extends AllDirectives {
     MerchantRepository merchants = new MerchantRepository(dataSource);
     this.wallets = new WalletRepository(dataSource);
     WebhookSettingsRepository webhooks = new WebhookSettingsRepository(dataSource, keys.cipher(), clock);
-    this.webhookEndpoints = new JdbcWebhookEndpoints(webhooks, blocking.executor());
+    WebhookEndpointRepository endpointRepository = new WebhookEndpointRepository(dataSource, keys.cipher(), clock);
+    this.webhookEndpoints = new JdbcWebhookEndpoints(webhooks, endpointRepository, blocking.executor());
     this.changes = MerchantChanges.start(system);
     this.rateLimits = new RateLimits(settings.rateLimits());
     this.clientAddress = new ClientAddress(settings.trustProxy());
@@ -86,6 +89,8 @@ public final class StablegateApi extends AllDirectives {
         changes, clientAddress, bodies, blocking, clock).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, blocking).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, blocking, settings.production(),
+        settings.webhookSecretGrace(), clock).route());
+    routes.add(new WebhookEndpointRoutes(authentication, endpointRepository, bodies, blocking, settings.production(),
         settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, new SettingsChangeRepository(dataSource), blocking).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, new IdempotencyRepository(dataSource), blocking,
