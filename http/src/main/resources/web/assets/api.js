@@ -1,4 +1,4 @@
-// The dashboard's calls to the merchant API (CONTRACT §2–§3). The session is the HttpOnly jwt
+// The dashboard's calls to the merchant API (docs/api.md). The session is the HttpOnly jwt
 // cookie; every state-changing call echoes the csrf cookie in X-CSRF-Token (double submit). A call
 // given an API key sends it as a Bearer token instead.
 

@@ -1,4 +1,4 @@
-// The merchant dashboard: a small single-page app over the merchant API (CONTRACT §3), routed by the
+// The merchant dashboard: a small single-page app over the merchant API (docs/api.md), routed by the
 // URL hash so that the API key shown at registration or rotation can stay in this tab's memory
 // (never in storage) and fill in the "create test invoice" form, the one call that needs the key.
 import {ApiError, del, get, post, put, query, whenUnauthorized} from './api.js';

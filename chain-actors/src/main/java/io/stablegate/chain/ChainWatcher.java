@@ -10,6 +10,7 @@ import io.stablegate.chain.WatcherCommand.RefreshWallets;
 import io.stablegate.chain.WatcherCommand.Stop;
 import io.stablegate.chain.WatcherEvent.BlocksScanned;
 import io.stablegate.chain.WatcherEvent.ReorgRolledBack;
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.chain.ChainStatus;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.chain.Transfer;
@@ -363,10 +364,6 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
   }
 
   private static boolean isRefusal(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e instanceof StatusReply.ErrorMessage;
+    return Failures.cause(error) instanceof StatusReply.ErrorMessage;
   }
 }

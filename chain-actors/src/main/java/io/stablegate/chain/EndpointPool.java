@@ -1,5 +1,6 @@
 package io.stablegate.chain;
 
+import io.stablegate.engine.Failures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -143,11 +144,7 @@ public final class EndpointPool<C extends ChainClient> implements AutoCloseable 
   }
 
   static String describe(Throwable error) {
-    Throwable root = error;
-    while ((root instanceof java.util.concurrent.CompletionException
-        || root instanceof java.util.concurrent.ExecutionException) && root.getCause() != null) {
-      root = root.getCause();
-    }
+    Throwable root = Failures.cause(error);
     return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
   }
 

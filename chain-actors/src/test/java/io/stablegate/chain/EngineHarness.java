@@ -7,9 +7,9 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.ledger.WalletLedger;
-import io.stablegate.engine.ledger.WalletLedgerCommand;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.PaymentMatcher;
@@ -17,6 +17,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -28,7 +29,6 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
@@ -163,8 +163,8 @@ public final class EngineHarness implements AutoCloseable {
 
   public java.util.concurrent.CompletionStage<Invoice> createInvoiceAsync(Chain chain, String address,
       BigDecimal amount) {
-    return invoices.create(new InvoiceService.NewInvoice(UUID.randomUUID(), UUID.randomUUID(), chain, address,
-        amount, null, null, "{}", Instant.now().plus(Duration.ofMinutes(30))));
+    return invoices.create(new InvoiceService.NewInvoice(UUID.randomUUID(), new InvoiceTerms(UUID.randomUUID(),
+        chain, address, amount, null, null, "{}", Instant.now().plus(Duration.ofMinutes(30)))));
   }
 
   public Invoice invoice(UUID id) {
@@ -173,9 +173,7 @@ public final class EngineHarness implements AutoCloseable {
 
   /** What the wallet ledger answers for a transfer it has routed before (it never changes its mind). */
   public TransferRoute route(Transfer transfer) {
-    return await(ClusterSharding.get(system())
-        .entityRefFor(WalletLedger.ENTITY_KEY, WalletLedger.entityId(transfer.chain(), transfer.to()))
-        .<TransferRoute>askWithStatus(reply -> new WalletLedgerCommand.Route(transfer, reply), PATIENCE));
+    return await(matcher.routeAll(List.of(transfer))).get(0);
   }
 
   public static <T> T await(java.util.concurrent.CompletionStage<T> stage) {

@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
+import io.stablegate.engine.payment.Observation;
 import io.stablegate.engine.payment.PaymentMatcher;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -69,8 +72,15 @@ class EngineFlowTest {
   }
 
   private NewInvoice newInvoice(String amount) {
-    return new NewInvoice(UUID.randomUUID(), UUID.randomUUID(), Chain.ETHEREUM, wallet, new BigDecimal(amount),
-        "order-1", null, "{}", CLOCK.instant().plus(Duration.ofMinutes(30)));
+    return new NewInvoice(UUID.randomUUID(), new InvoiceTerms(UUID.randomUUID(), Chain.ETHEREUM, wallet,
+        new BigDecimal(amount), "order-1", null, "{}", CLOCK.instant().plus(Duration.ofMinutes(30))));
+  }
+
+  /** One transfer observed on its own, as a range of one with one confirmation; it must be recorded. */
+  private TransferRoute observe(Transfer transfer) throws Exception {
+    List<Observation> outcomes = await(matcher.observeAll(List.of(transfer), t -> 1));
+    assertThat(outcomes).singleElement().isInstanceOf(Observation.Recorded.class);
+    return ((Observation.Recorded) outcomes.get(0)).route();
   }
 
   private Transfer transfer(String txHash, BigDecimal amount) {
@@ -95,9 +105,9 @@ class EngineFlowTest {
     Invoice invoice = await(invoices.create(newInvoice("25.5")));
     Transfer transfer = transfer("0xpay", invoice.payAmount());
 
-    TransferRoute route = await(matcher.observe(transfer, 1));
+    TransferRoute route = observe(transfer);
     assertThat(route).isEqualTo(new TransferRoute(invoice.id()));
-    assertThat(await(matcher.observe(transfer, 1))).isEqualTo(route);
+    assertThat(observe(transfer)).isEqualTo(route);
     assertThat(await(invoices.get(invoice.id())).payments()).hasSize(1);
     assertThat(await(invoices.get(invoice.id())).status()).isEqualTo(InvoiceStatus.CONFIRMING);
 
@@ -115,7 +125,7 @@ class EngineFlowTest {
   void aTransferMatchingNothingIsKeptForTheMerchant() throws Exception {
     await(invoices.create(newInvoice("10")));
     Transfer stray = transfer("0xstray", new BigDecimal("7"));
-    assertThat(await(matcher.observe(stray, 1)).matched()).isFalse();
+    assertThat(observe(stray).matched()).isFalse();
     assertThat(await(matcher.recordUnmatched(stray))).isEqualTo(Done.getInstance());
     assertThat(await(matcher.recordUnmatched(stray))).isEqualTo(Done.getInstance());
   }
@@ -129,7 +139,7 @@ class EngineFlowTest {
 
     CLOCK.advance(Duration.ofMinutes(20));
     Transfer late = transfer("0xlate", invoice.payAmount());
-    assertThat(await(matcher.observe(late, 1))).isEqualTo(new TransferRoute(invoice.id()));
+    assertThat(observe(late)).isEqualTo(new TransferRoute(invoice.id()));
     Invoice paid = await(matcher.confirm(invoice.id(), late.key(), CONFIRMATIONS));
     assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
     assertThat(paid.paidLate()).isTrue();
@@ -144,7 +154,8 @@ class EngineFlowTest {
 
     CLOCK.advance(Duration.ofMinutes(30));
     Transfer late = transfer("0xlate", invoice.payAmount());
-    assertThat(await(matcher.observe(late, CONFIRMATIONS))).isEqualTo(new TransferRoute(invoice.id()));
+    assertThat(await(matcher.observeAll(List.of(late), t -> CONFIRMATIONS)))
+        .containsExactly(new Observation.Recorded(late, new TransferRoute(invoice.id())));
     Invoice paid = await(matcher.confirm(invoice.id(), late.key(), CONFIRMATIONS));
     assertThat(paid.paidLate()).isTrue();
   }

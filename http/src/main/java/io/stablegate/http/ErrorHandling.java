@@ -1,8 +1,7 @@
 package io.stablegate.http;
 
+import io.stablegate.engine.Failures;
 import java.sql.SQLTransientException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -29,7 +28,7 @@ public final class ErrorHandling extends AllDirectives {
 
   /** The problem an exception (of a failed stage, perhaps wrapped) stands for. */
   public static ApiProblem toProblem(Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = Failures.cause(error);
     if (e instanceof ApiProblem p) {
       return p;
     }
@@ -44,14 +43,6 @@ public final class ErrorHandling extends AllDirectives {
     }
     log.error("Unexpected failure answering a request", e);
     return ApiProblem.of(500, "Internal error", "Something went wrong on our side.");
-  }
-
-  public static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   private ExceptionHandler exceptions() {

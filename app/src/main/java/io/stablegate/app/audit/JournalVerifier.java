@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code audit verify}: replays the whole journal through Pekko Persistence Query and checks
- * CONTRACT §6's invariants, then the settings-change log's hash chain.
+ * the invariants of docs/audit.md, then the settings-change log's hash chain.
  *
  * <p>Persistence ids are streamed ({@code currentPersistenceIds}); each invoice's events are streamed
  * ({@code currentEventsByPersistenceId}) and folded into an {@link InvoiceReplay}. Up to {@code
@@ -112,7 +112,7 @@ final class JournalVerifier {
   }
 
   /**
-   * The contract's way: every persistence id, then every invoice's events, through the read journal.
+   * The documented way (docs/audit.md): every persistence id, then every invoice's events, through the read journal.
    * Up to {@code parallelism} invoices are read at once, each in a stream of its own (decoding and
    * hashing run on as many threads), and tallied as each finishes, in whatever order: a slow invoice
    * holds up no other. The outcome does not depend on that order (see {@link Findings}).

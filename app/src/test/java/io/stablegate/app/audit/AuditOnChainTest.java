@@ -20,6 +20,7 @@ import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceState;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
@@ -77,11 +78,12 @@ class AuditOnChainTest {
     journal = TestDatabase.fresh();
     try (TestNode node = new TestNode(journal, ConfigFactory.parseString("stablegate.ask-timeout = 30s"))) {
       PaymentMatcher matcher = new PaymentMatcher(node.system());
-      paid = get(node.invoices().create(new NewInvoice(UUID.randomUUID(), merchant, Chain.ETHEREUM, wallet,
-          new BigDecimal("10.5"), "order-1", "on-chain audit", "{}", Instant.now().plus(Duration.ofHours(1)))));
+      paid = get(node.invoices().create(new NewInvoice(UUID.randomUUID(), new InvoiceTerms(merchant, Chain.ETHEREUM,
+          wallet, new BigDecimal("10.5"), "order-1", "on-chain audit", "{}",
+          Instant.now().plus(Duration.ofHours(1))))));
       beforePayment = evm.snapshot();
       Transfer transfer = sent(evm.transfer(token, wallet, Amounts.toBaseUnits(paid.payAmount(), DECIMALS)));
-      get(matcher.observe(transfer, 1));
+      get(matcher.observeAll(List.of(transfer), t -> 1));
       paid = get(matcher.confirm(paid.id(), transfer.key(), 12));
       assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
     }

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.payment.PaymentMatcher;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -84,7 +86,7 @@ final class EngineJournal {
 
     paid = create(node, "10.5", inAnHour);
     paidTransfer = transfer(paid.payAmount());
-    get(matcher.observe(paidTransfer, 1));
+    get(matcher.observeAll(List.of(paidTransfer), t -> 1));
     get(matcher.updateConfirmations(paid.id(), paidTransfer.key(), 5));
     paid = get(matcher.confirm(paid.id(), paidTransfer.key(), 12));
     assertThat(paid.status()).isEqualTo(InvoiceStatus.PAID);
@@ -92,26 +94,26 @@ final class EngineJournal {
     paidAgain = create(node, "10.5", inAnHour);
     assertThat(paidAgain.payAmount()).isEqualByComparingTo(paid.payAmount());
     Transfer second = transfer(paidAgain.payAmount());
-    get(matcher.observe(second, 3));
+    get(matcher.observeAll(List.of(second), t -> 3));
     paidAgain = get(matcher.confirm(paidAgain.id(), second.key(), 12));
 
     cancelled = get(node.invoices().cancel(create(node, "20", inAnHour).id()));
 
     Transfer late = transfer(dueLater.payAmount());
-    get(matcher.observe(late, 12));
+    get(matcher.observeAll(List.of(late), t -> 12));
     paidLate = get(matcher.confirm(dueLater.id(), late.key(), 12));
     assertThat(paidLate.paidLate()).isTrue();
 
     reverted = create(node, "40", inAnHour);
     Transfer orphaned = transfer(reverted.payAmount());
-    get(matcher.observe(orphaned, 1));
+    get(matcher.observeAll(List.of(orphaned), t -> 1));
     reverted = get(matcher.revert(reverted.id(), orphaned.key()));
     assertThat(reverted.status()).isEqualTo(InvoiceStatus.PENDING);
   }
 
   private Invoice create(TestNode node, String amount, Instant expiresAt) throws Exception {
-    return get(node.invoices().create(new NewInvoice(UUID.randomUUID(), merchant, Chain.ETHEREUM, wallet,
-        new BigDecimal(amount), "order-" + amount, "audit test", "{}", expiresAt)));
+    return get(node.invoices().create(new NewInvoice(UUID.randomUUID(), new InvoiceTerms(merchant, Chain.ETHEREUM,
+        wallet, new BigDecimal(amount), "order-" + amount, "audit test", "{}", expiresAt))));
   }
 
   private static Invoice awaitStatus(TestNode node, UUID id, InvoiceStatus status) {

@@ -13,6 +13,7 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
@@ -55,12 +56,11 @@ import org.slf4j.LoggerFactory;
  * Figures for docs/performance-chain.md, not a test.
  *
  * <p>(1) Matching throughput: N open invoices, then a synthetic stream of blocks paying each of them
- * once. Phases, each paying its own share of the invoices: before batching, {@link
- * PaymentMatcher#observe} per transfer, one at a time as the watcher called it (a small sample), then
- * {@code inflight} at a time; after, scanned ranges handed over one after another as a watcher's
- * cycles do, through {@link PaymentMatcher#routeAll} ("routed": the wallet ledgers' routing
- * decisions durably persisted) and through {@link PaymentMatcher#observeAll} ("recorded": routed,
- * and the invoices have persisted the payment).
+ * once. Two phases, each paying its own share of the invoices: scanned ranges handed over one after
+ * another as a watcher's cycles do, through {@link PaymentMatcher#routeAll} ("routed": the wallet
+ * ledgers' routing decisions durably persisted) and through {@link PaymentMatcher#observeAll}
+ * ("recorded": routed, and the invoices have persisted the payment). (The per-transfer path that came
+ * before batching is gone from the product, and with it its phases here.)
  *
  * <p>(2) On anvil: from mining the block that makes a transfer final to the invoice reading PAID,
  * and to the signed {@code invoice.paid} webhook arriving at a receiver on loopback.
@@ -68,8 +68,7 @@ import org.slf4j.LoggerFactory;
  * <p>Arguments, {@code key=value}: {@code invoices} (100000), {@code payments} (200), {@code journal}
  * ({@code postgres}: PostgreSQL with durable commits, as in production, the default; {@code memory}:
  * Pekko's in-memory journal serializing events with Jackson CBOR; {@code memory-unserialized}),
- * {@code path} ({@code both}, {@code batched}, {@code per-transfer}), {@code inflight} (per-transfer calls in
- * flight, 2000), {@code wallets} (1000), {@code range} (transfers per scanned range, 2000),
+ * {@code wallets} (1000), {@code range} (transfers per scanned range, 2000),
  * {@code block} (transfers per block, 100), {@code idle} (the entities' idle-passivation timeout
  * for (1), e.g. {@code 30m}; Pekko's default 2 minutes when absent), {@code poll} (watcher poll interval in ms for (2), 100).
  */
@@ -92,8 +91,7 @@ public final class ChainBenchmark {
     try (Postgres postgres = journal.equals("postgres") ? Postgres.start() : null) {
       if (invoices > 0) {
         Throughput run = new Throughput(invoices, Integer.parseInt(opts.getOrDefault("wallets", "1000")),
-            Integer.parseInt(opts.getOrDefault("range", "2000")), Integer.parseInt(opts.getOrDefault("block", "100")),
-            opts.getOrDefault("path", "both"), Integer.parseInt(opts.getOrDefault("inflight", "2000")));
+            Integer.parseInt(opts.getOrDefault("range", "2000")), Integer.parseInt(opts.getOrDefault("block", "100")));
         try (BenchEngine engine = BenchEngine.of(journal, postgres, opts.getOrDefault("idle", ""))) {
           run.measure(engine, journal);
         }
@@ -200,8 +198,8 @@ public final class ChainBenchmark {
   }
 
   static InvoiceService.NewInvoice newInvoice(UUID merchantId, String wallet, BigDecimal amount) {
-    return new InvoiceService.NewInvoice(UUID.randomUUID(), merchantId, Chain.ETHEREUM, wallet, amount, null, null,
-        "{}", Instant.now().plus(Duration.ofMinutes(30)));
+    return new InvoiceService.NewInvoice(UUID.randomUUID(), new InvoiceTerms(merchantId, Chain.ETHEREUM, wallet,
+        amount, null, null, "{}", Instant.now().plus(Duration.ofMinutes(30))));
   }
 
   /** An embedded PostgreSQL with durable commits (fsync, synchronous_commit on), as a production server runs. */
@@ -230,7 +228,7 @@ public final class ChainBenchmark {
 
   // ---------------------------------------------------------------- (1) matching throughput
 
-  record Throughput(int count, int wallets, int range, int perBlock, String path, int inflight) {
+  record Throughput(int count, int wallets, int range, int perBlock) {
 
     void measure(BenchEngine engine, String journal) throws Exception {
       List<String> addresses = new ArrayList<>();
@@ -265,39 +263,9 @@ public final class ChainBenchmark {
       String setting = String.format("%s journal, %,d open invoices on %,d wallets", journal, count, wallets);
       // Each phase pays its own share of the invoices, so every phase meets all N slots still reserved
       // (a payment not final yet keeps its slot) and none meets a transfer routed before.
-      int sequential = path.equals("batched") ? 0 : Math.min(2_000, count / 20);
-      int perTransfer = path.equals("batched") ? 0 : (count - sequential) / 3;
-      int routeOnly = path.equals("per-transfer") ? 0 : (count - sequential - perTransfer) / 2;
-      int at = 0;
-      if (sequential > 0) {
-        perTransfer(engine, created, transfers, at, at + sequential, 1, setting);
-        at += sequential;
-      }
-      if (perTransfer > 0) {
-        perTransfer(engine, created, transfers, at, at + perTransfer, inflight, setting);
-        at += perTransfer;
-      }
-      if (routeOnly > 0) {
-        batched(engine, created, transfers, at, at + routeOnly, false, setting);
-        at += routeOnly;
-        batched(engine, created, transfers, at, count, true, setting);
-      }
-    }
-
-    /** The path before batching: one observe per transfer, {@code window} at a time (1: as the watcher called it). */
-    private void perTransfer(BenchEngine engine, Invoice[] created, List<Transfer> transfers, int from, int to,
-        int window, String setting) throws Exception {
-      engine.quiet();
-      AtomicInteger matched = new AtomicInteger();
-      Meter meter = Meter.start();
-      runWindowed(to - from, window, k -> engine.matcher().observe(transfers.get(from + k), 1)
-          .thenAccept((TransferRoute r) -> {
-            if (created[from + k].id().equals(r.invoiceId())) {
-              matched.incrementAndGet();
-            }
-          }));
-      meter.report("before batching: observe per transfer, " + window + " in flight, routed and recorded", setting,
-          to - from, matched.get());
+      int routeOnly = count / 2;
+      batched(engine, created, transfers, 0, routeOnly, false, setting);
+      batched(engine, created, transfers, routeOnly, count, true, setting);
     }
 
     /**

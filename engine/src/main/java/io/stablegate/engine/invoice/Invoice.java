@@ -1,5 +1,6 @@
 package io.stablegate.engine.invoice;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.stablegate.engine.audit.EventHasher;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
@@ -24,21 +25,14 @@ import java.util.UUID;
 
 /**
  * An invoice as its events made it. Immutable; {@link #apply} returns the next version.
+ * {@code draft} is what it was created from (its terms, payAmount and confirmations, which never
+ * change), written flat as every document of an invoice always was; the accessors below read it.
  * {@code webhooks} are its webhook events and where their delivery stands, oldest first.
  */
 public record Invoice(
     UUID id,
-    UUID merchantId,
-    Chain chain,
-    String address,
-    BigDecimal amount,
-    BigDecimal payAmount,
-    String orderId,
-    String description,
-    String metadataJson,
+    @JsonUnwrapped InvoiceDraft draft,
     Instant createdAt,
-    Instant expiresAt,
-    int requiredConfirmations,
     InvoiceStatus status,
     List<Payment> payments,
     boolean paidLate,
@@ -54,10 +48,52 @@ public record Invoice(
   }
 
   static Invoice created(InvoiceCreated e, String hash) {
-    return new Invoice(
-        e.invoiceId(), e.merchantId(), e.chain(), e.address(), e.amount(), e.payAmount(),
-        e.orderId(), e.description(), e.metadataJson(), e.at(), e.expiresAt(),
-        e.requiredConfirmations(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash, List.of());
+    return new Invoice(e.invoiceId(), e.draft(), e.at(), InvoiceStatus.PENDING, List.of(), false, e.at(), hash,
+        List.of());
+  }
+
+  public InvoiceTerms terms() {
+    return draft.terms();
+  }
+
+  public UUID merchantId() {
+    return draft.terms().merchantId();
+  }
+
+  public Chain chain() {
+    return draft.terms().chain();
+  }
+
+  public String address() {
+    return draft.terms().address();
+  }
+
+  public BigDecimal amount() {
+    return draft.terms().amount();
+  }
+
+  public String orderId() {
+    return draft.terms().orderId();
+  }
+
+  public String description() {
+    return draft.terms().description();
+  }
+
+  public String metadataJson() {
+    return draft.terms().metadataJson();
+  }
+
+  public Instant expiresAt() {
+    return draft.terms().expiresAt();
+  }
+
+  public BigDecimal payAmount() {
+    return draft.payAmount();
+  }
+
+  public int requiredConfirmations() {
+    return draft.requiredConfirmations();
   }
 
   /** The sum of final payments. */
@@ -67,12 +103,6 @@ public record Invoice(
 
   public Optional<Payment> payment(TransferKey key) {
     return payments.stream().filter(p -> p.is(key)).findFirst();
-  }
-
-  /** The invoice's draft, to recognise a retried creation. */
-  public InvoiceDraft draft() {
-    return new InvoiceDraft(merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, expiresAt, requiredConfirmations);
   }
 
   /** The delivery of webhook event {@code eventId} to the merchant's default endpoint. */
@@ -92,15 +122,25 @@ public record Invoice(
    */
   public Invoice atEvent(WebhookDelivery delivery) {
     WebhookDelivery.Moment m = delivery.moment();
-    return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, m.status(), m.payments(), m.paidLate(), updatedAt,
-        lastHash, List.of());
+    return new Invoice(id, draft, createdAt, m.status(), m.payments(), m.paidLate(), updatedAt, lastHash, List.of());
   }
 
+  /**
+   * The invoice after {@code event}. Refuses (with an {@link IllegalStateException}) an event that
+   * breaks the lifecycle of {@link InvoiceStatus#legalNext()}: the status it sets must be a legal
+   * move from this one ({@link InvoicePaid}, {@link InvoiceExpired} and {@link InvoiceCancelled}
+   * always move), or the one the invoice already has. Pekko applies an event before it writes it,
+   * so such an event is never persisted; the audit's replay meets the same refusal.
+   */
   @Override
   public InvoiceState apply(InvoiceEvent event) {
     String hash = EventHasher.hash(event);
     Invoice next = applyToInvoice(event, hash);
+    boolean moves = event instanceof InvoicePaid || event instanceof InvoiceExpired || event instanceof InvoiceCancelled;
+    if (moves ? !status.canMoveTo(next.status) : !status.canBecome(next.status)) {
+      throw new IllegalStateException(event.getClass().getSimpleName() + " moves the invoice from " + status + " to "
+          + next.status + ", which is not a legal transition");
+    }
     if (event instanceof NotifiesMerchant notifying) {
       List<WebhookDelivery> deliveries = new ArrayList<>(webhooks);
       deliveries.add(WebhookDelivery.pending(notifying.webhookEventId(), notifying.webhookType(), notifying.at(),
@@ -166,14 +206,11 @@ public record Invoice(
   }
 
   private Invoice with(InvoiceStatus newStatus, List<Payment> newPayments, boolean late, Instant at, String hash) {
-    return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, newStatus, newPayments, late, at, hash, webhooks);
+    return new Invoice(id, draft, createdAt, newStatus, newPayments, late, at, hash, webhooks);
   }
 
   private Invoice withWebhooks(List<WebhookDelivery> deliveries) {
-    return new Invoice(id, merchantId, chain, address, amount, payAmount, orderId, description,
-        metadataJson, createdAt, expiresAt, requiredConfirmations, status, payments, paidLate, updatedAt, lastHash,
-        deliveries);
+    return new Invoice(id, draft, createdAt, status, payments, paidLate, updatedAt, lastHash, deliveries);
   }
 
   /** Changes the delivery of {@code eventId} to {@code endpointId}, or to every endpoint when that is null. */

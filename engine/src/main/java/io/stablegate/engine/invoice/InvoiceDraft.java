@@ -1,24 +1,13 @@
 package io.stablegate.engine.invoice;
 
-import io.stablegate.engine.money.Chain;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
-import java.time.Instant;
-import java.util.UUID;
 
 /**
- * Everything a new invoice is made of, already validated and with its payAmount allocated by the
- * wallet ledger. {@code metadataJson} is the merchant's metadata object as compact JSON text.
+ * Everything a new invoice is made of: the merchant's {@link InvoiceTerms}, the payAmount the
+ * wallet ledger allocated and the confirmations its chain requires. Written flat (the terms
+ * unwrapped), as an {@link Invoice}'s document always was.
  */
-public record InvoiceDraft(
-    UUID merchantId,
-    Chain chain,
-    String address,
-    BigDecimal amount,
-    BigDecimal payAmount,
-    String orderId,
-    String description,
-    String metadataJson,
-    Instant expiresAt,
-    int requiredConfirmations)
+public record InvoiceDraft(@JsonUnwrapped InvoiceTerms terms, BigDecimal payAmount, int requiredConfirmations)
     implements CborSerializable {}

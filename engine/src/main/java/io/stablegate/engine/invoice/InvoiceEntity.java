@@ -53,7 +53,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One invoice, sharded and event-sourced: the lifecycle of CONTRACT §3. Commands are checked here;
+ * One invoice, sharded and event-sourced: the lifecycle of docs/api.md (Statuses). Commands are checked here;
  * state changes happen only in {@link InvoiceState#apply}. Refusals are {@link StatusReply#error}
  * values and persist nothing.
  *
@@ -68,6 +68,14 @@ public final class InvoiceEntity
 
   public static final EntityTypeKey<InvoiceCommand> ENTITY_KEY =
       EntityTypeKey.create(InvoiceCommand.class, "Invoice");
+
+  /**
+   * The projection tags of invoice events, one per projection slice ({@code stablegate.invoice.tag-count}):
+   * what a read-side projection of invoices consumes. Every event of an invoice carries one of them.
+   */
+  public static List<String> tags(ActorSystem<?> system) {
+    return InvoiceSettings.fromConfig(system.settings().config()).tags();
+  }
 
   /** Without webhook delivery: deliveries are recorded as pending but not attempted (tests of other parts). */
   public static void init(ActorSystem<?> system, Clock clock) {
@@ -172,11 +180,7 @@ public final class InvoiceEntity
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> create(InvoiceState.Empty state, Create cmd) {
-    InvoiceDraft d = cmd.draft();
-    InvoiceCreated created = new InvoiceCreated(invoiceId, d.merchantId(), d.chain(), d.address(),
-        d.amount(), d.payAmount(), d.orderId(), d.description(), d.metadataJson(), d.expiresAt(),
-        d.requiredConfirmations(), now(), state.lastHash());
-    return persistAndReply(created, cmd);
+    return persistAndReply(InvoiceCreated.of(invoiceId, cmd.draft(), now(), state.lastHash()), cmd);
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> createAgain(Invoice state, Create cmd) {
@@ -187,7 +191,7 @@ public final class InvoiceEntity
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> cancel(Invoice state, Cancel cmd) {
-    if (state.status() != InvoiceStatus.PENDING) {
+    if (!state.status().canMoveTo(InvoiceStatus.CANCELLED)) {
       return Effect().reply(cmd.replyTo(),
           StatusReply.error("only a PENDING invoice can be cancelled; this one is " + state.status()));
     }
@@ -197,7 +201,7 @@ public final class InvoiceEntity
   private ReplyEffect<InvoiceEvent, InvoiceState> expire(Invoice state, Expire cmd) {
     // Due-ness is judged on the untruncated clock: expiresAt may carry sub-millisecond digits, and a
     // truncated "now" would keep the invoice PENDING for up to a millisecond after it is due.
-    if (state.status() != InvoiceStatus.PENDING || clock.instant().isBefore(state.expiresAt())) {
+    if (!state.status().canMoveTo(InvoiceStatus.EXPIRED) || clock.instant().isBefore(state.expiresAt())) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(state));
     }
     return persistAndReply(new InvoiceExpired(invoiceId, UUID.randomUUID(), now(), state.lastHash()), cmd);
@@ -245,7 +249,7 @@ public final class InvoiceEntity
     PaymentConfirmed confirmed = new PaymentConfirmed(invoiceId, cmd.transfer().txHash(),
         cmd.transfer().logIndex(), cmd.confirmations(), now, state.lastHash());
     Invoice afterConfirmed = (Invoice) state.apply(confirmed);
-    if (state.status() == InvoiceStatus.PAID
+    if (!afterConfirmed.status().canMoveTo(InvoiceStatus.PAID)
         || afterConfirmed.amountPaid().compareTo(state.payAmount()) < 0) {
       return persistAndReply(confirmed, cmd);
     }

@@ -26,6 +26,11 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
     WebhookEventType webhookType();
   }
 
+  /**
+   * The invoice is created from its draft. Its fields are the draft's, flat: that is how it has been
+   * journaled and hashed (see {@link io.stablegate.engine.audit.EventHasher}) since the first version,
+   * so they stay as they are; Java code goes through {@link #of} and {@link #draft()}.
+   */
   record InvoiceCreated(
       UUID invoiceId,
       UUID merchantId,
@@ -40,7 +45,19 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       int requiredConfirmations,
       Instant at,
       String prevHash)
-      implements InvoiceEvent {}
+      implements InvoiceEvent {
+
+    public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
+      InvoiceTerms t = draft.terms();
+      return new InvoiceCreated(invoiceId, t.merchantId(), t.chain(), t.address(), t.amount(), draft.payAmount(),
+          t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), at, prevHash);
+    }
+
+    public InvoiceDraft draft() {
+      return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
+          expiresAt), payAmount, requiredConfirmations);
+    }
+  }
 
   /** A transfer of exactly the payAmount was seen in a block; not final yet. */
   record PaymentDetected(

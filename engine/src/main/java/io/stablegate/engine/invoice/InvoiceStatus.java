@@ -3,7 +3,7 @@ package io.stablegate.engine.invoice;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The lifecycle of CONTRACT §3 and the only transitions it allows. */
+/** The lifecycle of docs/api.md (Statuses) and the only transitions it allows. */
 public enum InvoiceStatus {
   /** Nothing seen yet. */
   PENDING,
@@ -20,6 +20,11 @@ public enum InvoiceStatus {
     return this == PENDING || this == CONFIRMING;
   }
 
+  /**
+   * The statuses this one may move to: the one definition of the lifecycle. The entity refuses a
+   * command that would go elsewhere, {@link Invoice#apply} refuses such an event (so none can be
+   * persisted), and the audit replays with that same {@code apply}.
+   */
   public Set<InvoiceStatus> legalNext() {
     return switch (this) {
       case PENDING -> EnumSet.of(CONFIRMING, EXPIRED, CANCELLED);
@@ -29,8 +34,13 @@ public enum InvoiceStatus {
     };
   }
 
-  /** Whether moving from this status to {@code next} is legal; staying put always is. */
+  /** Whether moving from this status to another, {@code next}, is legal. */
+  public boolean canMoveTo(InvoiceStatus next) {
+    return legalNext().contains(next);
+  }
+
+  /** Whether an event may leave the invoice in {@code next}: a legal move, or staying put. */
   public boolean canBecome(InvoiceStatus next) {
-    return next == this || legalNext().contains(next);
+    return next == this || canMoveTo(next);
   }
 }

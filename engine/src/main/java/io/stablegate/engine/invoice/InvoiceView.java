@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The invoice object of CONTRACT §3, as the API returns it and webhooks carry it: amounts as
+ * The invoice object of docs/api.md, as the API returns it and webhooks carry it: amounts as
  * decimal strings, metadata as the merchant's JSON object.
  */
 public record InvoiceView(

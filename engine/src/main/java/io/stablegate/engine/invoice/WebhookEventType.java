@@ -1,8 +1,8 @@
 package io.stablegate.engine.invoice;
 
 /**
- * The webhook event types of an invoice, with their wire names. (The merchant can also ask for a
- * {@code ping}, which concerns no invoice: {@code webhook.WebhookPayload#PING}.)
+ * The webhook event types of an invoice (docs/webhooks.md), with their wire names. (The merchant can
+ * also ask for a {@code ping}, which concerns no invoice: {@code webhook.WebhookPayload#PING}.)
  */
 public enum WebhookEventType {
   PAYMENT_DETECTED("invoice.payment_detected"),

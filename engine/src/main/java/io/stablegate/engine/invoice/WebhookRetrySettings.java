@@ -32,9 +32,4 @@ public record WebhookRetrySettings(List<Duration> schedule, double jitter) {
         .map(s -> ConfigFactory.parseString("d = \"" + s + "\"").getDuration("d"))
         .toList();
   }
-
-  /** Attempts in all: the first one and one after each delay. */
-  public int maxAttempts() {
-    return schedule.size() + 1;
-  }
 }

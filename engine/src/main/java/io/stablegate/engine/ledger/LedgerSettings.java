@@ -2,6 +2,8 @@ package io.stablegate.engine.ledger;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Settings of the wallet ledger, from {@code stablegate.ledger}.
@@ -21,6 +23,9 @@ public record LedgerSettings(
     int snapshotEvery,
     int tagCount) {
 
+  /** The prefix of the wallet ledgers' projection tags. */
+  private static final String TAG_PREFIX = "ledger-";
+
   public static LedgerSettings fromConfig(Config root) {
     Config c = root.getConfig("stablegate.ledger");
     return new LedgerSettings(
@@ -32,7 +37,13 @@ public record LedgerSettings(
         c.getInt("tag-count"));
   }
 
+  /** Every projection tag of ledger events, {@code ledger-0 … ledger-<tagCount - 1>}: one projection slice each. */
+  public List<String> tags() {
+    return IntStream.range(0, tagCount).mapToObj(i -> TAG_PREFIX + i).toList();
+  }
+
+  /** The projection tag of a ledger's tagged events, one of {@link #tags()}. */
   public String tagFor(String entityId) {
-    return "ledger-" + Math.floorMod(entityId.hashCode(), tagCount);
+    return TAG_PREFIX + Math.floorMod(entityId.hashCode(), tagCount);
   }
 }

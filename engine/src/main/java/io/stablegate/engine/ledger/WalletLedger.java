@@ -4,7 +4,6 @@ import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Allocate;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RecordUnmatched;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Release;
-import io.stablegate.engine.ledger.WalletLedgerCommand.Route;
 import io.stablegate.engine.ledger.WalletLedgerCommand.RouteAll;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountAllocated;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
@@ -55,6 +54,14 @@ public final class WalletLedger
   public static void init(ActorSystem<?> system, Clock clock) {
     LedgerSettings settings = LedgerSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), settings, clock)));
+  }
+
+  /**
+   * The projection tags of the ledgers' unmatched transfers, one per projection slice
+   * ({@code stablegate.ledger.tag-count}): what the read-side projection of unmatched transfers consumes.
+   */
+  public static List<String> tags(ActorSystem<?> system) {
+    return LedgerSettings.fromConfig(system.settings().config()).tags();
   }
 
   /**
@@ -121,7 +128,6 @@ public final class WalletLedger
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Allocate.class, this::allocate)
         .onCommand(Release.class, this::release)
-        .onCommand(Route.class, this::route)
         .onCommand(RouteAll.class, this::routeAll)
         .onCommand(RecordUnmatched.class, this::recordUnmatched)
         .build();
@@ -130,7 +136,7 @@ public final class WalletLedger
   private ReplyEffect<WalletLedgerEvent, WalletLedgerState> allocate(WalletLedgerState state, Allocate cmd) {
     Optional<Slot> existing = state.slotOf(cmd.invoiceId());
     if (existing.isPresent()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(existing.get().payAmount()));
+      return Effect().reply(cmd.replyTo(), StatusReply.success(new PayAmount(existing.get().payAmount())));
     }
     Instant now = now();
     BigDecimal amount = Amounts.normalize(cmd.amount());
@@ -141,7 +147,7 @@ public final class WalletLedger
         Instant holdUntil = cmd.expiresAt().plus(settings.latePaymentWindow());
         return Effect()
             .persist(new PayAmountAllocated(cmd.invoiceId(), amount, candidate, holdUntil, now))
-            .thenReply(cmd.replyTo(), s -> StatusReply.success(candidate));
+            .thenReply(cmd.replyTo(), s -> StatusReply.success(new PayAmount(candidate)));
       }
     }
     return Effect().reply(cmd.replyTo(), StatusReply.error(
@@ -165,18 +171,6 @@ public final class WalletLedger
     return Effect()
         .persist(new PayAmountReleased(cmd.invoiceId(), slot.get().payAmount(), cmd.reason(), holdUntil, now))
         .thenReply(cmd.replyTo(), s -> StatusReply.ack());
-  }
-
-  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> route(WalletLedgerState state, Route cmd) {
-    Transfer transfer = cmd.transfer();
-    Optional<RoutedTransfer> before = state.routed(transfer.key().toString());
-    if (before.isPresent()) {
-      return Effect().reply(cmd.replyTo(), StatusReply.success(new TransferRoute(before.get().invoiceId())));
-    }
-    TransferRoute route = decideRoute(state, transfer);
-    return Effect()
-        .persist(new TransferRouted(transfer, route.invoiceId(), now()))
-        .thenReply(cmd.replyTo(), s -> StatusReply.success(route));
   }
 
   /**

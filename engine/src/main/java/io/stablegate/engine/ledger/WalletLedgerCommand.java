@@ -17,20 +17,18 @@ public sealed interface WalletLedgerCommand extends CborSerializable {
    * Reserve the smallest free payAmount for a new invoice; replies with it. Repeating it for the
    * same invoice returns the same payAmount.
    */
-  record Allocate(UUID invoiceId, BigDecimal amount, Instant expiresAt, ActorRef<StatusReply<BigDecimal>> replyTo)
+  record Allocate(UUID invoiceId, BigDecimal amount, Instant expiresAt, ActorRef<StatusReply<PayAmount>> replyTo)
       implements WalletLedgerCommand {}
 
   /** The invoice is paid or cancelled. */
   record Release(UUID invoiceId, ReleaseReason reason, ActorRef<StatusReply<Done>> replyTo)
       implements WalletLedgerCommand {}
 
-  /** A transfer to this wallet was seen: which invoice does it pay? Always answers the same for one transfer. */
-  record Route(Transfer transfer, ActorRef<StatusReply<TransferRoute>> replyTo) implements WalletLedgerCommand {}
-
   /**
    * The transfers to this wallet found in one scanned range, in chain order: which invoice does each
    * pay? Replies with their routes in the same order once every new routing is persisted (one
-   * atomic write). Transfers routed before are answered as before and persist nothing.
+   * atomic write). Transfers routed before are answered as before and persist nothing, so the
+   * answer for one transfer never changes.
    */
   record RouteAll(List<Transfer> transfers, ActorRef<StatusReply<TransferRoutes>> replyTo)
       implements WalletLedgerCommand {}

@@ -62,10 +62,6 @@ public final class WalletLedgerState {
     return Optional.ofNullable(routed.get(transferKey));
   }
 
-  public int slotCount() {
-    return slotsByPayAmount.size();
-  }
-
   public WalletLedgerState apply(WalletLedgerEvent event) {
     switch (event) {
       case PayAmountAllocated e -> {

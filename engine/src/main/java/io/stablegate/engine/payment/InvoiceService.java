@@ -5,12 +5,12 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;
 import io.stablegate.engine.invoice.InvoiceDraft;
 import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.invoice.InvoiceTerms;
+import io.stablegate.engine.ledger.PayAmount;
 import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
 import io.stablegate.engine.money.Chain;
-import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -27,17 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class InvoiceService {
   private static final Logger log = LoggerFactory.getLogger(InvoiceService.class);
 
-  /** A validated request for a new invoice; the payAmount is still to be allocated. */
-  public record NewInvoice(
-      UUID invoiceId,
-      UUID merchantId,
-      Chain chain,
-      String address,
-      BigDecimal amount,
-      String orderId,
-      String description,
-      String metadataJson,
-      Instant expiresAt) {}
+  /** A validated request for a new invoice; its payAmount is still to be allocated. */
+  public record NewInvoice(UUID invoiceId, InvoiceTerms terms) {}
 
   private final ClusterSharding sharding;
   private final EngineSettings settings;
@@ -49,15 +40,14 @@ public final class InvoiceService {
 
   /** Reserves a unique payAmount on the wallet's ledger, then creates the invoice with it. */
   public CompletionStage<Invoice> create(NewInvoice request) {
-    return ledger(request.chain(), request.address())
-        .<BigDecimal>askWithStatus(
-            reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), request.amount(), request.expiresAt(), reply),
+    InvoiceTerms terms = request.terms();
+    return ledger(terms.chain(), terms.address())
+        .<PayAmount>askWithStatus(
+            reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), terms.amount(), terms.expiresAt(), reply),
             settings.askTimeout())
         .thenCompose(payAmount -> invoice(request.invoiceId()).<Invoice>askWithStatus(
-            reply -> new InvoiceCommand.Create(new InvoiceDraft(request.merchantId(), request.chain(),
-                request.address(), request.amount(), payAmount, request.orderId(), request.description(),
-                request.metadataJson(), request.expiresAt(), settings.requiredConfirmations(request.chain())),
-                reply),
+            reply -> new InvoiceCommand.Create(
+                new InvoiceDraft(terms, payAmount.value(), settings.requiredConfirmations(terms.chain())), reply),
             settings.askTimeout()));
   }
 

@@ -2,6 +2,7 @@ package io.stablegate.engine.payment;
 
 import com.typesafe.config.Config;
 import io.stablegate.engine.EngineSettings;
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.Invoice;
@@ -69,7 +70,7 @@ public final class PaymentMatcher {
    * one command per {@code route-batch-size} (one atomic write of their routings), wallets in
    * parallel; once the routings are durable, the invoices they pay are told, invoices in parallel
    * and each invoice's transfers in chain order. So which of two equal transfers pays an invoice
-   * does not depend on timing, as with {@link #observe} called one transfer after another.
+   * does not depend on timing.
    *
    * <p>Completes with one {@link Observation} per transfer, in the order given, once every
    * routing and every invoice's record of its payment is persisted; fails (having possibly done
@@ -161,7 +162,7 @@ public final class PaymentMatcher {
           .handle((ok, error) -> {
             if (error == null) {
               soFar.add(new Indexed<>(index, new Observation.Recorded(transfer, route)));
-            } else if (refusal(error) instanceof StatusReply.ErrorMessage refused) {
+            } else if (Failures.cause(error) instanceof StatusReply.ErrorMessage refused) {
               soFar.add(new Indexed<>(index, new Observation.Refused(transfer, route, refused.getMessage())));
             } else {
               throw error instanceof CompletionException c ? c : new CompletionException(error);
@@ -170,33 +171,6 @@ public final class PaymentMatcher {
           }));
     }
     return chain;
-  }
-
-  private static Throwable refusal(Throwable error) {
-    Throwable e = error;
-    while (e instanceof CompletionException && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
-
-  /**
-   * A transfer to a watched wallet was seen in a block with {@code confirmations} so far. The
-   * wallet's ledger decides which invoice it pays (always the same one for the same transfer); that
-   * invoice records the payment. Completes with the route once both are persisted.
-   */
-  public CompletionStage<TransferRoute> observe(Transfer transfer, int confirmations) {
-    return ledger(transfer)
-        .<TransferRoute>askWithStatus(reply -> new WalletLedgerCommand.Route(transfer, reply), settings.askTimeout())
-        .thenCompose(route -> {
-          if (!route.matched()) {
-            return java.util.concurrent.CompletableFuture.completedFuture(route);
-          }
-          return invoice(route.invoiceId())
-              .<Invoice>askWithStatus(reply -> new InvoiceCommand.RecordPayment(transfer, confirmations, reply),
-                  settings.askTimeout())
-              .thenApply(invoice -> route);
-        });
   }
 
   public CompletionStage<Invoice> updateConfirmations(UUID invoiceId, TransferKey transfer, int confirmations) {
@@ -211,7 +185,7 @@ public final class PaymentMatcher {
             settings.askTimeout())
         .thenCompose(invoice -> invoice.status() == InvoiceStatus.PAID
             ? invoices.release(invoice, ReleaseReason.PAID).thenApply(v -> invoice)
-            : java.util.concurrent.CompletableFuture.completedFuture(invoice));
+            : CompletableFuture.completedFuture(invoice));
   }
 
   public CompletionStage<Invoice> revert(UUID invoiceId, TransferKey transfer) {

@@ -62,11 +62,6 @@ final class EndpointConcurrencyLimiter {
     return result;
   }
 
-  synchronized int inFlight(String key) {
-    Lane lane = lanes.get(key);
-    return lane == null ? 0 : lane.inFlight;
-  }
-
   private void release(String key) {
     Runnable next;
     synchronized (this) {

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The body of a webhook request: {@code {id, type, createdAt, data}}. For an invoice's event
- * {@code type} is its wire name ({@code invoice.paid}, …) and {@code data} is {@code {invoice}}, the
- * invoice as of the event (rendered by {@code payment.WebhookDeliveryActor}); a {@code ping} has
+ * The body of a webhook request (docs/webhooks.md): {@code {id, type, createdAt, data}}. For an
+ * invoice's event {@code type} is its wire name ({@code invoice.paid}, …) and {@code data} is
+ * {@code {invoice}}, the invoice as of the event (rendered by {@code payment.WebhookDeliveryActor}); a {@code ping} has
  * empty data. The bytes returned by {@link #toBytes()} are exactly the bytes signed and sent.
  */
 public record WebhookPayload(String id, String type, Instant createdAt, Map<String, Object> data) {

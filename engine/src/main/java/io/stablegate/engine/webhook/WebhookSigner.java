@@ -11,7 +11,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The signatures of CONTRACT §4, over the exact bytes sent:
+ * The signatures of docs/webhooks.md, over the exact bytes sent:
  * <ul>
  *   <li>{@code X-Webhook-Signature: sha256=<hex HMAC-SHA256(key, rawBody)>}</li>
  *   <li>{@code webhook-signature: v1,<base64 HMAC-SHA256(key, id + "." + timestamp + "." + rawBody)>}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stablegate.engine.PersistenceTestConfig;
 import io.stablegate.engine.chain.Transfer;
+import io.stablegate.engine.invoice.InvoiceDraft;
 import io.stablegate.engine.invoice.InvoiceEvent;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
@@ -13,6 +14,7 @@ import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmationsUpdated;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +100,29 @@ class EventHasherTest {
     assertThat(EventHasher.hash(new InvoiceExpired(id, webhook, at, first))).isNotEqualTo(first);
     // Same fields, another event type: another hash.
     assertThat(EventHasher.hash(new InvoiceCancelled(id, webhook, at, EventHasher.GENESIS))).isNotEqualTo(first);
+  }
+
+  /**
+   * An InvoiceCreated hashes exactly as those already journaled: its canonical encoding is fixed, so
+   * the Java side may change (it is made from and read as an InvoiceDraft) but never this.
+   */
+  @Test
+  void anInvoiceCreatedEncodesAsEveryJournaledOneDid() {
+    InvoiceDraft draft = new InvoiceDraft(new InvoiceTerms(UUID.fromString("1d7e4a2b-8c3f-4e6a-b5d9-2a1f0e9c8b07"),
+        Chain.TRON, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", new BigDecimal("25.50"), "order-42", null, "{\"cart\":7}",
+        Instant.parse("2026-11-28T12:30:00Z")), new BigDecimal("25.5001"), 20);
+    InvoiceCreated created = InvoiceCreated.of(UUID.fromString("7f0c5f2e-3b1a-4c55-9a57-0d2f6b1c9e01"), draft,
+        Instant.parse("2026-11-28T12:00:00.123Z"), EventHasher.GENESIS);
+
+    assertThat(new String(EventHasher.canonicalBytes(created), StandardCharsets.UTF_8)).isEqualTo("{\"event\":{"
+        + "\"address\":\"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t\",\"amount\":\"25.5\",\"at\":\"2026-11-28T12:00:00.123Z\","
+        + "\"chain\":\"TRON\",\"expiresAt\":\"2026-11-28T12:30:00Z\","
+        + "\"invoiceId\":\"7f0c5f2e-3b1a-4c55-9a57-0d2f6b1c9e01\","
+        + "\"merchantId\":\"1d7e4a2b-8c3f-4e6a-b5d9-2a1f0e9c8b07\","
+        + "\"metadataJson\":\"{\\\"cart\\\":7}\",\"orderId\":\"order-42\",\"payAmount\":\"25.5001\","
+        + "\"prevHash\":\"" + EventHasher.GENESIS + "\",\"requiredConfirmations\":20},\"type\":\"InvoiceCreated\"}");
+    assertThat(EventHasher.hash(created)).isEqualTo("01992b9fd06950dd710bb6ab6cd70f48f284d9de1aa56b1b27b66948b7d0f404");
+    assertThat(created.draft()).isEqualTo(draft);
   }
 
   @Test

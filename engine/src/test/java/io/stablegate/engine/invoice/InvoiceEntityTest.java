@@ -53,9 +53,9 @@ class InvoiceEntityTest {
 
   private final TestClock clock = new TestClock(T0);
   /** Nanoseconds and a trailing zero: a lossy encoding would change the draft, the hash, or both. */
-  private final InvoiceDraft draft = new InvoiceDraft(UUID.randomUUID(), Chain.ETHEREUM, ADDRESS,
-      new BigDecimal("10.50"), PAY_AMOUNT, "A-1", null, "{\"sku\":\"x\"}",
-      T0.plus(Duration.ofMinutes(30)).plusNanos(123_456_789), REQUIRED);
+  private final InvoiceDraft draft = new InvoiceDraft(new InvoiceTerms(UUID.randomUUID(), Chain.ETHEREUM, ADDRESS,
+      new BigDecimal("10.50"), "A-1", null, "{\"sku\":\"x\"}", T0.plus(Duration.ofMinutes(30)).plusNanos(123_456_789)),
+      PAY_AMOUNT, REQUIRED);
 
   @BeforeAll
   static void start() {
@@ -168,9 +168,7 @@ class InvoiceEntityTest {
   void createAgainWithAnotherDraftIsRefused() {
     var kit = kit();
     create(kit);
-    InvoiceDraft other = new InvoiceDraft(draft.merchantId(), draft.chain(), draft.address(), draft.amount(),
-        new BigDecimal("10.5004"), draft.orderId(), draft.description(), draft.metadataJson(), draft.expiresAt(),
-        draft.requiredConfirmations());
+    InvoiceDraft other = new InvoiceDraft(draft.terms(), new BigDecimal("10.5004"), draft.requiredConfirmations());
     assertThat(refused(kit, r -> new Create(other, r))).contains("already exists");
   }
 
@@ -295,17 +293,17 @@ class InvoiceEntityTest {
 
   @Test
   void aMillisecondPreciseInvoiceExpiresAtItsExpiry() {
-    InvoiceDraft millis = new InvoiceDraft(draft.merchantId(), draft.chain(), draft.address(), draft.amount(),
-        draft.payAmount(), draft.orderId(), draft.description(), draft.metadataJson(),
-        T0.plus(Duration.ofMinutes(30)), REQUIRED);
+    InvoiceTerms t = draft.terms();
+    InvoiceDraft millis = new InvoiceDraft(new InvoiceTerms(t.merchantId(), t.chain(), t.address(), t.amount(),
+        t.orderId(), t.description(), t.metadataJson(), T0.plus(Duration.ofMinutes(30))), draft.payAmount(), REQUIRED);
     var kit = kit();
     ok(kit, r -> new Create(millis, r));
-    clock.set(millis.expiresAt().minusMillis(1));
+    clock.set(millis.terms().expiresAt().minusMillis(1));
     unchanged(kit, Expire::new);
-    clock.set(millis.expiresAt());
+    clock.set(millis.terms().expiresAt());
     Invoice expired = ok(kit, Expire::new);
     assertThat(expired.status()).isEqualTo(InvoiceStatus.EXPIRED);
-    assertThat(expired.updatedAt()).isEqualTo(millis.expiresAt());
+    assertThat(expired.updatedAt()).isEqualTo(millis.terms().expiresAt());
   }
 
   @Test

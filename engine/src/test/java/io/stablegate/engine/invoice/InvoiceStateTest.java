@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stablegate.engine.audit.EventHasher;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCancelled;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceCreated;
 import io.stablegate.engine.invoice.InvoiceEvent.InvoiceExpired;
+import io.stablegate.engine.invoice.InvoiceEvent.InvoicePaid;
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -30,6 +32,28 @@ class InvoiceStateTest {
   void anInvoiceIsCreatedOnce() {
     InvoiceState created = new InvoiceState.Empty().apply(CREATED);
     assertThatThrownBy(() -> created.apply(CREATED)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void theEventHandlerRefusesEveryTransitionTheLifecycleDoesNotAllow() {
+    Invoice pending = (Invoice) new InvoiceState.Empty().apply(CREATED);
+    Invoice cancelled = (Invoice) pending.apply(new InvoiceCancelled(ID, UUID.randomUUID(), AT, pending.lastHash()));
+    assertThat(cancelled.status()).isEqualTo(InvoiceStatus.CANCELLED);
+
+    // PENDING -> PAID, CANCELLED -> CANCELLED, CANCELLED -> EXPIRED: none is in legalNext()
+    assertThatThrownBy(() -> pending.apply(new InvoicePaid(ID, BigDecimal.ZERO, false, UUID.randomUUID(), AT,
+        pending.lastHash())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("InvoicePaid moves the invoice from PENDING to PAID, which is not a legal transition");
+    assertThatThrownBy(() -> cancelled.apply(new InvoiceCancelled(ID, UUID.randomUUID(), AT, cancelled.lastHash())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("from CANCELLED to CANCELLED");
+    assertThatThrownBy(() -> cancelled.apply(new InvoiceExpired(ID, UUID.randomUUID(), AT, cancelled.lastHash())))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("from CANCELLED to EXPIRED");
+    // a late payment may still make it PAID: that one is legal
+    assertThat(((Invoice) cancelled.apply(new InvoicePaid(ID, BigDecimal.ZERO, true, UUID.randomUUID(), AT,
+        cancelled.lastHash()))).status()).isEqualTo(InvoiceStatus.PAID);
   }
 
   @Test

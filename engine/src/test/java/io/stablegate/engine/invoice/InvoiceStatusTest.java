@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class InvoiceStatusTest {
 
-  /** CONTRACT §3, written out once more by hand. */
+  /** The lifecycle of docs/api.md (Statuses), written out once more by hand. */
   private static final Map<InvoiceStatus, Set<InvoiceStatus>> LEGAL = Map.of(
       PENDING, EnumSet.of(CONFIRMING, EXPIRED, CANCELLED),
       CONFIRMING, EnumSet.of(PENDING, PAID),
@@ -23,7 +23,7 @@ class InvoiceStatusTest {
       CANCELLED, EnumSet.of(PAID));
 
   @Test
-  void legalNextIsTheContractsTable() {
+  void legalNextIsTheDocumentedLifecycle() {
     for (InvoiceStatus from : InvoiceStatus.values()) {
       assertThat(from.legalNext()).as("from %s", from).isEqualTo(LEGAL.get(from));
     }
@@ -54,7 +54,7 @@ class InvoiceStatusTest {
   }
 
   @Test
-  void webhookTypesHaveTheContractsWireNames() {
+  void webhookTypesHaveTheDocumentedWireNames() {
     assertThat(WebhookEventType.PAID.wireName()).isEqualTo("invoice.paid");
     assertThat(WebhookEventType.PAID_LATE.wireName()).isEqualTo("invoice.paid_late");
     assertThat(WebhookEventType.PAYMENT_DETECTED.wireName()).isEqualTo("invoice.payment_detected");

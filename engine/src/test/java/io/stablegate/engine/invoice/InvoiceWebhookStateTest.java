@@ -46,9 +46,11 @@ class InvoiceWebhookStateTest {
   void setUp() {
     kit = EventSourcedBehaviorTestKit.create(testKit.system(), InvoiceEntity.create(UUID.randomUUID(),
         InvoiceSettings.fromConfig(testKit.system().settings().config()), Clock.fixed(NOW, ZoneOffset.UTC)));
-    kit.<StatusReply<Invoice>>runCommand(reply -> new InvoiceCommand.Create(new InvoiceDraft(UUID.randomUUID(),
-        Chain.ETHEREUM, "0x52908400098527886E0F7030069857D2E4169EE7", new BigDecimal("5"), new BigDecimal("5.0001"),
-        null, null, null, NOW.plus(Duration.ofHours(1)), 12), reply));
+    InvoiceTerms terms = new InvoiceTerms(UUID.randomUUID(), Chain.ETHEREUM,
+        "0x52908400098527886E0F7030069857D2E4169EE7", new BigDecimal("5"), null, null, null,
+        NOW.plus(Duration.ofHours(1)));
+    kit.<StatusReply<Invoice>>runCommand(
+        reply -> new InvoiceCommand.Create(new InvoiceDraft(terms, new BigDecimal("5.0001"), 12), reply));
   }
 
   @Test

@@ -59,12 +59,12 @@ class WalletLedgerConcurrencyTest {
 
     ExecutorService callers = Executors.newFixedThreadPool(8);
     CountDownLatch go = new CountDownLatch(1);
-    List<CompletableFuture<StatusReply<BigDecimal>>> replies = new ArrayList<>();
+    List<CompletableFuture<StatusReply<PayAmount>>> replies = new ArrayList<>();
     try {
       for (UUID invoice : invoices) {
         replies.add(CompletableFuture.supplyAsync(() -> {
           awaitQuietly(go);
-          return AskPattern.<WalletLedgerCommand, StatusReply<BigDecimal>>ask(ledger,
+          return AskPattern.<WalletLedgerCommand, StatusReply<PayAmount>>ask(ledger,
               reply -> new Allocate(invoice, amount, expiresAt, reply), ASK_TIMEOUT, testKit.scheduler());
         }, callers).thenCompose(stage -> stage));
       }
@@ -77,9 +77,9 @@ class WalletLedgerConcurrencyTest {
     Map<UUID, BigDecimal> granted = new java.util.HashMap<>();
     List<String> refusals = new ArrayList<>();
     for (int i = 0; i < invoices.size(); i++) {
-      StatusReply<BigDecimal> reply = replies.get(i).join();
+      StatusReply<PayAmount> reply = replies.get(i).join();
       if (reply.isSuccess()) {
-        granted.put(invoices.get(i), reply.getValue());
+        granted.put(invoices.get(i), reply.getValue().value());
       } else {
         refusals.add(reply.getError().getMessage());
       }
@@ -97,14 +97,14 @@ class WalletLedgerConcurrencyTest {
     testKit.stop(ledger);
     ActorRef<WalletLedgerCommand> recovered = testKit.spawn(WalletLedger.create(entityId, settings, clock));
     for (Map.Entry<UUID, BigDecimal> grant : granted.entrySet()) {
-      assertThat(allocate(recovered, grant.getKey(), amount, expiresAt).getValue()).isEqualTo(grant.getValue());
+      assertThat(allocate(recovered, grant.getKey(), amount, expiresAt).getValue().value()).isEqualTo(grant.getValue());
     }
     assertThat(allocate(recovered, UUID.randomUUID(), amount, expiresAt).isError()).isTrue();
   }
 
-  private static StatusReply<BigDecimal> allocate(
+  private static StatusReply<PayAmount> allocate(
       ActorRef<WalletLedgerCommand> ledger, UUID invoice, BigDecimal amount, Instant expiresAt) {
-    return AskPattern.<WalletLedgerCommand, StatusReply<BigDecimal>>ask(ledger,
+    return AskPattern.<WalletLedgerCommand, StatusReply<PayAmount>>ask(ledger,
             reply -> new Allocate(invoice, amount, expiresAt, reply), ASK_TIMEOUT, testKit.scheduler())
         .toCompletableFuture().join();
   }

@@ -9,6 +9,7 @@ import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
@@ -64,8 +65,9 @@ class PaymentMatcherBatchTest {
   }
 
   private static Invoice invoice(String wallet, String amount) throws Exception {
-    return await(invoices.create(new NewInvoice(UUID.randomUUID(), UUID.randomUUID(), Chain.ETHEREUM, wallet,
-        new BigDecimal(amount), null, null, "{}", CLOCK.instant().plus(Duration.ofMinutes(30)))));
+    return await(invoices.create(new NewInvoice(UUID.randomUUID(), new InvoiceTerms(UUID.randomUUID(),
+        Chain.ETHEREUM, wallet, new BigDecimal(amount), null, null, "{}",
+        CLOCK.instant().plus(Duration.ofMinutes(30))))));
   }
 
   private static int logIndex;

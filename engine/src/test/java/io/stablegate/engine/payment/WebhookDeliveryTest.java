@@ -10,6 +10,7 @@ import io.stablegate.engine.invoice.InvoiceDraft;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceEvent;
 import io.stablegate.engine.invoice.InvoiceSettings;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.WebhookDelivery;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.webhook.AttemptResult;
@@ -281,9 +282,9 @@ class WebhookDeliveryTest {
     ActorRef<InvoiceCommand> entity = kit.spawn(InvoiceEntity.create(invoiceId,
         InvoiceSettings.fromConfig(kit.system().settings().config()), Clock.systemUTC(), Optional.of(WebhookDeliveryActor.courier(dispatch))));
     TestInvoice invoice = new TestInvoice(kit, entity, invoiceId, merchantId);
-    invoice.ask(reply -> new InvoiceCommand.Create(new InvoiceDraft(merchantId, Chain.ETHEREUM,
-        "0x52908400098527886E0F7030069857D2E4169EE7", new BigDecimal("10.5"), new BigDecimal("10.5001"), "A-1",
-        null, "{}", Instant.now().plus(Duration.ofHours(1)), 12), reply));
+    invoice.ask(reply -> new InvoiceCommand.Create(new InvoiceDraft(new InvoiceTerms(merchantId, Chain.ETHEREUM,
+        "0x52908400098527886E0F7030069857D2E4169EE7", new BigDecimal("10.5"), "A-1", null, "{}",
+        Instant.now().plus(Duration.ofHours(1))), new BigDecimal("10.5001"), 12), reply));
     return invoice;
   }
 

@@ -1,7 +1,7 @@
 package io.stablegate.engine.webhook;
 
 // An independent receiver-side check, written from the Standard Webhooks specification
-// (https://www.standardwebhooks.com/) and CONTRACT §4, not from WebhookSigner. docs/webhooks.md
+// (https://www.standardwebhooks.com/) and docs/webhooks.md, not from WebhookSigner. docs/webhooks.md
 // shows the part between the markers to merchants; WebhooksDocTest keeps the two equal.
 // --8<-- [start:verifier]
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,13 @@
 package io.stablegate.http.invoices;
 
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
-import io.stablegate.http.ErrorHandling;
 import io.stablegate.http.Responses;
 import io.stablegate.http.invoices.InvoiceRequests.ValidRequest;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
@@ -24,7 +25,7 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.pattern.StatusReply;
 
 /**
- * Creates invoices with {@code Idempotency-Key} semantics (CONTRACT §2). The first request with a key
+ * Creates invoices with {@code Idempotency-Key} semantics (docs/api.md). The first request with a key
  * claims it in the database and fixes the invoice id, address and expiry; every later request with
  * the same key and body, concurrent or not, creates that same invoice (both entity commands are
  * idempotent for one invoice id), and once the first response is stored, gets it back verbatim. The
@@ -80,7 +81,7 @@ public final class InvoiceCreation {
                           return body;
                         });
                       }
-                      if (ErrorHandling.unwrap(error) instanceof StatusReply.ErrorMessage) {
+                      if (Failures.cause(error) instanceof StatusReply.ErrorMessage) {
                         return blocking.<String>run(() -> {
                           idempotency.release(merchantId, key, claim.invoiceId());
                           throw new CompletionException(error);
@@ -95,8 +96,8 @@ public final class InvoiceCreation {
 
   private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, UUID invoiceId, String address,
       Instant expiresAt) {
-    NewInvoice request = new NewInvoice(invoiceId, merchantId, r.chain(), address, r.amount(), r.orderId(),
-        r.description(), r.metadataJson(), expiresAt);
+    NewInvoice request = new NewInvoice(invoiceId, new InvoiceTerms(merchantId, r.chain(), address, r.amount(),
+        r.orderId(), r.description(), r.metadataJson(), expiresAt));
     return invoices.create(request).thenApply(this::render);
   }
 

@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
-/** The rules of CONTRACT §3 for a new invoice that Bean Validation cannot say alone. */
+/** The rules of docs/api.md for a new invoice that Bean Validation cannot say alone. */
 public final class InvoiceRequests {
   public static final int MAX_METADATA_BYTES = 4096;
   public static final int MAX_IDEMPOTENCY_KEY = 255;

@@ -1,5 +1,6 @@
 package io.stablegate.http.invoices;
 
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.InvoiceView;
@@ -111,7 +112,7 @@ public final class InvoiceRoutes extends AllDirectives {
   private CompletionStage<Invoice> owned(UUID merchantId, UUID invoiceId) {
     return invoices.get(invoiceId).handle((invoice, error) -> {
       if (error != null) {
-        if (ErrorHandling.unwrap(error) instanceof StatusReply.ErrorMessage) {
+        if (Failures.cause(error) instanceof StatusReply.ErrorMessage) {
           throw ApiProblem.notFound("This invoice");
         }
         throw ErrorHandling.toProblem(error);

@@ -1,5 +1,6 @@
 package io.stablegate.http.invoices;
 
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.InvoiceView;
@@ -43,7 +44,7 @@ public final class PublicInvoiceRoutes extends AllDirectives {
         .slash(PathMatchers.uuidSegment()), id -> get(() -> onSuccess(
             invoices.get(id).handle((invoice, error) -> {
               if (error != null) {
-                if (ErrorHandling.unwrap(error) instanceof StatusReply.ErrorMessage) {
+                if (Failures.cause(error) instanceof StatusReply.ErrorMessage) {
                   throw ApiProblem.notFound("This invoice");
                 }
                 throw ErrorHandling.toProblem(error);

@@ -1,6 +1,7 @@
 package io.stablegate.http.pages;
 
 import com.typesafe.config.Config;
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
@@ -8,9 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -124,10 +123,7 @@ public final class PageRoutes extends AllDirectives {
       if (error == null) {
         return new Found.Yes(invoice);
       }
-      Throwable cause = error;
-      while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
+      Throwable cause = Failures.cause(error);
       if (cause instanceof StatusReply.ErrorMessage) {
         return new Found.No();
       }

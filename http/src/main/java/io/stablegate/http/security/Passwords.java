@@ -10,8 +10,8 @@ import java.security.SecureRandom;
  * bcrypt password hashes (at.favre.lib:bcrypt). bcrypt reads at most 72 bytes, and a 128-character
  * password may be up to 512 bytes of UTF-8: such a password is first hashed with SHA-512 (the
  * library's {@code hashSha512} strategy), so that every byte counts instead of being silently cut
- * off. Refusing passwords over 72 bytes would have contradicted the 128-character limit of the
- * contract for anyone typing outside ASCII.
+ * off. Refusing passwords over 72 bytes would have contradicted the API's 128-character limit
+ * (docs/api.md) for anyone typing outside ASCII.
  */
 public final class Passwords {
   private static final BCrypt.Version VERSION = BCrypt.Version.VERSION_2B;

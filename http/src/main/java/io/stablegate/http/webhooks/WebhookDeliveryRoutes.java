@@ -1,5 +1,6 @@
 package io.stablegate.http.webhooks;
 
+import io.stablegate.engine.Failures;
 import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.http.Authenticated;
 import io.stablegate.persistence.webhook.WebhookDeliveryRepository;
@@ -75,7 +76,7 @@ public final class WebhookDeliveryRoutes extends AllDirectives {
             : webhooks.redeliver(invoiceId.get(), eventId.get())
                 .thenApply(invoice -> ProblemResponses.json(StatusCodes.ACCEPTED,
                     Map.of("eventId", eventId.get().toString()))))
-        .exceptionally(error -> unwrap(error) instanceof StatusReply.ErrorMessage
+        .exceptionally(error -> Failures.cause(error) instanceof StatusReply.ErrorMessage
             ? notFound("no webhook event " + eventId.get())
             : unavailable(error));
   }
@@ -100,15 +101,11 @@ public final class WebhookDeliveryRoutes extends AllDirectives {
   }
 
   private HttpResponse unavailable(Throwable error) {
-    Throwable cause = unwrap(error);
+    Throwable cause = Failures.cause(error);
     if (!(cause instanceof TimeoutException)) {
       log.warn("Webhook deliveries request failed: {}", cause.toString());
     }
     return ProblemResponses.problem(503, "Service unavailable", "try again shortly");
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
   }
 
   private static Optional<UUID> uuid(String text) {

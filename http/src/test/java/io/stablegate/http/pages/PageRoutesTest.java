@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.payment.Observation;
 import io.stablegate.engine.payment.PaymentMatcher;
 import io.stablegate.persistence.testing.Invoices;
 import io.stablegate.persistence.testing.TestDatabase;
@@ -19,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -108,7 +111,8 @@ class PageRoutesTest {
     PaymentMatcher matcher = new PaymentMatcher(node.system());
     Transfer late = new Transfer(Chain.ETHEREUM, "0x" + "ab".repeat(32), 0, Invoices.randomEvmWallet(),
         invoice.address(), invoice.payAmount(), 100, "0x" + "cd".repeat(32), Instant.now());
-    assertThat(matcher.observe(late, 1).toCompletableFuture().get().matched()).isTrue();
+    assertThat(matcher.observeAll(List.of(late), t -> 1).toCompletableFuture().get())
+        .singleElement().isEqualTo(new Observation.Recorded(late, new TransferRoute(invoice.id())));
     matcher.confirm(invoice.id(), late.key(), invoice.requiredConfirmations()).toCompletableFuture().get();
     String paidLate = get("/pay/" + invoice.id()).body();
     assertThat(paidLate).contains("data-status=\"PAID\"", "data-paid-late=\"true\"", "status status-paid-late");

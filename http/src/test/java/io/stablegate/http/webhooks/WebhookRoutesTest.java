@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
@@ -85,8 +86,8 @@ class WebhookRoutesTest {
   @Test
   void attemptsAreListedAndAnEventCanBeRedeliveredByItsOwnerOnly() throws Exception {
     UUID invoiceId = UUID.randomUUID();
-    node.invoices().create(new NewInvoice(invoiceId, merchant, Chain.ETHEREUM, Invoices.randomEvmWallet(),
-        new BigDecimal("3"), "o-1", null, "{}", Instant.now().plus(Duration.ofHours(1))))
+    node.invoices().create(new NewInvoice(invoiceId, new InvoiceTerms(merchant, Chain.ETHEREUM,
+        Invoices.randomEvmWallet(), new BigDecimal("3"), "o-1", null, "{}", Instant.now().plus(Duration.ofHours(1)))))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     node.invoices().cancel(invoiceId).toCompletableFuture().get(30, TimeUnit.SECONDS);
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().stream()

@@ -2,9 +2,6 @@ package io.stablegate.persistence.listing;
 
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -25,15 +22,14 @@ public final class UnmatchedTransferRepository {
 
   public record Cursor(Instant seenAt, String chain, String txHash, int logIndex) {}
 
-  public record Page(List<UnmatchedTransfer> items, Optional<Cursor> next) {}
-
   private final DataSource dataSource;
 
   public UnmatchedTransferRepository(DataSource dataSource) {
     this.dataSource = dataSource;
   }
 
-  public Page list(UUID merchantId, Optional<Chain> chain, int limit, Optional<Cursor> after) throws SQLException {
+  public Page<UnmatchedTransfer, Cursor> list(UUID merchantId, Optional<Chain> chain, int limit, Optional<Cursor> after)
+      throws SQLException {
     StringBuilder sql = new StringBuilder("""
         SELECT t.chain, t.tx_hash, t.log_index, t.from_address, t.to_address, t.amount, t.block_number, t.seen_at
         FROM unmatched_transfers t
@@ -45,37 +41,11 @@ public final class UnmatchedTransferRepository {
       sql.append(" AND t.chain = ?");
       parameters.add(ch.name());
     });
-    after.ifPresent(c -> {
-      sql.append(" AND (t.seen_at, t.chain, t.tx_hash, t.log_index) < (?, ?, ?, ?)");
-      parameters.add(Timestamp.from(c.seenAt()));
-      parameters.add(c.chain());
-      parameters.add(c.txHash());
-      parameters.add(c.logIndex());
-    });
-    sql.append(" ORDER BY t.seen_at DESC, t.chain DESC, t.tx_hash DESC, t.log_index DESC LIMIT ?");
-    parameters.add(limit + 1);
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < parameters.size(); i++) {
-        ps.setObject(i + 1, parameters.get(i));
-      }
-      List<UnmatchedTransfer> items = new ArrayList<>();
-      boolean more = false;
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          if (items.size() == limit) {
-            more = true;
-            break;
-          }
-          items.add(new UnmatchedTransfer(Chain.valueOf(rs.getString(1)), rs.getString(2), rs.getInt(3),
-              rs.getString(4), rs.getString(5), rs.getBigDecimal(6), rs.getLong(7), rs.getTimestamp(8).toInstant()));
-        }
-      }
-      Optional<Cursor> next = Optional.empty();
-      if (more) {
-        UnmatchedTransfer last = items.get(items.size() - 1);
-        next = Optional.of(new Cursor(last.seenAt(), last.chain().name(), last.txHash(), last.logIndex()));
-      }
-      return new Page(items, next);
-    }
+    List<String> key = List.of("t.seen_at", "t.chain", "t.tx_hash", "t.log_index");
+    return Keyset.page(dataSource, sql.toString(), parameters, key,
+        after.map(c -> List.of(Timestamp.from(c.seenAt()), c.chain(), c.txHash(), c.logIndex())), limit,
+        rs -> new UnmatchedTransfer(Chain.valueOf(rs.getString(1)), rs.getString(2), rs.getInt(3), rs.getString(4),
+            rs.getString(5), rs.getBigDecimal(6), rs.getLong(7), rs.getTimestamp(8).toInstant()),
+        rs -> new Cursor(rs.getTimestamp(8).toInstant(), rs.getString(1), rs.getString(2), rs.getInt(3)));
   }
 }

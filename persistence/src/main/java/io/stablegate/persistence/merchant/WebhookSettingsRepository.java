@@ -31,7 +31,7 @@ public final class WebhookSettingsRepository {
     this.clock = clock;
   }
 
-  public Optional<WebhookSettings> find(UUID merchantId) throws SQLException {
+  public Optional<MerchantWebhookSettings> find(UUID merchantId) throws SQLException {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("""
             SELECT url, secret_ciphertext, previous_secret_ciphertext, previous_secret_expires_at, disabled_at,
@@ -49,7 +49,7 @@ public final class WebhookSettingsRepository {
             ? Optional.of(cipher.decrypt(previous, merchantId))
             : Optional.empty();
         Timestamp disabledAt = rs.getTimestamp(5);
-        return Optional.of(new WebhookSettings(rs.getString(1), cipher.decrypt(rs.getBytes(2), merchantId),
+        return Optional.of(new MerchantWebhookSettings(rs.getString(1), cipher.decrypt(rs.getBytes(2), merchantId),
             previousSecret, Optional.ofNullable(disabledAt).map(Timestamp::toInstant),
             Optional.ofNullable(rs.getString(6))));
       }

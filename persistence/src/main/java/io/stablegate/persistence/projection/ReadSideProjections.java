@@ -1,8 +1,8 @@
 package io.stablegate.persistence.projection;
 
 import com.typesafe.config.Config;
-import io.stablegate.engine.invoice.InvoiceSettings;
-import io.stablegate.engine.ledger.LedgerSettings;
+import io.stablegate.engine.invoice.InvoiceEntity;
+import io.stablegate.engine.ledger.WalletLedger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,23 +32,20 @@ public final class ReadSideProjections {
   private ReadSideProjections() {}
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
-    InvoiceSettings invoices = InvoiceSettings.fromConfig(system.settings().config());
-    LedgerSettings ledgers = LedgerSettings.fromConfig(system.settings().config());
-    start(system, dataSource, "invoices", "invoice-", invoices.tagCount(), InvoiceProjectionHandler::new);
-    start(system, dataSource, "unmatched-transfers", "ledger-", ledgers.tagCount(),
-        UnmatchedTransferProjectionHandler::new);
+    start(system, dataSource, "invoices", InvoiceEntity.tags(system), InvoiceProjectionHandler::new);
+    start(system, dataSource, "unmatched-transfers", WalletLedger.tags(system), UnmatchedTransferProjectionHandler::new);
   }
 
   /**
-   * Runs {@code handler} over the events tagged {@code tagPrefix + 0 … slices - 1}, exactly once, in
-   * groups; the projection's id is {@code (name, tag)}, so each read table keeps its own offsets.
+   * Runs {@code handler} over the events tagged with each of {@code tags} (an entity's projection
+   * tags, one instance per tag), exactly once, in groups; the projection's id is {@code (name, tag)},
+   * so each read table keeps its own offsets.
    */
   public static <E> void start(
       ActorSystem<?> system,
       DataSource dataSource,
       String name,
-      String tagPrefix,
-      int slices,
+      List<String> tags,
       Supplier<JdbcHandler<EventEnvelope<E>, DataSourceJdbcSession>> handler) {
     Config config = system.settings().config().getConfig("stablegate.projections");
     int groupAfterEnvelopes = config.getInt("group-after-envelopes");
@@ -56,9 +53,9 @@ public final class ReadSideProjections {
     ShardedDaemonProcess.get(system).init(
         ProjectionBehavior.Command.class,
         name + "-projection",
-        slices,
+        tags.size(),
         index -> {
-          String tag = tagPrefix + index;
+          String tag = tags.get(index);
           SourceProvider<Offset, EventEnvelope<E>> source =
               EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
           return ProjectionBehavior.create(JdbcProjection.groupedWithin(

@@ -1,6 +1,6 @@
 package io.stablegate.persistence.webhook;
 
-import io.stablegate.engine.invoice.InvoiceSettings;
+import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.persistence.projection.ReadSideProjections;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -15,8 +15,7 @@ public final class WebhookReadSide {
   private WebhookReadSide() {}
 
   public static void init(ActorSystem<?> system, DataSource dataSource) {
-    int slices = InvoiceSettings.fromConfig(system.settings().config()).tagCount();
-    ReadSideProjections.start(system, dataSource, "webhook-deliveries", "invoice-", slices,
+    ReadSideProjections.start(system, dataSource, "webhook-deliveries", InvoiceEntity.tags(system),
         WebhookDeliveryProjectionHandler::new);
   }
 }

@@ -1,6 +1,7 @@
 package io.stablegate.persistence.testing;
 
 import io.stablegate.engine.chain.EvmAddress;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import java.math.BigDecimal;
@@ -21,7 +22,7 @@ public final class Invoices {
   }
 
   public static NewInvoice newInvoice(String wallet, String amount, Instant expiresAt) {
-    return new NewInvoice(UUID.randomUUID(), UUID.randomUUID(), Chain.ETHEREUM, wallet, new BigDecimal(amount),
-        "order-" + UUID.randomUUID(), "test invoice", "{\"k\":\"v\"}", expiresAt);
+    return new NewInvoice(UUID.randomUUID(), new InvoiceTerms(UUID.randomUUID(), Chain.ETHEREUM, wallet,
+        new BigDecimal(amount), "order-" + UUID.randomUUID(), "test invoice", "{\"k\":\"v\"}", expiresAt));
   }
 }

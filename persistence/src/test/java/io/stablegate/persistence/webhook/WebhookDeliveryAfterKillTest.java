@@ -77,7 +77,8 @@ class WebhookDeliveryAfterKillTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command = new ArrayList<>(List.of(java, "-Xmx384m"));
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--sun-misc-unsafe-memory-access") || arg.startsWith("--enable-native-access")
+      if (arg.startsWith("--sun-misc-unsafe-memory-access") || arg.startsWith("-Dsun.misc.unsafe.memory.access")
+          || arg.startsWith("--enable-native-access")
           || arg.startsWith("-Djava.io.tmpdir")) {
         command.add(arg);
       }

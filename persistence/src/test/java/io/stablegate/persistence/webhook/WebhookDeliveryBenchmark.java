@@ -2,6 +2,7 @@ package io.stablegate.persistence.webhook;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
@@ -129,8 +130,8 @@ class WebhookDeliveryBenchmark {
         wallet = Invoices.randomEvmWallet();
       }
       inFlight.acquire();
-      creations.add(node.invoices().create(new NewInvoice(id, merchants.get(i % merchants.size()), Chain.ETHEREUM,
-              wallet, new BigDecimal("10"), null, null, "{}", Instant.now().plus(Duration.ofHours(1))))
+      creations.add(node.invoices().create(new NewInvoice(id, new InvoiceTerms(merchants.get(i % merchants.size()),
+          Chain.ETHEREUM, wallet, new BigDecimal("10"), null, null, "{}", Instant.now().plus(Duration.ofHours(1)))))
           .toCompletableFuture().whenComplete((r, e) -> inFlight.release()));
     }
     CompletableFuture.allOf(creations.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);

@@ -1,6 +1,7 @@
 package io.stablegate.persistence.webhook;
 
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.webhook.InMemoryWebhookEndpoints;
@@ -33,8 +34,9 @@ public final class WebhookNodeMain {
             + "stablegate.ask-timeout = 20s"));
     if (args.length > 7) {
       UUID invoiceId = UUID.fromString(args[7]);
-      NewInvoice invoice = new NewInvoice(invoiceId, merchantId, Chain.ETHEREUM, Invoices.randomEvmWallet(),
-          new BigDecimal("12.5"), "kill-test", null, "{}", Instant.now().plus(Duration.ofHours(1)));
+      NewInvoice invoice = new NewInvoice(invoiceId, new InvoiceTerms(merchantId, Chain.ETHEREUM,
+          Invoices.randomEvmWallet(), new BigDecimal("12.5"), "kill-test", null, "{}",
+          Instant.now().plus(Duration.ofHours(1))));
       // creation is idempotent by invoice id: retry while the node warms up
       for (int attempt = 1; ; attempt++) {
         try {

@@ -7,11 +7,11 @@ import java.util.Optional;
  * A merchant's webhook settings, secrets decrypted. {@code previousSecret} is present during a
  * rotation's grace period only. {@link #toString()} leaves the secrets out.
  */
-public record WebhookSettings(String url, String secret, Optional<String> previousSecret,
+public record MerchantWebhookSettings(String url, String secret, Optional<String> previousSecret,
     Optional<Instant> disabledAt, Optional<String> disabledReason) {
 
   @Override
   public String toString() {
-    return "WebhookSettings[url=" + url + ", disabledAt=" + disabledAt + "]";
+    return "MerchantWebhookSettings[url=" + url + ", disabledAt=" + disabledAt + "]";
   }
 }
