@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.StablegateNode;
+import io.stablegate.app.testing.Browser;
 import io.stablegate.app.testing.FreePorts;
 import io.stablegate.engine.webhook.StandardWebhooksVerifier;
 import io.stablegate.engine.webhook.WebhookReceiver;
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * Several webhook endpoints of one merchant, through the public API of a whole node
@@ -170,6 +174,54 @@ class WebhookEndpointsTest {
       assertThat(json(other.key("GET", "/api/v1/webhook-endpoints", null)).get("items")).isEmpty();
       assertThat(other.session("DELETE", "/api/v1/webhook-endpoints/" + a.get("id").asText(), null).statusCode())
           .isEqualTo(404);
+    }
+  }
+
+  /**
+   * The dashboard in headless Chromium: a merchant registers, sets a wallet, adds a webhook endpoint
+   * with a filter (its secret shown once, the endpoint listed) and creates an invoice with the session
+   * alone: no API key is asked for.
+   */
+  @Test
+  void theDashboardAddsAnEndpointAndCreatesAnInvoiceWithTheSession() throws Exception {
+    try (Browser browser = Browser.start(temp.resolve("chromium-profile"), Path.of("target", "screenshots"))) {
+      browser.open(base + "/dashboard/#/register");
+      browser.visible("#password[autocomplete=new-password]");
+      String email = "dash-" + UUID.randomUUID() + "@example.com";
+      browser.type("#email", email);
+      browser.type("#password", "correct horse battery staple 42");
+      browser.click("button[type=submit]");
+      assertThat(browser.visible("#secret-dialog-value").getText()).matches("[0-9a-f]{64}");
+      browser.click("#secret-dialog-close");
+
+      browser.visible("form[data-chain=ETHEREUM] input");
+      browser.type("form[data-chain=ETHEREUM] input", Invoices.randomEvmWallet());
+      browser.click("form[data-chain=ETHEREUM] button[type=submit]");
+      browser.await(ExpectedConditions.textToBePresentInElementLocated(
+          By.cssSelector("form[data-chain=ETHEREUM] [role=status]"), "saved"));
+
+      // a further endpoint, only for invoice.paid
+      browser.visible("#webhook-endpoints .empty");
+      browser.type("#endpoint-url", "http://127.0.0.1:9/paid-only");
+      browser.click("#endpoint-event-invoice-paid");
+      assertThat(browser.find("#endpoint-events-all").isSelected()).isFalse();
+      browser.click("#add-endpoint");
+      assertThat(browser.visible("#secret-dialog-value").getText()).startsWith("whsec_");
+      browser.click("#secret-dialog-close");
+      WebElement row = browser.visible("#webhook-endpoints tr[data-endpoint]");
+      assertThat(row.getText()).contains("http://127.0.0.1:9/paid-only").contains("invoice.paid").contains("Active");
+      browser.screenshot("endpoints-settings-desktop", Browser.DESKTOP);
+
+      // an invoice, with the session alone
+      browser.click("a[data-nav=invoices]");
+      browser.visible("#amount");
+      assertThat(browser.findAll("#apiKey")).isEmpty();
+      browser.type("#amount", "7.25");
+      browser.type("#orderId", "DASH-1");
+      browser.click("#create-title + form button[type=submit]");
+      browser.await(d -> d.getCurrentUrl().matches(".*#/invoices/[0-9a-f-]{36}$"));
+      assertThat(browser.visible("#invoice-status").getText()).isEqualTo("PENDING");
+      assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
     }
   }
 
