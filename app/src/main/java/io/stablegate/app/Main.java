@@ -38,7 +38,7 @@ public final class Main {
       case "serve" -> {
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("Starting a Stablegate node");
-        StablegateNode.start(ConfigFactory.load());
+        StablegateNode.start(NodeOptions.production());
       }
       case "audit" -> System.exit(audit(Arrays.copyOfRange(args, 1, args.length)));
       case "--help", "-h", "help" -> Console.out(USAGE);

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +53,7 @@ class DashboardCheckoutIT {
 
   @TempDir static Path temp;
 
-  private static ActorSystem<Void> node;
+  private static StablegateNode node;
   private static Anvil anvil;
   private static EvmChain chain;
   private static String token;
@@ -86,9 +85,8 @@ class DashboardCheckoutIT {
         pekko.management.http.port = %d
         pekko.coordinated-shutdown.exit-jvm = off
         """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), anvil.url(),
-            ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head(), FreePorts.next(), FreePorts.next()))
-        .withFallback(ConfigFactory.load());
-    node = StablegateNode.start(config);
+            ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head(), FreePorts.next(), FreePorts.next()));
+    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> get("/api/v1/health", null).statusCode() == 200);
     Files.createDirectories(SCREENSHOTS);
@@ -101,9 +99,7 @@ class DashboardCheckoutIT {
       browser.close();
     }
     if (node != null) {
-      node.terminate();
-      Awaitility.await().atMost(Duration.ofSeconds(60))
-          .until(() -> node.getWhenTerminated().toCompletableFuture().isDone());
+      node.close();
     }
     if (chain != null) {
       chain.close();

@@ -4,7 +4,6 @@ import io.stablegate.chain.ScanResult.Advanced;
 import io.stablegate.chain.ScanResult.Reorganized;
 import io.stablegate.chain.WatcherCommand.CycleDone;
 import io.stablegate.chain.WatcherCommand.CycleFailed;
-import io.stablegate.chain.WatcherCommand.GetCheckpoint;
 import io.stablegate.chain.WatcherCommand.Poll;
 import io.stablegate.chain.WatcherCommand.RefreshWallets;
 import io.stablegate.chain.WatcherCommand.Stop;
@@ -139,7 +138,6 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
     return newCommandHandlerBuilder().forAnyState()
         .onCommand(Poll.class, this::poll)
         .onCommand(RefreshWallets.class, (state, cmd) -> poll(state, Poll.INSTANCE))
-        .onCommand(GetCheckpoint.class, (state, cmd) -> Effect().reply(cmd.replyTo(), state))
         .onCommand(CycleDone.class, this::cycleDone)
         .onCommand(CycleFailed.class, this::cycleFailed)
         .onCommand(Stop.class, (state, cmd) -> Effect().stop())

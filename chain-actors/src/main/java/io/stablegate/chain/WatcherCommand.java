@@ -1,7 +1,6 @@
 package io.stablegate.chain;
 
 import io.stablegate.engine.serialization.CborSerializable;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /** What a chain watcher is told. */
 public sealed interface WatcherCommand extends CborSerializable {
@@ -14,9 +13,6 @@ public sealed interface WatcherCommand extends CborSerializable {
 
   /** Stop after the current step; the singleton hands over with it. */
   enum Stop implements WatcherCommand { INSTANCE }
-
-  /** The checkpoint as it stands, for operators and tests. */
-  record GetCheckpoint(ActorRef<Checkpoint> replyTo) implements WatcherCommand {}
 
   /** A cycle finished: persist what it did. Local only. */
   record CycleDone(ScanResult result, WatcherEvent event) implements WatcherCommand {}

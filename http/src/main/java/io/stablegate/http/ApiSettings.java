@@ -29,8 +29,6 @@ public record ApiSettings(
     int maxPageSize,
     int defaultExpiresInMinutes) {
 
-  public static final String BLOCKING_DISPATCHER = "stablegate-blocking-dispatcher";
-
   public record RateLimitSettings(int perAddressPerSecond, int perAddressBurst, int perApiKeyPerSecond,
       int perApiKeyBurst, int maxTracked) {}
 

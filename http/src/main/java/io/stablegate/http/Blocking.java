@@ -4,10 +4,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 
-/** Runs blocking work (JDBC, bcrypt) on the API's blocking dispatcher, never on Pekko's default one. */
+/**
+ * Runs the API's blocking work (JDBC, bcrypt) on the executor it is given: the node's blocking
+ * dispatcher ({@code io.stablegate.persistence.BlockingDispatcher}), never Pekko's default one.
+ */
 public final class Blocking {
 
   /** Work that may block and throw checked exceptions. */
@@ -20,10 +21,6 @@ public final class Blocking {
 
   public Blocking(Executor executor) {
     this.executor = executor;
-  }
-
-  public static Blocking of(ActorSystem<?> system) {
-    return new Blocking(system.dispatchers().lookup(DispatcherSelector.fromConfig(ApiSettings.BLOCKING_DISPATCHER)));
   }
 
   public Executor executor() {

@@ -82,13 +82,15 @@ class AuditCommandTest {
   void anAmountChangedInAStoredEventIsCaughtAtThatEvent() throws Exception {
     DbCoordinates copy = journal.copy();
     String id = persistenceId(journal.paidAgain);
+    long seqNr;
     try (JournalRows copyRows = new JournalRows(copy)) {
-      InvoicePaid paid = (InvoicePaid) copyRows.read(id, 4);
-      copyRows.overwrite(id, 4, new InvoicePaid(paid.invoiceId(), paid.amountPaid().add(new BigDecimal("1000")),
+      seqNr = copyRows.seqNrOf(id, InvoicePaid.class);
+      InvoicePaid paid = (InvoicePaid) copyRows.read(id, seqNr);
+      copyRows.overwrite(id, seqNr, new InvoicePaid(paid.invoiceId(), paid.amountPaid().add(new BigDecimal("1000")),
           paid.late(), paid.webhookEventId(), paid.at(), paid.prevHash()));
     }
 
-    assertViolation(audit(copy, "verify"), id, 4, "InvoicePaid says");
+    assertViolation(audit(copy, "verify"), id, seqNr, "InvoicePaid says");
   }
 
   @Test
@@ -159,7 +161,10 @@ class AuditCommandTest {
     String victim = persistenceId(journal.paidAgain);
     UUID invoiceId = journal.paidAgain.id();
     Transfer credited = journal.paidTransfer;
+    long forged;
+    long creditedAt;
     try (JournalRows copyRows = new JournalRows(copy); Connection c = copyRows.connect()) {
+      creditedAt = copyRows.seqNrOf(persistenceId(journal.paid), PaymentConfirmed.class);
       long last = copyRows.lastSeqNr(victim);
       String head = EventHasher.hash(copyRows.read(victim, last));
       PaymentDetected detected = new PaymentDetected(invoiceId, credited, 12, UUID.randomUUID(), Instant.now(), head);
@@ -167,12 +172,13 @@ class AuditCommandTest {
           Instant.now(), EventHasher.hash(detected));
       copyRows.append(c, victim, last + 1, detected);
       copyRows.append(c, victim, last + 2, confirmed);
-      assertThat(last + 2).isEqualTo(6);
+      forged = last + 2;
     }
 
     for (Outcome outcome : List.of(audit(copy, "verify"), audit(copy, "verify", "--direct"))) {
-      assertViolation(outcome, victim, 6, "credited again");
-      assertThat(outcome.out()).contains("already credited to " + persistenceId(journal.paid) + " (event 4)");
+      assertViolation(outcome, victim, forged, "credited again");
+      assertThat(outcome.out())
+          .contains("already credited to " + persistenceId(journal.paid) + " (event " + creditedAt + ")");
     }
   }
 
@@ -230,6 +236,7 @@ class AuditCommandTest {
     assertThat(lines).hasSize(stored.size());
     ObjectMapper json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
     int invoiceEvents = 0;
+    int withAttempts = 0;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       JsonNode exported = json.readTree(line);
@@ -240,7 +247,10 @@ class AuditCommandTest {
       assertThat(exported.get("seqNr").asLong()).isEqualTo(row.seqNr());
       assertThat(exported.get("type").asText()).isEqualTo(type);
       if (row.event() instanceof InvoiceEvent event) {
-        invoiceEvents++;
+        withAttempts++;
+        if (!(event instanceof InvoiceEvent.WebhookAttempted)) {
+          invoiceEvents++; // the attempts depend on timing: the node's webhook delivery ran as it wrote
+        }
         String hash = EventHasher.hash(event);
         assertThat(exported.get("hash").asText()).isEqualTo(hash);
         assertThat(exported.get("prevHash").asText()).isEqualTo(event.prevHash());
@@ -260,7 +270,7 @@ class AuditCommandTest {
 
     Outcome merchantOnly = audit(journal.db, "export", "--from", "2000-01-01", "--to", "2999-12-31", "--format",
         "json", "--merchant", journal.merchant.toString());
-    assertThat(merchantOnly.out().lines()).hasSize(invoiceEvents)
+    assertThat(merchantOnly.out().lines()).hasSize(withAttempts)
         .allSatisfy(line -> assertThat(line).contains("\"persistenceId\":\"Invoice|"));
     assertThat(audit(journal.db, "export", "--from", "2000-01-01", "--to", "2999-12-31", "--format", "json",
         "--merchant", UUID.randomUUID().toString()).out()).isEmpty();

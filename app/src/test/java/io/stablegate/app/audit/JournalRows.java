@@ -101,6 +101,20 @@ final class JournalRows implements AutoCloseable {
     ps.setBytes(6, s.payload());
   }
 
+  /**
+   * The sequence number of the first event of {@code type} in {@code persistenceId}'s journal: webhook
+   * delivery runs on the node that wrote it, so its attempts fall between the other events as they came.
+   */
+  long seqNrOf(String persistenceId, Class<?> type) throws SQLException {
+    long last = lastSeqNr(persistenceId);
+    for (long seqNr = 1; seqNr <= last; seqNr++) {
+      if (type.isInstance(read(persistenceId, seqNr))) {
+        return seqNr;
+      }
+    }
+    throw new IllegalArgumentException("no " + type.getSimpleName() + " in " + persistenceId);
+  }
+
   long lastSeqNr(String persistenceId) throws SQLException {
     try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
         "SELECT max(sequence_number) FROM event_journal WHERE persistence_id = ?")) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.app.NodeOptions;
 import io.stablegate.app.StablegateNode;
 import io.stablegate.app.testing.Browser;
 import io.stablegate.app.testing.FreePorts;
@@ -23,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +46,7 @@ class WebhookEndpointsTest {
 
   @TempDir
   static Path temp;
-  private static ActorSystem<Void> node;
+  private static StablegateNode node;
   private static String base;
 
   @BeforeAll
@@ -67,9 +67,8 @@ class WebhookEndpointsTest {
         pekko.management.http.port = %d
         pekko.coordinated-shutdown.exit-jvm = off
         """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
-            FreePorts.next()))
-        .withFallback(ConfigFactory.load());
-    node = StablegateNode.start(config);
+            FreePorts.next()));
+    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
     Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
         .until(() -> new Merchant().call("GET", "/api/v1/health", null, Map.of()).statusCode() == 200);
   }
@@ -77,9 +76,9 @@ class WebhookEndpointsTest {
   @AfterAll
   static void stop() {
     if (node != null) {
-      node.terminate();
+      node.close();
       Awaitility.await().atMost(Duration.ofSeconds(60))
-          .until(() -> node.getWhenTerminated().toCompletableFuture().isDone());
+          .until(() -> node.system().getWhenTerminated().toCompletableFuture().isDone());
     }
   }
 

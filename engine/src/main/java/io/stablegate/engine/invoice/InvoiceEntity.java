@@ -77,15 +77,11 @@ public final class InvoiceEntity
     return InvoiceSettings.fromConfig(system.settings().config()).tags();
   }
 
-  /** Without webhook delivery: deliveries are recorded as pending but not attempted (tests of other parts). */
-  public static void init(ActorSystem<?> system, Clock clock) {
-    init(system, clock, Optional.empty());
-  }
-
-  public static void init(ActorSystem<?> system, Clock clock, Optional<WebhookCourier> couriers) {
+  /** Starts the invoices' sharding on this node; each invoice delivers its webhooks through {@code couriers}. */
+  public static void init(ActorSystem<?> system, Clock clock, WebhookCourier couriers) {
     InvoiceSettings settings = InvoiceSettings.fromConfig(system.settings().config());
-    ClusterSharding.get(system).init(
-        Entity.of(ENTITY_KEY, ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, couriers)));
+    ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
+        ctx -> create(UUID.fromString(ctx.getEntityId()), settings, clock, Optional.of(couriers))));
   }
 
   public static Behavior<InvoiceCommand> create(UUID invoiceId, InvoiceSettings settings, Clock clock) {

@@ -10,10 +10,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -136,15 +134,6 @@ public final class WalletRepository {
       }
       return addresses;
     }
-  }
-
-  /** {@link #canonicalAddresses} for every chain. */
-  public Map<Chain, Set<String>> canonicalAddressesByChain() throws SQLException {
-    Map<Chain, Set<String>> all = new EnumMap<>(Chain.class);
-    for (Chain chain : Chain.values()) {
-      all.put(chain, canonicalAddresses(chain));
-    }
-    return all;
   }
 
   private static String lockCurrent(Connection c, UUID merchantId, Chain chain) throws SQLException {

@@ -1,6 +1,5 @@
 package io.stablegate.persistence.projection;
 
-import io.stablegate.engine.invoice.Invoice;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +8,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -19,16 +17,6 @@ public final class InvoiceReadRepository {
 
   public InvoiceReadRepository(DataSource dataSource) {
     this.dataSource = dataSource;
-  }
-
-  public Optional<Invoice> find(UUID invoiceId) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT document::text FROM invoices WHERE id = ?")) {
-      ps.setObject(1, invoiceId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(ReadModelJson.readInvoice(rs.getString(1))) : Optional.empty();
-      }
-    }
   }
 
   /** PENDING invoices whose expiry is at or before {@code now}, oldest first. */
