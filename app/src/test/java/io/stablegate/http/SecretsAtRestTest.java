@@ -47,6 +47,12 @@ class SecretsAtRestTest {
             .json().get("secret").asText();
         secrets.add(secret);
         secrets.add(client.withSession("POST", "/api/v1/webhook/rotate-secret", null).json().get("secret").asText());
+        // a further webhook endpoint: its own secret, and its rotation
+        var endpoint = client.withSession("POST", "/api/v1/webhook-endpoints",
+            Map.of("url", "https://hooks.example.com/paid/" + i, "events", List.of("invoice.paid"))).json();
+        secrets.add(endpoint.get("secret").asText());
+        secrets.add(client.withSession("POST", "/api/v1/webhook-endpoints/" + endpoint.get("id").asText()
+            + "/rotate-secret", null).json().get("secret").asText());
         client.withSession("PUT", "/api/v1/wallets/ETHEREUM", Map.of("address", Invoices.randomEvmWallet()));
         assertThat(client.withKey("POST", "/api/v1/invoices", Map.of("amount", "1", "chain", "ETHEREUM")).status())
             .isEqualTo(201);

@@ -108,6 +108,12 @@ class WebhookEndpointsTest {
       assertThat(secretA).startsWith("whsec_").isNotEqualTo(secretB);
       assertThat(java.util.Base64.getDecoder().decode(secretA.substring(6))).hasSize(32);
 
+      // invoices can be created with the session too (the dashboard), but only with the CSRF header
+      assertThat(merchant.call("POST", "/api/v1/invoices", Map.of("amount", "1", "chain", "ETHEREUM"), Map.of())
+          .statusCode()).isEqualTo(403);
+      assertThat(merchant.session("POST", "/api/v1/invoices", Map.of("amount", "1", "chain", "ETHEREUM"))
+          .statusCode()).isEqualTo(201);
+
       // an invoice.cancelled goes to A (its filter) and C (everything), not to B
       HttpResponse<String> invoice = merchant.key("POST", "/api/v1/invoices",
           Map.of("amount", "12.5", "chain", "ETHEREUM", "orderId", "endpoints-1"));
