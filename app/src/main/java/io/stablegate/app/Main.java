@@ -6,7 +6,10 @@ import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The command line: {@code serve} runs a node; {@code audit} replays the journal. */
+/**
+ * The command line: {@code serve} runs a node; {@code audit} replays the journal; {@code projections}
+ * lists and replays parked envelopes.
+ */
 public final class Main {
   static final String USAGE = """
       Usage: stablegate <command> [options]
@@ -16,6 +19,10 @@ public final class Main {
                   embedded under STABLEGATE_DATA_DIR (default ./data) unless STABLEGATE_DB_URL is set.
         audit     Replay the event journal and check its invariants: audit verify | export | invoice
                   (`stablegate audit --help`, docs/audit.md).
+        projections
+                  List the envelopes a read-side projection parked, and replay them after a fix:
+                  projections parked | replay [--id N] (`stablegate projections --help`,
+                  docs/operations.md).
         --help    Show this text.
 
       Every setting is an environment variable; README.md lists them.
@@ -32,6 +39,12 @@ public final class Main {
     return new AuditCommand(ConfigFactory.load(), Console.outWriter(), Console.errWriter()).run(args);
   }
 
+  /** Runs {@code projections …} and returns its exit code; the log goes to standard error. */
+  static int projections(String[] args) {
+    System.setProperty("stablegate.log.target", "System.err");
+    return new ProjectionsCommand(ConfigFactory.load(), Console.outWriter(), Console.errWriter()).run(args);
+  }
+
   public static void main(String[] args) {
     String command = args.length == 0 ? "--help" : args[0];
     switch (command) {
@@ -41,6 +54,7 @@ public final class Main {
         StablegateNode.start(NodeOptions.production());
       }
       case "audit" -> System.exit(audit(Arrays.copyOfRange(args, 1, args.length)));
+      case "projections" -> System.exit(projections(Arrays.copyOfRange(args, 1, args.length)));
       case "--help", "-h", "help" -> Console.out(USAGE);
       default -> {
         Console.err("Unknown command: " + command + "\n\n" + USAGE);

@@ -94,7 +94,7 @@ public final class StablegateNode implements AutoCloseable {
 
   /** Starts a node and returns once its HTTP port is bound. */
   public static StablegateNode start(NodeOptions options) {
-    Config config = options.overrides().withFallback(ConfigFactory.load()).resolve();
+    Config config = ClusterTls.configure(options.overrides().withFallback(ConfigFactory.load()).resolve());
     ProductionGuard.check(config);
     Database database = options.database()
         .map(coordinates -> Database.connect(coordinates, DatabaseSettings.fromConfig(config).poolSize()))

@@ -100,6 +100,68 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void networkPolicyLetsOnlyStablegatePodsReachTheClusterPortAndOnlyTheScraperTheManagementPort() {
+    Map<String, Object> policy = only("NetworkPolicy");
+    Map<String, Object> spec = map(policy, "spec");
+    assertThat(map(policy, "metadata").get("namespace")).isEqualTo(map(only("Deployment"), "metadata").get("namespace"));
+    Map<String, Object> podLabels = map(map(map(map(only("Deployment"), "spec"), "template"), "metadata"), "labels");
+    Map<String, Object> selected = map(map(spec, "podSelector"), "matchLabels");
+    assertThat(podLabels).containsAllEntriesOf(selected);
+    assertThat(selected).isNotEmpty();
+    assertThat(spec.get("policyTypes")).isEqualTo(List.of("Ingress"));
+
+    int http = node.getInt("stablegate.http.port");
+    int cluster = node.getInt("pekko.remote.artery.canonical.port");
+    int management = node.getInt("pekko.management.http.port");
+    Map<Integer, List<Map<String, Object>>> fromByPort = new java.util.HashMap<>();
+    for (Map<String, Object> rule : list(spec, "ingress")) {
+      for (Map<String, Object> port : list(rule, "ports")) {
+        assertThat(port.get("protocol")).isEqualTo("TCP");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> from = (List<Map<String, Object>>) rule.get("from");
+        assertThat(fromByPort.put((Integer) port.get("port"), from)).as("one rule per port").isNull();
+      }
+    }
+    // nothing else is opened
+    assertThat(fromByPort.keySet()).containsExactlyInAnyOrder(http, cluster, management);
+    // the API stays open to the ingress
+    assertThat(fromByPort.get(http)).isNull();
+    // the cluster port: Stablegate pods of this namespace only
+    assertThat(fromByPort.get(cluster)).containsExactly(Map.of("podSelector", Map.of("matchLabels", selected)));
+    // management: Stablegate pods (cluster bootstrap) and pods labelled as the scraper in a namespace
+    // labelled as the scraper's (both selectors in one peer: an AND, not an OR)
+    List<Map<String, Object>> managementPeers = fromByPort.get(management);
+    assertThat(managementPeers).hasSize(2);
+    assertThat(managementPeers.get(0)).isEqualTo(Map.of("podSelector", Map.of("matchLabels", selected)));
+    Map<String, Object> scraper = managementPeers.get(1);
+    assertThat(scraper).containsOnlyKeys("namespaceSelector", "podSelector");
+    assertThat(map(map(scraper, "namespaceSelector"), "matchLabels")).containsEntry("stablegate.io/metrics-scraper", "true");
+    assertThat(map(map(scraper, "podSelector"), "matchLabels")).containsEntry("stablegate.io/metrics-scraper", "true");
+    assertThat(DOCUMENTS).noneMatch(d -> "NetworkPolicy".equals(d.get("kind")) && d != policy);
+  }
+
+  @Test
+  void clusterTlsIsOnWithTheStoresMountedFromASecret() {
+    assertThat(map(only("ConfigMap"), "data")).containsEntry("STABLEGATE_CLUSTER_TLS", "true");
+    Map<String, Map<String, Object>> env = new java.util.HashMap<>();
+    for (Map<String, Object> variable : list(container(), "env")) {
+      env.put((String) variable.get("name"), variable);
+    }
+    for (String password : List.of("STABLEGATE_CLUSTER_TLS_KEYSTORE_PASSWORD", "STABLEGATE_CLUSTER_TLS_TRUSTSTORE_PASSWORD")) {
+      assertThat(map(map(env.get(password), "valueFrom"), "secretKeyRef")).containsEntry("name", "stablegate-cluster-tls");
+    }
+    Map<String, Object> mount = list(container(), "volumeMounts").stream()
+        .filter(m -> "cluster-tls".equals(m.get("name"))).findFirst().orElseThrow();
+    assertThat(mount).containsEntry("readOnly", true);
+    String dir = (String) mount.get("mountPath");
+    assertThat((String) env.get("STABLEGATE_CLUSTER_TLS_KEYSTORE").get("value")).startsWith(dir + "/");
+    assertThat((String) env.get("STABLEGATE_CLUSTER_TLS_TRUSTSTORE").get("value")).startsWith(dir + "/");
+    Map<String, Object> volume = list(map(map(map(only("Deployment"), "spec"), "template"), "spec"), "volumes").stream()
+        .filter(v -> "cluster-tls".equals(v.get("name"))).findFirst().orElseThrow();
+    assertThat(map(volume, "secret")).containsEntry("secretName", "stablegate-cluster-tls");
+  }
+
+  @Test
   void disruptionBudgetKeepsAMajority() {
     assertThat(map(only("PodDisruptionBudget"), "spec")).containsEntry("maxUnavailable", 1);
   }

@@ -8,6 +8,7 @@ import io.stablegate.engine.chain.EvmAddress;
 import io.stablegate.http.testing.ApiClient;
 import io.stablegate.http.testing.ApiClient.Answer;
 import io.stablegate.http.testing.ApiTestServer;
+import io.stablegate.http.testing.RawHttp;
 import io.stablegate.persistence.testing.Invoices;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -185,7 +186,51 @@ class BadInputTest {
         new Case("unknown status", () -> merchant.withKey("GET", "/api/v1/invoices?status=LOST", null), 400, "status"),
         new Case("forged cursor", () -> merchant.withKey("GET", "/api/v1/invoices?cursor=Zm9vCmJhcg", null), 400, "cursor"),
         new Case("unknown chain filter", () -> merchant.withKey("GET", "/api/v1/unmatched-transfers?chain=X", null), 400, "chain"),
-        new Case("wrong method", () -> merchant.withKey("DELETE", "/api/v1/invoices", null), 405, null));
+        new Case("wrong method", () -> merchant.withKey("DELETE", "/api/v1/invoices", null), 405, null),
+        // text PostgreSQL or JSON cannot carry: U+0000 and unpaired surrogates, anywhere the API reads
+        invoice("U+0000 in orderId", fields("orderId", "a\\u0000b"), 400, "orderId"),
+        invoice("U+0000 in description", fields("description", "\\u0000"), 400, "description"),
+        invoice("U+0000 in a metadata value", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"metadata\": "
+            + "{\"note\": \"x\\u0000\"}}", 400, "metadata.note"),
+        invoice("U+0000 in a nested metadata key", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"metadata\": "
+            + "{\"outer\": {\"k\\u0000\": 1}}}", 400, "metadata.outer"),
+        invoice("U+0000 in a metadata key", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"metadata\": "
+            + "{\"\\u0000\": \"v\"}}", 400, "metadata"),
+        invoice("lone high surrogate in orderId", fields("orderId", "\\ud800"), 400, "orderId"),
+        invoice("lone low surrogate in a metadata array", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", "
+            + "\"metadata\": {\"list\": [\"ok\", \"\\udc00x\"]}}", 400, "metadata.list[1]"),
+        invoice("surrogates in the wrong order", fields("description", "\\udc00\\ud800"), 400, "description"),
+        new Case("U+0000 in a registration email", () -> server.client().send("POST", "/api/v1/auth/register",
+            "{\"email\": \"a\\u0000@example.com\", \"password\": \"a perfectly fine passphrase\"}", Map.of()),
+            400, "email"),
+        new Case("lone surrogate in a login password", () -> server.client().send("POST", "/api/v1/auth/login",
+            "{\"email\": \"" + merchant.email() + "\", \"password\": \"guess\\ud800\"}", Map.of()), 400, "password"),
+        new Case("U+0000 in a wallet address", () -> merchant.withSession("PUT", "/api/v1/wallets/ETHEREUM",
+            "{\"address\": \"0x\\u0000\"}"), 400, "address"),
+        new Case("U+0000 in the orderId filter", () -> merchant.withKey("GET", "/api/v1/invoices?orderId=a%00b", null),
+            400, "orderId"),
+        new Case("U+0000 in a query parameter's name", () -> merchant.withKey("GET", "/api/v1/invoices?a%00=1", null),
+            400, "query"),
+        new Case("U+0000 in the Idempotency-Key header", () -> RawHttp.exchange(server.port(),
+            "POST /api/v1/invoices HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + merchant.apiKey()
+                + "\r\nContent-Type: application/json\r\nIdempotency-Key: a\u0000b\r\nContent-Length: "
+                + body("1", "ETHEREUM").length(), body("1", "ETHEREUM").getBytes(StandardCharsets.UTF_8)),
+            400, "headers"),
+        // server errors on bad input that were once 500s
+        new Case("cursor with an out-of-range date", () -> merchant.withKey("GET", "/api/v1/invoices?cursor="
+            + cursor("+294277-01-01T00:00:00Z", UUID.randomUUID().toString()), null), 400, "cursor"),
+        new Case("unmatched-transfers cursor with an out-of-range date", () -> merchant.withKey("GET",
+            "/api/v1/unmatched-transfers?cursor=" + cursor("+294277-01-01T00:00:00Z", "ETHEREUM", "0xab", "0"), null),
+            400, "cursor"),
+        new Case("chunked body over 64 KiB", () -> RawHttp.exchange(server.port(),
+            "POST /api/v1/invoices HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + merchant.apiKey()
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+            RawHttp.chunked(fields("description", "x".repeat(70_000)))), 413, null),
+        new Case("invalid percent-encoding in the path", () -> RawHttp.exchange(server.port(),
+            "GET /api/v1/invoices/%ZZ HTTP/1.1\r\nHost: localhost", new byte[0]), 400, "url"),
+        new Case("invalid percent-encoding in the query", () -> RawHttp.exchange(server.port(),
+            "GET /api/v1/invoices?orderId=%ZZ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + merchant.apiKey(), new byte[0]), 400, "url"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -195,15 +240,44 @@ class BadInputTest {
     Answer answer = c.request().get();
     assertThat(answer.status()).as(c.name() + ": " + answer.body()).isEqualTo(c.status());
     assertThat(answer.header("Content-Type")).as(c.name()).hasValue("application/problem+json");
+    assertThat(answer.header("Content-Security-Policy")).as(c.name()).isPresent();
+    assertThat(answer.header("X-Content-Type-Options")).as(c.name()).hasValue("nosniff");
+    assertThat(answer.header("X-Frame-Options")).as(c.name()).hasValue("DENY");
     assertThat(answer.json().get("status").asInt()).isEqualTo(c.status());
     assertThat(answer.json().get("title").asText()).isNotBlank();
     if (c.field() != null) {
-      assertThat(answer.errorFields()).as(c.name()).contains(c.field());
+      assertThat(answer.errorFields()).as(c.name() + ": " + answer.body()).contains(c.field());
     }
     if (c.status() == 429 || c.status() == 503) {
       assertThat(answer.header("Retry-After")).isPresent();
     }
     assertThat(everything()).as(c.name() + " changed nothing").isEqualTo(before);
+  }
+
+  @Test
+  void theDashboardAndCheckoutPagesKeepTheSecurityHeadersOnEveryPath() {
+    String invoice = merchant.withKey("POST", "/api/v1/invoices", Map.of("amount", "3", "chain", "ETHEREUM"))
+        .json().get("id").asText();
+    Map<String, Integer> paths = new LinkedHashMap<>();
+    paths.put("/dashboard/", 200);
+    paths.put("/dashboard", 301);
+    paths.put("/", 302);
+    paths.put("/pay/" + invoice, 200);
+    paths.put("/pay/" + invoice + "/qr.png", 200);
+    paths.put("/pay/" + UUID.randomUUID(), 404);
+    paths.put("/pay/" + UUID.randomUUID() + "/qr.png", 404);
+    paths.put("/pay/not-a-uuid", 404);
+    paths.put("/assets/0123456789ab/style.css", 404);
+    paths.put("/pay/%ZZ", 400);
+    paths.put("/pay/" + invoice + "?lang=%00", 400);
+    paths.forEach((path, status) -> {
+      Answer answer = RawHttp.exchange(server.port(), "GET " + path + " HTTP/1.1\r\nHost: localhost", new byte[0]);
+      assertThat(answer.status()).as(path).isEqualTo(status);
+      assertThat(answer.header("Content-Security-Policy")).as(path).isPresent();
+      assertThat(answer.header("X-Content-Type-Options")).as(path).hasValue("nosniff");
+      assertThat(answer.header("X-Frame-Options")).as(path).hasValue("DENY");
+      assertThat(answer.header("Referrer-Policy")).as(path).isPresent();
+    });
   }
 
   @Test
@@ -268,6 +342,11 @@ class BadInputTest {
 
   private static String fields(String name, String value) {
     return "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"" + name + "\": \"" + value + "\"}";
+  }
+
+  private static String cursor(String... fields) {
+    return Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(String.join("\n", fields).getBytes(StandardCharsets.UTF_8));
   }
 
   private static Map<String, String> key() {

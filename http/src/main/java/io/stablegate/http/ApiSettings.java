@@ -23,6 +23,9 @@ public record ApiSettings(
     int bcryptCost,
     RateLimitSettings rateLimits,
     LoginThrottleSettings loginThrottle,
+    PasswordHashingSettings passwordHashing,
+    RegistrationSettings registration,
+    java.util.List<String> trustedProxies,
     Duration idempotencyRetention,
     Duration webhookSecretGrace,
     int defaultPageSize,
@@ -35,6 +38,10 @@ public record ApiSettings(
   public record LoginThrottleSettings(Duration baseDelay, Duration forgetAfter, int accountFreeFailures,
       Duration accountMaxDelay, int addressFreeFailures, Duration addressMaxDelay, int pairFreeFailures,
       Duration pairMaxDelay) {}
+
+  public record PasswordHashingSettings(int threads, int queue) {}
+
+  public record RegistrationSettings(int perAddressPerMinute, int maxTracked) {}
 
   public static ApiSettings fromConfig(Config root) {
     Config s = root.getConfig("stablegate");
@@ -64,11 +71,19 @@ public record ApiSettings(
             l.getInt("account-free-failures"), l.getDuration("account-max-delay"),
             l.getInt("address-free-failures"), l.getDuration("address-max-delay"),
             l.getInt("pair-free-failures"), l.getDuration("pair-max-delay")),
+        new PasswordHashingSettings(h.getInt("password-hashing.threads"), h.getInt("password-hashing.queue")),
+        new RegistrationSettings(h.getInt("registration.per-address-per-minute"), r.getInt("max-tracked")),
+        trustedProxies(h.getString("trusted-proxies")),
         h.getDuration("idempotency-retention"),
         h.getDuration("webhook-secret-grace"),
         h.getInt("default-page-size"),
         h.getInt("max-page-size"),
         h.getInt("default-expires-in-minutes"));
+  }
+
+  /** {@code STABLEGATE_TRUSTED_PROXIES}: CIDRs separated by commas or spaces. */
+  private static java.util.List<String> trustedProxies(String text) {
+    return java.util.Arrays.stream(text.split("[,\\s]+")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   public boolean tls() {

@@ -6,8 +6,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * Runs the API's blocking work (JDBC, bcrypt) on the executor it is given: the node's blocking
- * dispatcher ({@code io.stablegate.persistence.BlockingDispatcher}), never Pekko's default one.
+ * Runs the API's blocking work (JDBC) on the executor it is given: the node's blocking dispatcher
+ * ({@code io.stablegate.persistence.BlockingDispatcher}), never Pekko's default one; bcrypt has its own pool.
  */
 public final class Blocking {
 

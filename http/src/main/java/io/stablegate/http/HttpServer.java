@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import io.stablegate.http.security.SecurityHeaders;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
@@ -38,6 +39,7 @@ public final class HttpServer {
     String host = c.getString("host");
     int port = c.getInt("port");
     Duration hardDeadline = c.getDuration("shutdown-deadline");
+    ParsingErrors.useHeaders(new SecurityHeaders(settings).headers());
     ServerBuilder builder = Http.get(system).newServerAt(host, port);
     if (settings.tls()) {
       builder = builder.enableHttps(ConnectionContext.httpsServer(sslContext(settings)));

@@ -1,6 +1,9 @@
 package io.stablegate.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -53,7 +56,8 @@ public final class RequestBodies extends AllDirectives {
         throw ApiProblem.of(413, "Payload too large", "The request body is larger than " + maxBytes + " bytes.");
       }
       return extractMaterializer(materializer -> onSuccess(
-          entity.toStrict(timeoutMillis, maxBytes, materializer)
+          // withSizeLimit fails a body over the limit with EntityStreamSizeException (413), chunked too
+          entity.withSizeLimit(maxBytes).toStrict(timeoutMillis, materializer)
               .exceptionally(error -> {
                 throw ErrorHandling.toProblem(error);
               }),
@@ -63,6 +67,7 @@ public final class RequestBodies extends AllDirectives {
 
   /** Parses and validates; throws {@link ApiProblem} (400) naming the offending fields. */
   public <T> T parse(byte[] body, Class<T> type) {
+    refuseUnfaithfulText(body);
     T value;
     try {
       value = Json.MAPPER.readValue(body, type);
@@ -88,6 +93,39 @@ public final class RequestBodies extends AllDirectives {
       throw ApiProblem.fields(errors);
     }
     return value;
+  }
+
+  /**
+   * Every string of the body, keys included and however deeply nested, must be text PostgreSQL and
+   * JSON carry faithfully ({@link TextRules}); 400 names the first that is not (for a key, the object
+   * holding it). A body that is not well-formed JSON is left to the parse, which says so.
+   */
+  static void refuseUnfaithfulText(byte[] body) {
+    try (JsonParser parser = Json.MAPPER.createParser(body)) {
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        if (token == JsonToken.FIELD_NAME && !TextRules.faithful(parser.currentName())) {
+          throw ApiProblem.field(path(parser.getParsingContext().getParent()), TextRules.MESSAGE);
+        }
+        if (token == JsonToken.VALUE_STRING && !TextRules.faithful(parser.getText())) {
+          throw ApiProblem.field(path(parser.getParsingContext()), TextRules.MESSAGE);
+        }
+      }
+    } catch (IOException e) {
+      // Not well-formed: the parse below answers with what is wrong.
+    }
+  }
+
+  /** {@code a.b[0].c} of a place in the body; {@code body} for the top level. */
+  private static String path(JsonStreamContext context) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject() && c.getCurrentName() != null) {
+        parts.push((c.getParent() == null || c.getParent().inRoot() ? "" : ".") + c.getCurrentName());
+      } else if (c.inArray()) {
+        parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+      }
+    }
+    return parts.isEmpty() ? "body" : String.join("", parts);
   }
 
   private static String path(JsonMappingException e) {

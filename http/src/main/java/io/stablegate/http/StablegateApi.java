@@ -18,7 +18,9 @@ import io.stablegate.http.security.LoginThrottle;
 import io.stablegate.http.security.MerchantAuthentication;
 import io.stablegate.http.security.NodeKeys;
 import io.stablegate.http.security.PasswordPolicy;
+import io.stablegate.http.security.PasswordHashing;
 import io.stablegate.http.security.Passwords;
+import io.stablegate.http.security.RegistrationThrottle;
 import io.stablegate.http.security.RateLimits;
 import io.stablegate.http.security.SecurityHeaders;
 import io.stablegate.http.security.SessionCookies;
@@ -50,6 +52,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class StablegateApi extends AllDirectives {
   private final SecurityHeaders securityHeaders;
   private final ErrorHandling errors = new ErrorHandling();
+  private final InputGuard inputGuard = new InputGuard();
   private final ClientAddress clientAddress;
   private final RateLimits rateLimits;
   private final List<Route> routes = new ArrayList<>();
@@ -65,11 +68,13 @@ public final class StablegateApi extends AllDirectives {
       WebhookPinger pinger, Clock clock) {
     ApiSettings settings = ApiSettings.fromConfig(system.settings().config());
     Blocking work = new Blocking(blocking);
+    PasswordHashing hashing = new PasswordHashing(settings.passwordHashing());
+    system.getWhenTerminated().thenRun(hashing::shutdown);
     MerchantRepository merchants = repositories.merchants();
     WalletRepository wallets = repositories.wallets();
     WebhookSettingsRepository webhooks = repositories.webhookSettings();
     this.rateLimits = new RateLimits(settings.rateLimits());
-    this.clientAddress = new ClientAddress(settings.trustProxy());
+    this.clientAddress = new ClientAddress(settings.trustedProxies());
     this.securityHeaders = new SecurityHeaders(settings);
     RequestBodies bodies = new RequestBodies(settings);
     ApiKeyAuthenticator apiKeys = new ApiKeyAuthenticator(merchants, work, changes, settings.rateLimits().maxTracked());
@@ -81,7 +86,8 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new OpenApiRoutes().route());
     routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, new Passwords(settings.bcryptCost()),
         PasswordPolicy.load(), new LoginThrottle(settings.loginThrottle(), clock), sessions, cookies, apiKeys,
-        changes, clientAddress, bodies, work, clock).route());
+        changes, clientAddress, bodies, work, hashing, new RegistrationThrottle(settings.registration()),
+        clock).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, work).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
         settings.webhookSecretGrace(), clock).route());
@@ -106,7 +112,7 @@ public final class StablegateApi extends AllDirectives {
     Route composed = concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
     return securityHeaders.wrap(() -> errors.wrap(() -> clientAddress.extract(address -> {
       rateLimits.forAddress(address);
-      return composed;
+      return inputGuard.check(() -> composed);
     })));
   }
 }

@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The database an audit reads, and a cluster-less ActorSystem whose only use is the JDBC read
- * journal (and the serializers that decode events). The database is never migrated or written to;
- * {@link CreditedTransfers} only uses a temporary table of its own session.
+ * journal (and the serializers that decode events). The audit never migrates or writes to it;
+ * {@link CreditedTransfers} only uses a temporary table of its own session. ({@code stablegate
+ * projections} opens the node's database the same way; its replay writes the read tables.)
  */
-final class AuditDatabase implements AutoCloseable {
+public final class AuditDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditDatabase.class);
   private static final String EMBEDDED_DATABASE = "stablegate";
 
@@ -62,7 +63,7 @@ final class AuditDatabase implements AutoCloseable {
    * _PASSWORD). Otherwise the node's own: STABLEGATE_DB_URL, or the embedded one under
    * STABLEGATE_DATA_DIR (reused if a node is running on it, started otherwise).
    */
-  static AuditDatabase open(Config config, Optional<String> url, Optional<String> user, Optional<String> password) {
+  public static AuditDatabase open(Config config, Optional<String> url, Optional<String> user, Optional<String> password) {
     DatabaseSettings settings = DatabaseSettings.fromConfig(config);
     String defaultUser = config.getString("stablegate.db.user");
     String defaultPassword = config.getString("stablegate.db.password");
@@ -105,20 +106,20 @@ final class AuditDatabase implements AutoCloseable {
     }
   }
 
-  DbCoordinates coordinates() {
+  public DbCoordinates coordinates() {
     return coordinates;
   }
 
-  ActorSystem<Void> system() {
+  public ActorSystem<Void> system() {
     return system;
   }
 
-  JdbcReadJournal readJournal() {
+  public JdbcReadJournal readJournal() {
     return readJournal;
   }
 
   /** A plain connection of its own (settings changes, export, the credited-transfers table). */
-  Connection connect() throws SQLException {
+  public Connection connect() throws SQLException {
     return DriverManager.getConnection(coordinates.url(), coordinates.user(), coordinates.password());
   }
 

@@ -6,8 +6,15 @@ import com.typesafe.config.ConfigFactory;
 import io.stablegate.http.testing.ApiClient;
 import io.stablegate.http.testing.ApiClient.Answer;
 import io.stablegate.http.testing.ApiTestServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,12 +28,40 @@ class AccountApiTest {
     server = new ApiTestServer(ConfigFactory.parseString("""
         stablegate.http.login-throttle.base-delay = 2s
         stablegate.http.login-throttle.pair-free-failures = 2
+        # a tiny password pool: anything that hashes without need shows up as 503
+        stablegate.http.password-hashing.threads = 1
+        stablegate.http.password-hashing.queue = 2
         """));
   }
 
   @AfterAll
   static void stop() {
     server.close();
+  }
+
+  @Test
+  void aDuplicateRegistrationCostsNoPasswordHash() throws Exception {
+    ApiClient first = server.client().signUp();
+    int attempts = 30;
+    ExecutorService threads = Executors.newFixedThreadPool(attempts);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Answer>> answers = new ArrayList<>();
+      for (int i = 0; i < attempts; i++) {
+        answers.add(threads.submit(() -> {
+          go.await();
+          return server.client().send("POST", "/api/v1/auth/register",
+              Map.of("email", first.email().toUpperCase(Locale.ROOT), "password", "another fine passphrase"),
+              Map.of());
+        }));
+      }
+      go.countDown();
+      for (Future<Answer> answer : answers) {
+        assertThat(answer.get().status()).as(answer.get().toString()).isEqualTo(409);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test

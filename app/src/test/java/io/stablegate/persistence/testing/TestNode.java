@@ -57,6 +57,7 @@ public final class TestNode implements AutoCloseable {
       stablegate.http.rate-limit.per-address-burst = 100000
       stablegate.http.rate-limit.per-api-key-per-second = 100000
       stablegate.http.rate-limit.per-api-key-burst = 100000
+      stablegate.http.registration.per-address-per-minute = 100000
       stablegate.public-url = "https://pay.example.test"
       """);
 

@@ -5,5 +5,7 @@ public enum ReleaseReason {
   /** Paid: the slot is free at once. */
   PAID,
   /** Cancelled: the slot stays reserved for the late-payment window. */
-  CANCELLED
+  CANCELLED,
+  /** The invoice was never created (its creation failed after the allocation): the slot is free at once. */
+  NOT_CREATED
 }

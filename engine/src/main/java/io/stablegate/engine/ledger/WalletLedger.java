@@ -162,7 +162,7 @@ public final class WalletLedger
     }
     Instant now = now();
     Instant holdUntil = switch (cmd.reason()) {
-      case PAID -> null;
+      case PAID, NOT_CREATED -> null;
       case CANCELLED -> earliest(slot.get().holdUntil(), now.plus(settings.latePaymentWindow()));
     };
     if (holdUntil != null && holdUntil.equals(slot.get().holdUntil())) {

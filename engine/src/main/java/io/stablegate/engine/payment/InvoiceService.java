@@ -12,10 +12,13 @@ import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
 import io.stablegate.engine.money.Chain;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +41,11 @@ public final class InvoiceService {
     this.settings = EngineSettings.fromConfig(system.settings().config());
   }
 
-  /** Reserves a unique payAmount on the wallet's ledger, then creates the invoice with it. */
+  /**
+   * Reserves a unique payAmount on the wallet's ledger, then creates the invoice with it. If the
+   * creation fails and the invoice entity confirms that no such invoice exists, the payAmount is
+   * given back at once; the stage still fails with the creation's error.
+   */
   public CompletionStage<Invoice> create(NewInvoice request) {
     InvoiceTerms terms = request.terms();
     return ledger(terms.chain(), terms.address())
@@ -46,9 +53,39 @@ public final class InvoiceService {
             reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), terms.amount(), terms.expiresAt(), reply),
             settings.askTimeout())
         .thenCompose(payAmount -> invoice(request.invoiceId()).<Invoice>askWithStatus(
-            reply -> new InvoiceCommand.Create(
-                new InvoiceDraft(terms, payAmount.value(), settings.requiredConfirmations(terms.chain())), reply),
-            settings.askTimeout()));
+                reply -> new InvoiceCommand.Create(
+                    new InvoiceDraft(terms, payAmount.value(), settings.requiredConfirmations(terms.chain())), reply),
+                settings.askTimeout())
+            .exceptionallyCompose(error -> giveBackIfNotCreated(request)
+                .thenCompose(done -> CompletableFuture.<Invoice>failedFuture(error))));
+  }
+
+  /**
+   * After a failed creation: the payAmount is released only when the entity answers that the invoice
+   * does not exist. A creation that was refused because the invoice exists (another draft under the
+   * same id), or that may still have been journaled (no answer), keeps its slot, since an existing
+   * invoice must keep its payAmount. The entity answers in order, so this question comes after the
+   * creation it follows.
+   */
+  private CompletionStage<Void> giveBackIfNotCreated(NewInvoice request) {
+    return get(request.invoiceId()).handle((invoice, error) -> error != null && refused(error))
+        .thenCompose(notCreated -> {
+          if (!notCreated) {
+            return CompletableFuture.<Void>completedFuture(null);
+          }
+          log.info("Invoice {} was not created; its payAmount is free again", request.invoiceId());
+          return ledger(request.terms().chain(), request.terms().address())
+              .<org.apache.pekko.Done>askWithStatus(
+                  reply -> new WalletLedgerCommand.Release(request.invoiceId(), ReleaseReason.NOT_CREATED, reply),
+                  settings.askTimeout())
+              .handle((done, releaseError) -> {
+                if (releaseError != null) {
+                  log.warn("Could not release the payAmount of uncreated invoice {} ({}); it frees itself when "
+                      + "its hold ends", request.invoiceId(), releaseError.toString());
+                }
+                return null;
+              });
+        });
   }
 
   public CompletionStage<Invoice> get(UUID invoiceId) {
@@ -82,6 +119,15 @@ public final class InvoiceService {
           }
           return null;
         });
+  }
+
+  /** Whether a failed ask was the entity's refusal ({@link StatusReply#error}) rather than no answer. */
+  private static boolean refused(Throwable error) {
+    Throwable e = error;
+    while (e instanceof CompletionException && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e instanceof StatusReply.ErrorMessage;
   }
 
   private EntityRef<InvoiceCommand> invoice(UUID invoiceId) {

@@ -1,8 +1,10 @@
 package io.stablegate.http.auth;
 
+import io.stablegate.engine.Failures;
 import io.stablegate.http.ApiPaths;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
+import io.stablegate.http.ErrorHandling;
 import io.stablegate.http.RequestBodies;
 import io.stablegate.http.Responses;
 import io.stablegate.http.security.ApiKeyAuthenticator;
@@ -10,8 +12,10 @@ import io.stablegate.http.security.ApiKeys;
 import io.stablegate.http.security.ClientAddress;
 import io.stablegate.http.security.LoginThrottle;
 import io.stablegate.http.security.MerchantAuthentication;
+import io.stablegate.http.security.PasswordHashing;
 import io.stablegate.http.security.PasswordPolicy;
 import io.stablegate.http.security.Passwords;
+import io.stablegate.http.security.RegistrationThrottle;
 import io.stablegate.http.security.SessionCookies;
 import io.stablegate.http.security.SessionTokens;
 import io.stablegate.persistence.merchant.DuplicateException;
@@ -34,7 +38,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Accounts: register, login, logout, me, API-key rotation. Passwords are bcrypt-hashed and checked
- * on the blocking dispatcher; failed logins are throttled; the API key is shown once.
+ * on their own bounded pool ({@link PasswordHashing}); registrations are throttled per address and
+ * failed logins per account and address; the API key is shown once.
  */
 public final class AccountRoutes extends AllDirectives {
   private final MerchantAuthentication auth;
@@ -51,12 +56,15 @@ public final class AccountRoutes extends AllDirectives {
   private final ClientAddress clientAddress;
   private final RequestBodies bodies;
   private final Blocking blocking;
+  private final PasswordHashing hashing;
+  private final RegistrationThrottle registrations;
   private final Clock clock;
 
   public AccountRoutes(MerchantAuthentication auth, MerchantRepository merchants, WalletRepository wallets,
       WebhookSettingsRepository webhooks, Passwords passwords, PasswordPolicy policy, LoginThrottle throttle,
       SessionTokens sessions, SessionCookies cookies, ApiKeyAuthenticator apiKeys, MerchantChanges changes,
-      ClientAddress clientAddress, RequestBodies bodies, Blocking blocking, Clock clock) {
+      ClientAddress clientAddress, RequestBodies bodies, Blocking blocking, PasswordHashing hashing,
+      RegistrationThrottle registrations, Clock clock) {
     this.auth = auth;
     this.merchants = merchants;
     this.wallets = wallets;
@@ -71,6 +79,8 @@ public final class AccountRoutes extends AllDirectives {
     this.clientAddress = clientAddress;
     this.bodies = bodies;
     this.blocking = blocking;
+    this.hashing = hashing;
+    this.registrations = registrations;
     this.clock = clock;
   }
 
@@ -83,43 +93,63 @@ public final class AccountRoutes extends AllDirectives {
         path(ApiPaths.api("api-keys", "rotate"), () -> post(this::rotateApiKey)));
   }
 
+  /**
+   * Throttled per address before anything else; a taken email is 409 after one lookup, without
+   * hashing (registration says whether an email has an account anyway); the hash runs on the
+   * bounded password pool. Two registrations of one new email at once both hash, and one is 409.
+   */
   private Route register() {
-    return bodies.json(Credentials.class, credentials -> {
-      policy.problem(credentials.password()).ifPresent(problem -> {
-        throw ApiProblem.field("password", problem);
+    return clientAddress.extract(address -> {
+      registrations.take(address);
+      return bodies.json(Credentials.class, credentials -> {
+        policy.problem(credentials.password()).ifPresent(problem -> {
+          throw ApiProblem.field("password", problem);
+        });
+        String email = credentials.email().strip();
+        String apiKey = ApiKeys.generate();
+        return onSuccess(blocking.run(() -> merchants.findByEmail(email).isPresent())
+            .thenCompose(taken -> {
+              if (taken) {
+                throw ApiProblem.of(409, "Conflict", "An account with this email exists.");
+              }
+              return hashing.run(() -> passwords.hash(credentials.password()));
+            })
+            .thenCompose(hash -> blocking.run(() -> {
+              try {
+                return merchants.create(UUID.randomUUID(), email, hash, ApiKeys.hash(apiKey),
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
+              } catch (DuplicateException e) {
+                throw ApiProblem.of(409, "Conflict", "An account with this email exists.");
+              }
+            })), merchant -> complete(Responses.json(201, Map.of(
+            "merchantId", merchant.id(), "email", merchant.email(), "apiKey", apiKey))));
       });
-      String email = credentials.email().strip();
-      String apiKey = ApiKeys.generate();
-      return onSuccess(blocking.run(() -> {
-        try {
-          return merchants.create(UUID.randomUUID(), email, passwords.hash(credentials.password()),
-              ApiKeys.hash(apiKey), clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        } catch (DuplicateException e) {
-          throw ApiProblem.of(409, "Conflict", "An account with this email exists.");
-        }
-      }), merchant -> complete(Responses.json(201, Map.of(
-          "merchantId", merchant.id(), "email", merchant.email(), "apiKey", apiKey))));
     });
   }
 
   private Route login() {
     return clientAddress.extract(address -> bodies.json(Credentials.class, credentials -> {
       String account = credentials.email().strip().toLowerCase(Locale.ROOT);
-      throttle.delay(account, address).ifPresent(wait -> {
+      throttle.reserve(account, address).ifPresent(wait -> {
         throw ApiProblem.tooManyRequests(wait);
       });
-      return onSuccess(blocking.run(() -> {
-        var found = merchants.findByEmail(account);
-        boolean ok = found.isPresent()
-            ? passwords.verify(credentials.password(), found.get().passwordHash())
-            : passwords.verifyDecoy(credentials.password());
-        if (!ok) {
-          throttle.failed(account, address);
-          throw ApiProblem.unauthorized("The email or the password is wrong.");
-        }
-        throttle.succeeded(account, address);
-        return found.get();
-      }), merchant -> {
+      return onSuccess(blocking.run(() -> merchants.findByEmail(account))
+          .thenCompose(found -> hashing.run(() -> found.isPresent()
+              ? passwords.verify(credentials.password(), found.get().passwordHash())
+              : passwords.verifyDecoy(credentials.password()))
+              .thenApply(ok -> {
+                if (!ok) {
+                  throw ApiProblem.unauthorized("The email or the password is wrong.");
+                }
+                throttle.succeeded(account, address);
+                return found.get();
+              }))
+          .whenComplete((merchant, error) -> {
+            if (error != null && !(Failures.cause(error) instanceof ApiProblem p
+                && p.problem().status() == 401)) {
+              throttle.abandoned(account, address);
+            }
+          }), merchant -> {
         String csrf = SessionTokens.newCsrfToken();
         List<HttpHeader> setCookies = List.<HttpHeader>of(cookies.jwt(sessions.issue(merchant.id(), csrf)), cookies.csrf(csrf));
         return respondWithHeaders(setCookies, () -> complete(Responses.json(200,

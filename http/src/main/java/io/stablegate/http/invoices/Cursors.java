@@ -29,12 +29,21 @@ final class Cursors {
     }
   }
 
+  /** Cursors this API gives out hold instants of years 1 to 9999; anything else was forged. */
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+  /** The instant of a cursor, within what the database can hold; otherwise 400 naming {@code cursor}. */
   static Instant instant(String text) {
     try {
-      return Instant.parse(text);
+      Instant at = Instant.parse(text);
+      if (!at.isBefore(EARLIEST) && !at.isAfter(LATEST)) {
+        return at;
+      }
     } catch (RuntimeException e) {
-      throw ApiProblem.field("cursor", "is not a cursor this API gave out");
+      // answered below
     }
+    throw ApiProblem.field("cursor", "is not a cursor this API gave out");
   }
 
   /** {@code limit}: absent → the default; otherwise 1..max. */

@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 /**
  * Slows password guessing down with growing delays: per account, per client address, and per
  * (account, address) pair. While a key is delayed, attempts are answered 429 without checking the
- * password, and do not count. The per-account delay is capped short (seconds), so an attacker who
+ * password, and do not count. An attempt is {@link #reserve reserved} before its password is checked:
+ * the check for a delay and the counting of the attempt as a failure are one atomic step, so
+ * concurrent attempts count as if made one after another; a correct password then takes its
+ * failure back. The per-account delay is capped short (seconds), so an attacker who
  * fails on purpose cannot keep a merchant out for long; the per-address and per-pair delays, which
  * only the attacker's own address suffers, grow to minutes. Node-local, forgotten after a quiet spell.
  */
@@ -27,24 +30,48 @@ public final class LoginThrottle {
     this.perPair = new GrowingDelay(s.pairFreeFailures(), s.baseDelay(), s.pairMaxDelay(), s.forgetAfter(), clock);
   }
 
+  /**
+   * Before a password is checked: the wait if the account, the address or the pair is delayed (the
+   * attempt is then refused and not counted); otherwise the attempt is counted as a failure until
+   * {@link #succeeded} or {@link #abandoned} says otherwise.
+   */
+  public synchronized Optional<Duration> reserve(String account, String address) {
+    Optional<Duration> wait = delay(account, address);
+    if (wait.isEmpty()) {
+      failed(account, address);
+    }
+    return wait;
+  }
+
+  /** A reserved attempt whose password was never checked (the check could not run): it does not count. */
+  public synchronized void abandoned(String account, String address) {
+    perAccount.undo(account);
+    perAddress.undo(address);
+    perPair.undo(pair(account, address));
+  }
+
   /** How long this attempt must wait, if at all. */
-  public Optional<Duration> delay(String account, String address) {
+  public synchronized Optional<Duration> delay(String account, String address) {
     return Stream.of(perAccount.remaining(account), perAddress.remaining(address),
             perPair.remaining(pair(account, address)))
         .flatMap(Optional::stream)
         .max(Duration::compareTo);
   }
 
-  public void failed(String account, String address) {
+  public synchronized void failed(String account, String address) {
     perAccount.failure(account);
     perAddress.failure(address);
     perPair.failure(pair(account, address));
   }
 
-  /** A correct password clears the account's and the pair's count (not the address's). */
-  public void succeeded(String account, String address) {
+  /**
+   * A reserved attempt had the correct password: it clears the account's and the pair's count, and
+   * takes back the failure it reserved for the address (the address's earlier failures stay).
+   */
+  public synchronized void succeeded(String account, String address) {
     perAccount.clear(account);
     perPair.clear(pair(account, address));
+    perAddress.undo(address);
   }
 
   private static String pair(String account, String address) {
@@ -95,6 +122,17 @@ public final class LoginThrottle {
           blockedUntil = now.plus(delay.compareTo(max) > 0 ? max : delay);
         }
         return new State(failures, now, blockedUntil);
+      });
+    }
+
+    /** Takes one failure back; a key no longer over its free failures is no longer delayed. */
+    void undo(String key) {
+      states.computeIfPresent(key, (k, old) -> {
+        if (old.failures() <= 1) {
+          return null;
+        }
+        int failures = old.failures() - 1;
+        return new State(failures, old.lastFailure(), failures > free ? old.blockedUntil() : old.lastFailure());
       });
     }
 

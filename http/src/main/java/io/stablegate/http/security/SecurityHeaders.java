@@ -29,6 +29,11 @@ public final class SecurityHeaders extends AllDirectives {
     this.headers = List.copyOf(h);
   }
 
+  /** The headers themselves, for answers given outside the routes. */
+  public List<HttpHeader> headers() {
+    return headers;
+  }
+
   public Route wrap(Supplier<Route> inner) {
     return respondWithDefaultHeaders(headers, inner);
   }
