@@ -29,6 +29,7 @@ class SecretsAtRestTest {
   void noSecretIsStoredOrLoggedInClear() throws Exception {
     List<String> secrets = new ArrayList<>();
     List<String> tableTexts = new ArrayList<>();
+    String lastKey = null;
     try (ApiTestServer server = new ApiTestServer()) {
       for (int i = 0; i < 3; i++) {
         ApiClient client = server.client();
@@ -42,6 +43,7 @@ class SecretsAtRestTest {
         client.send("POST", "/api/v1/auth/login", Map.of("email", email, "password", password + "x"), Map.of());
         String rotated = client.withSession("POST", "/api/v1/api-keys/rotate", null).json().get("apiKey").asText();
         secrets.add(rotated);
+        lastKey = rotated;
         client.apiKey(rotated);
         String secret = client.withSession("PUT", "/api/v1/webhook", Map.of("url", "https://hooks.example.com/" + i))
             .json().get("secret").asText();
@@ -79,7 +81,6 @@ class SecretsAtRestTest {
       }
     }
     // The scan does see the data: the current keys' hashes are there, as they should be.
-    String lastKey = secrets.get(secrets.size() - 3);
     assertThat(String.join("", tableTexts)).contains(io.stablegate.http.security.ApiKeys.hash(lastKey));
     String log = Files.readString(Path.of("target", "test.log"));
     assertThat(log).isNotEmpty();

@@ -119,7 +119,7 @@ public final class WebhookDeliveryActor {
             return Behaviors.stopped();
           }
           if (delivery.get().isDefaultEndpoint() && !delivery.get().endpointsResolved()) {
-            return resolveEndpoints(delivery.get());
+            return resolveEndpoints(loaded.invoice(), delivery.get());
           }
           return waitForSlot(loaded.invoice(), delivery.get());
         })
@@ -130,13 +130,19 @@ public final class WebhookDeliveryActor {
   /**
    * Before the default delivery's first attempt: the merchant's further endpoints subscribed to the
    * event's type get their own deliveries. The default delivery stays pending until that is recorded,
-   * so a crash in between is resumed like any pending delivery.
+   * so a crash in between is resumed like any pending delivery. When none subscribes, nothing is
+   * recorded (the journal keeps only facts), and the lookup is repeated before every attempt
+   * until one does or the default delivery ends.
    */
-  private Behavior<Message> resolveEndpoints(WebhookDelivery delivery) {
+  private Behavior<Message> resolveEndpoints(Invoice invoiceNow, WebhookDelivery delivery) {
     context.pipeToSelf(dispatch.endpoints().subscribed(merchantId, delivery.type().wireName()),
         (ids, error) -> ids != null ? new Resolved(ids) : new InvoiceUnavailable(error));
     return Behaviors.receive(Message.class)
         .onMessage(Resolved.class, resolved -> {
+          if (resolved.endpointIds().isEmpty()) {
+            // nothing to record: the journal stays as it was; a restart before the first attempt asks again
+            return waitForSlot(invoiceNow, delivery);
+          }
           context.askWithStatus(Invoice.class, invoice, dispatch.askTimeout(),
               replyTo -> new InvoiceCommand.ResolveWebhookEndpoints(eventId, resolved.endpointIds(), replyTo),
               (recorded, error) -> recorded != null ? new Loaded(recorded) : new InvoiceUnavailable(error));
