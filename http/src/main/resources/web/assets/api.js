@@ -22,13 +22,27 @@ function cookie(name) {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 let onUnauthorized = () => {};
+let onReauthenticationRequired = null;
 
 /** Called with the error when the server answers 401 to a session call (the session ended). */
 export function whenUnauthorized(handler) {
   onUnauthorized = handler;
 }
 
-export async function call(method, path, {body, apiKey, idempotencyKey} = {}) {
+/**
+ * Called when a session's change answers 403 reauthentication-required (the password was not
+ * confirmed within the last minutes). The handler asks for the password and confirms it; it resolves
+ * true once confirmed, and the change is then repeated once; false leaves the 403 to the caller.
+ */
+export function whenReauthenticationRequired(handler) {
+  onReauthenticationRequired = handler;
+}
+
+function needsReauthentication(status, problem) {
+  return status === 403 && typeof problem?.type === 'string' && problem.type.endsWith('reauthentication-required');
+}
+
+export async function call(method, path, {body, apiKey, idempotencyKey, repeated} = {}) {
   const headers = {Accept: 'application/json, application/problem+json'};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (apiKey) {
@@ -60,6 +74,10 @@ export async function call(method, path, {body, apiKey, idempotencyKey} = {}) {
     }
   }
   if (!response.ok) {
+    if (!apiKey && !repeated && onReauthenticationRequired && needsReauthentication(response.status, data)
+        && await onReauthenticationRequired()) {
+      return call(method, path, {body, apiKey, idempotencyKey, repeated: true});
+    }
     const error = new ApiError(response.status, data);
     if (response.status === 401 && !apiKey && !path.startsWith('/api/v1/auth/')) onUnauthorized(error);
     throw error;

@@ -1,7 +1,7 @@
 // The merchant dashboard: a small single-page app over the merchant API (docs/api.md), routed by the
 // URL hash so that the API key shown at registration or rotation can stay in this tab's memory
 // (never in storage) and fill in the "create test invoice" form, the one call that needs the key.
-import {ApiError, del, get, post, put, query, whenUnauthorized} from './api.js';
+import {ApiError, del, get, post, put, query, whenReauthenticationRequired, whenUnauthorized} from './api.js';
 import {copyText, h, replace, time} from './dom.js';
 
 const CHAINS = [
@@ -87,6 +87,63 @@ function endSession(notice) {
 
 // Only a session that existed can end; the first look at /api/v1/me on a fresh visit is 401 too.
 whenUnauthorized(() => { if (session.me) endSession('Your session has ended. Log in again.'); });
+
+// A change refused for want of a recent password confirmation asks for the password, confirms it and
+// is repeated (api.js). Changes made at the same time share one prompt.
+let pendingConfirmation = null;
+whenReauthenticationRequired(() => {
+  pendingConfirmation ??= askPassword().finally(() => { pendingConfirmation = null; });
+  return pendingConfirmation;
+});
+
+/** Shows the password dialog; resolves true once the password is confirmed, false if cancelled. */
+function askPassword() {
+  const dialog = document.getElementById('reauth-dialog');
+  const form = document.getElementById('reauth-form');
+  const input = document.getElementById('reauth-password');
+  const submitButton = document.getElementById('reauth-submit');
+  clearError(form);
+  input.value = '';
+  return new Promise((resolve) => {
+    let confirmed = false;
+    const submit = async (event) => {
+      event.preventDefault();
+      clearError(form);
+      if (!input.value) {
+        showError(form, new ApiError(400, {detail: 'Enter your password.',
+          errors: [{field: 'password', message: 'Enter your password.'}]}));
+        return;
+      }
+      submitButton.disabled = true;
+      try {
+        await post('/api/v1/auth/confirm-password', {password: input.value});
+        confirmed = true;
+        dialog.close();
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) {
+          dialog.close();
+          endSession('Your session has ended. Log in again.');
+          return;
+        }
+        showError(form, e instanceof ApiError ? e : new ApiError(0, {detail: String(e)}));
+        input.select();
+      } finally {
+        submitButton.disabled = false;
+      }
+    };
+    const cancel = () => dialog.close();
+    form.addEventListener('submit', submit);
+    document.getElementById('reauth-cancel').addEventListener('click', cancel);
+    dialog.addEventListener('close', () => {
+      form.removeEventListener('submit', submit);
+      document.getElementById('reauth-cancel').removeEventListener('click', cancel);
+      input.value = '';
+      resolve(confirmed);
+    }, {once: true});
+    dialog.showModal();
+    input.focus();
+  });
+}
 
 document.getElementById('logout').addEventListener('click', async () => {
   try {
@@ -558,7 +615,8 @@ async function settingsView() {
       CHAINS.map((chain) => walletForm(chain, wallets.get(chain.id)))),
     webhookSection(),
     webhookEndpointsSection(),
-    apiKeySection());
+    apiKeySection(),
+    passwordSection());
 }
 
 function walletForm(chain, current) {
@@ -772,6 +830,36 @@ function apiKeySection() {
         confirmBox.querySelector('button').focus();
       }}, 'Rotate API key')),
     confirmBox, status);
+}
+
+function passwordSection() {
+  const status = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
+  const form = h('form', {novalidate: true},
+    formAlert(),
+    field({id: 'current-password', label: 'Current password', type: 'password', autocomplete: 'current-password',
+      required: true, maxlength: 128}),
+    field({id: 'new-password', label: 'New password', type: 'password', autocomplete: 'new-password', required: true,
+      minlength: 12, maxlength: 128, hint: 'Between 12 and 128 characters. Your other sessions are logged out.'}),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Change password')),
+    status);
+  form.querySelector('#current-password').name = 'currentPassword';
+  form.querySelector('#new-password').name = 'newPassword';
+  onSubmit(form, async (data) => {
+    status.textContent = '';
+    const currentPassword = String(data.get('currentPassword'));
+    const newPassword = String(data.get('newPassword'));
+    const missing = [];
+    if (!currentPassword) missing.push({field: 'currentPassword', message: 'Enter your current password.'});
+    if (newPassword.length < 12 || newPassword.length > 128) {
+      missing.push({field: 'newPassword', message: 'Use between 12 and 128 characters.'});
+    }
+    if (missing.length) throw new ApiError(400, {detail: 'Please correct the marked fields.', errors: missing});
+    await post('/api/v1/auth/password', {currentPassword, newPassword});
+    form.reset();
+    status.textContent = 'Password changed. Every other session has been logged out.';
+  });
+  return h('section', {class: 'card', 'aria-labelledby': 'password-title'},
+    h('h2', {id: 'password-title'}, 'Password'), form);
 }
 
 // ---------------------------------------------------------------- unmatched transfers

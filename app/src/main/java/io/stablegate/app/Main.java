@@ -1,7 +1,9 @@
 package io.stablegate.app;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.audit.AuditCommand;
+import io.stablegate.http.security.ProductionGuard;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,14 @@ public final class Main {
     switch (command) {
       case "serve" -> {
         Logger log = LoggerFactory.getLogger(Main.class);
+        Config config = ConfigFactory.load();
+        try {
+          // Before anything opens a port (the embedded database, the cluster, HTTP).
+          ProductionGuard.check(config);
+        } catch (IllegalStateException e) {
+          log.error("Not starting: {}", e.getMessage());
+          System.exit(2);
+        }
         log.info("Starting a Stablegate node");
         StablegateNode.start(NodeOptions.production());
       }

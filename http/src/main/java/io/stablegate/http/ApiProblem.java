@@ -45,6 +45,14 @@ public final class ApiProblem extends RuntimeException {
         Optional.of(retryAfter));
   }
 
+  /** 403: the change needs the password confirmed within the last minutes (a stale session). */
+  public static ApiProblem reauthenticationRequired() {
+    return new ApiProblem(new Problem("https://stablegate.io/problems/reauthentication-required",
+        "Reauthentication required", 403,
+        "Confirm your password (POST /api/v1/auth/confirm-password), then repeat this change.", null),
+        Optional.empty());
+  }
+
   public static ApiProblem unavailable(String detail) {
     return new ApiProblem(Problem.of(503, "Service unavailable", detail), Optional.of(Duration.ofSeconds(1)));
   }

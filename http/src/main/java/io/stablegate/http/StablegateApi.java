@@ -6,6 +6,7 @@ import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
+import io.stablegate.http.auth.PasswordRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
 import io.stablegate.http.invoices.InvoiceRoutes;
@@ -24,7 +25,9 @@ import io.stablegate.http.security.RegistrationThrottle;
 import io.stablegate.http.security.RateLimits;
 import io.stablegate.http.security.SecurityHeaders;
 import io.stablegate.http.security.SessionCookies;
+import io.stablegate.http.security.SessionLimits;
 import io.stablegate.http.security.SessionTokens;
+import io.stablegate.http.security.Sessions;
 import io.stablegate.http.wallets.WalletRoutes;
 import io.stablegate.http.webhookendpoints.WebhookEndpointRoutes;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
@@ -78,16 +81,19 @@ public final class StablegateApi extends AllDirectives {
     this.securityHeaders = new SecurityHeaders(settings);
     RequestBodies bodies = new RequestBodies(settings);
     ApiKeyAuthenticator apiKeys = new ApiKeyAuthenticator(merchants, work, changes, settings.rateLimits().maxTracked());
-    SessionTokens sessions = new SessionTokens(keys.jwtKey(), settings.sessionTtl(), settings.sessionClockSkew(), clock);
-    SessionCookies cookies = new SessionCookies(settings.secureCookies(), settings.sessionTtl().toSeconds());
-    MerchantAuthentication authentication = new MerchantAuthentication(apiKeys, sessions, cookies, rateLimits);
+    Sessions sessions = sessions(system, settings, repositories, keys, work, clock);
+    MerchantAuthentication authentication = new MerchantAuthentication(apiKeys, sessions, rateLimits);
+    Passwords passwords = new Passwords(settings.bcryptCost());
+    PasswordPolicy passwordPolicy = PasswordPolicy.load();
+    LoginThrottle loginThrottle = new LoginThrottle(settings.loginThrottle(), clock);
 
     routes.add(new HealthRoutes(chains).route());
     routes.add(new OpenApiRoutes().route());
-    routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, new Passwords(settings.bcryptCost()),
-        PasswordPolicy.load(), new LoginThrottle(settings.loginThrottle(), clock), sessions, cookies, apiKeys,
-        changes, clientAddress, bodies, work, hashing, new RegistrationThrottle(settings.registration()),
-        clock).route());
+    routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, passwords, passwordPolicy,
+        loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, work, hashing,
+        new RegistrationThrottle(settings.registration()), clock).route());
+    routes.add(new PasswordRoutes(authentication, merchants, sessions, passwords, passwordPolicy, loginThrottle,
+        clientAddress, bodies, work).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, work).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
         settings.webhookSecretGrace(), clock).route());
@@ -105,6 +111,14 @@ public final class StablegateApi extends AllDirectives {
         .route());
     routes.add(new WebhookTestRoutes(authentication, pinger).route());
     routes.add(new PageRoutes(invoices, system.settings().config()).route());
+  }
+
+  /** Server-side dashboard sessions: signed tokens naming rows of {@code merchant_sessions}. */
+  private static Sessions sessions(ActorSystem<?> system, ApiSettings settings, Repositories repositories,
+      NodeKeys keys, Blocking work, Clock clock) {
+    SessionTokens tokens = new SessionTokens(keys.jwtKey(), settings.sessionTtl(), settings.sessionClockSkew(), clock);
+    return new Sessions(repositories.sessions(), tokens, new SessionCookies(settings.secureCookies()),
+        SessionLimits.fromConfig(system.settings().config()), work, clock);
   }
 
   /** Every route of the API behind the headers, error handling and rate limit. */

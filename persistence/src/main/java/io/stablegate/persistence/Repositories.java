@@ -5,6 +5,7 @@ import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
 import io.stablegate.persistence.merchant.MerchantRepository;
 import io.stablegate.persistence.merchant.SecretCipher;
+import io.stablegate.persistence.merchant.SessionRepository;
 import io.stablegate.persistence.merchant.SettingsChangeRepository;
 import io.stablegate.persistence.merchant.WalletRepository;
 import io.stablegate.persistence.merchant.WebhookEndpointRepository;
@@ -29,7 +30,8 @@ public record Repositories(
     InvoiceListRepository invoiceListings,
     InvoiceReadRepository invoiceReads,
     UnmatchedTransferRepository unmatchedTransfers,
-    WebhookDeliveryRepository webhookDeliveries) {
+    WebhookDeliveryRepository webhookDeliveries,
+    SessionRepository sessions) {
 
   /** {@code cipher} encrypts the merchants' webhook secrets at rest. */
   public static Repositories create(DataSource dataSource, SecretCipher cipher, Clock clock) {
@@ -43,6 +45,7 @@ public record Repositories(
         new InvoiceListRepository(dataSource),
         new InvoiceReadRepository(dataSource),
         new UnmatchedTransferRepository(dataSource),
-        new WebhookDeliveryRepository(dataSource));
+        new WebhookDeliveryRepository(dataSource),
+        new SessionRepository(dataSource));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.http.testing.ApiClient;
 import io.stablegate.http.testing.ApiTestServer;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -24,9 +25,16 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
-/** Production mode: refuses to start without secrets and TLS; with them, HTTPS, HSTS, Secure cookies, redirect. */
+/**
+ * Production mode: refuses to start without secrets, TLS and an external database, and refuses an
+ * unknown mode; with them, HTTPS, HSTS, Secure cookies, redirect; webhook URLs aimed at the inside are
+ * refused when they are set.
+ */
 class ProductionModeTest {
   private static final String PASSWORD = "changeit-test";
+  // Production refuses the embedded database; the guard only needs an external one named. The test
+  // servers themselves run on the test database.
+  private static final String EXTERNAL_DB = "stablegate.db.url = \"jdbc:postgresql://db.example.test/stablegate\"\n";
 
   private static Config production(String more) {
     return ConfigFactory.parseString("stablegate.mode = production\n" + more)
@@ -39,11 +47,48 @@ class ProductionModeTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("STABLEGATE_JWT_SECRET")
         .hasMessageContaining("STABLEGATE_MASTER_KEY")
-        .hasMessageContaining("STABLEGATE_TLS_KEYSTORE");
+        .hasMessageContaining("STABLEGATE_TLS_KEYSTORE")
+        .hasMessageContaining("STABLEGATE_DB_URL");
     assertThatThrownBy(() -> ProductionGuard.check(production(secrets() + "stablegate.master-key = \"short\"")))
         .hasMessageContaining("base64 of 32 bytes");
-    ProductionGuard.check(production(secrets() + "stablegate.http.trust-proxy = true"));
+    assertThatThrownBy(() -> ProductionGuard.check(production(secrets() + "stablegate.http.trust-proxy = true")))
+        .as("the embedded PostgreSQL trusts local connections: not in production")
+        .hasMessageContaining("STABLEGATE_DB_URL");
+    ProductionGuard.check(production(secrets() + "stablegate.http.trust-proxy = true\n" + EXTERNAL_DB));
     ProductionGuard.check(ConfigFactory.load());
+  }
+
+  @Test
+  void refusesAModeOtherThanDevelopmentOrProduction() {
+    for (String mode : new String[] {"staging", "prod", ""}) {
+      assertThatThrownBy(() -> ProductionGuard.check(ConfigFactory.parseString("stablegate.mode = \"" + mode + "\"")
+          .withFallback(ConfigFactory.load())))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("STABLEGATE_MODE must be 'development' or 'production'");
+    }
+    ProductionGuard.check(ConfigFactory.parseString("stablegate.mode = development").withFallback(ConfigFactory.load()));
+  }
+
+  @Test
+  void webhookUrlsReachingTheInsideAreRefusedWhenSet() {
+    Config config = ConfigFactory.parseString(secrets() + EXTERNAL_DB
+        + "stablegate.mode = production\nstablegate.http.trust-proxy = true\n");
+    ProductionGuard.check(config.withFallback(ConfigFactory.load()));
+    try (ApiTestServer server = new ApiTestServer(config)) {
+      ApiClient merchant = server.client().signUp();
+      for (String url : new String[] {"https://127.0.0.1/hook", "https://10.1.2.3/hook",
+          "https://169.254.169.254/latest", "https://[::1]/hook", "https://[fd00::1]/hook", "https://localhost/hook",
+          "https://192.168.1.1:8443/hook", "https://0.0.0.0/hook"}) {
+        ApiClient.Answer refused = merchant.withSession("PUT", "/api/v1/webhook", java.util.Map.of("url", url));
+        assertThat(refused.status()).as(url + " " + refused).isEqualTo(400);
+        assertThat(refused.errorFields()).as(url).containsExactly("url");
+      }
+      assertThat(merchant.withKey("GET", "/api/v1/me", null).json().get("webhookUrl").isNull())
+          .as("nothing was stored").isTrue();
+      ApiClient.Answer accepted = merchant.withSession("PUT", "/api/v1/webhook",
+          java.util.Map.of("url", "https://93.184.215.14/hook"));
+      assertThat(accepted.status()).as(accepted.toString()).isEqualTo(200);
+    }
   }
 
   @Test
@@ -60,7 +105,7 @@ class ProductionModeTest {
     try (ServerSocket free = new ServerSocket(0)) {
       redirectPort = free.getLocalPort();
     }
-    Config config = ConfigFactory.parseString(secrets()
+    Config config = ConfigFactory.parseString(secrets() + EXTERNAL_DB
         + "stablegate.mode = production\n"
         + "stablegate.http.tls-keystore = \"" + keystore.toAbsolutePath() + "\"\n"
         + "stablegate.http.tls-keystore-password = \"" + PASSWORD + "\"\n"

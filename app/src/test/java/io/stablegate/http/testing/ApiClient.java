@@ -63,6 +63,7 @@ public final class ApiClient {
   private String apiKey;
   private UUID merchantId;
   private String email;
+  private String password;
 
   ApiClient(String baseUrl) {
     this.baseUrl = baseUrl;
@@ -88,6 +89,22 @@ public final class ApiClient {
     return email;
   }
 
+  /** The password of the account this client signed up (or logged in) with. */
+  public String password() {
+    return password;
+  }
+
+  /** Logs in to an existing account; the client then holds a session of its own. */
+  public Answer logIn(String mail, String secret) {
+    Answer login = send("POST", "/api/v1/auth/login", Map.of("email", mail, "password", secret), Map.of());
+    if (login.status() == 200) {
+      email = mail;
+      password = secret;
+      merchantId = UUID.fromString(login.json().get("merchantId").asText());
+    }
+    return login;
+  }
+
   public Map<String, String> cookies() {
     return cookies;
   }
@@ -103,6 +120,7 @@ public final class ApiClient {
     apiKey = registered.json().get("apiKey").asText();
     merchantId = UUID.fromString(registered.json().get("merchantId").asText());
     email = mail;
+    this.password = password;
     Answer login = send("POST", "/api/v1/auth/login", Map.of("email", mail, "password", password), Map.of());
     if (login.status() != 200) {
       throw new IllegalStateException("login failed: " + login);

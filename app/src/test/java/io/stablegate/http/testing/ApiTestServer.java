@@ -2,6 +2,7 @@ package io.stablegate.http.testing;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
 import javax.sql.DataSource;
@@ -12,9 +13,16 @@ import javax.sql.DataSource;
  */
 public final class ApiTestServer implements AutoCloseable {
   private final TestNode node;
+  private final DbCoordinates database;
 
   public ApiTestServer(Config overrides) {
-    this.node = new TestNode(TestDatabase.fresh(), overrides);
+    this(TestDatabase.fresh(), overrides);
+  }
+
+  /** A node on an existing database: with another server on the same one, two nodes of one deployment. */
+  public ApiTestServer(DbCoordinates database, Config overrides) {
+    this.database = database;
+    this.node = new TestNode(database, overrides);
   }
 
   public ApiTestServer() {
@@ -31,6 +39,10 @@ public final class ApiTestServer implements AutoCloseable {
 
   public TestNode node() {
     return node;
+  }
+
+  public DbCoordinates database() {
+    return database;
   }
 
   public DataSource dataSource() {

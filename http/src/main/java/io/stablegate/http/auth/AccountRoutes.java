@@ -16,8 +16,7 @@ import io.stablegate.http.security.PasswordHashing;
 import io.stablegate.http.security.PasswordPolicy;
 import io.stablegate.http.security.Passwords;
 import io.stablegate.http.security.RegistrationThrottle;
-import io.stablegate.http.security.SessionCookies;
-import io.stablegate.http.security.SessionTokens;
+import io.stablegate.http.security.Sessions;
 import io.stablegate.persistence.merchant.DuplicateException;
 import io.stablegate.persistence.merchant.Merchant;
 import io.stablegate.persistence.merchant.MerchantChanges;
@@ -28,11 +27,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -49,8 +46,7 @@ public final class AccountRoutes extends AllDirectives {
   private final Passwords passwords;
   private final PasswordPolicy policy;
   private final LoginThrottle throttle;
-  private final SessionTokens sessions;
-  private final SessionCookies cookies;
+  private final Sessions sessions;
   private final ApiKeyAuthenticator apiKeys;
   private final MerchantChanges changes;
   private final ClientAddress clientAddress;
@@ -62,7 +58,7 @@ public final class AccountRoutes extends AllDirectives {
 
   public AccountRoutes(MerchantAuthentication auth, MerchantRepository merchants, WalletRepository wallets,
       WebhookSettingsRepository webhooks, Passwords passwords, PasswordPolicy policy, LoginThrottle throttle,
-      SessionTokens sessions, SessionCookies cookies, ApiKeyAuthenticator apiKeys, MerchantChanges changes,
+      Sessions sessions, ApiKeyAuthenticator apiKeys, MerchantChanges changes,
       ClientAddress clientAddress, RequestBodies bodies, Blocking blocking, PasswordHashing hashing,
       RegistrationThrottle registrations, Clock clock) {
     this.auth = auth;
@@ -73,7 +69,6 @@ public final class AccountRoutes extends AllDirectives {
     this.policy = policy;
     this.throttle = throttle;
     this.sessions = sessions;
-    this.cookies = cookies;
     this.apiKeys = apiKeys;
     this.changes = changes;
     this.clientAddress = clientAddress;
@@ -144,23 +139,26 @@ public final class AccountRoutes extends AllDirectives {
                 throttle.succeeded(account, address);
                 return found.get();
               }))
-          .whenComplete((merchant, error) -> {
+          .thenCompose(merchant -> blocking.run(() -> Map.entry(merchant, sessions.start(merchant.id()))))
+          .whenComplete((login, error) -> {
             if (error != null && !(Failures.cause(error) instanceof ApiProblem p
                 && p.problem().status() == 401)) {
               throttle.abandoned(account, address);
             }
-          }), merchant -> {
-        String csrf = SessionTokens.newCsrfToken();
-        List<HttpHeader> setCookies = List.<HttpHeader>of(cookies.jwt(sessions.issue(merchant.id(), csrf)), cookies.csrf(csrf));
-        return respondWithHeaders(setCookies, () -> complete(Responses.json(200,
+          }), login -> {
+        Merchant merchant = login.getKey();
+        return respondWithHeaders(login.getValue(), () -> complete(Responses.json(200,
             Map.of("merchantId", merchant.id(), "email", merchant.email()))));
       });
     }));
   }
 
+  /** Revokes the session on the server (every node checks it), then clears the cookies. */
   private Route logout() {
-    return auth.session(merchantId -> respondWithHeaders(List.<HttpHeader>copyOf(cookies.cleared()),
-        () -> complete(Responses.noContent())));
+    return auth.activeSession(false, session -> onSuccess(blocking.run(() -> {
+      sessions.revoke(session);
+      return true;
+    }), revoked -> respondWithHeaders(sessions.cleared(), () -> complete(Responses.noContent()))));
   }
 
   private Route me() {
@@ -177,7 +175,7 @@ public final class AccountRoutes extends AllDirectives {
   }
 
   private Route rotateApiKey() {
-    return auth.session(merchantId -> {
+    return auth.confirmedSession(merchantId -> {
       String apiKey = ApiKeys.generate();
       return onSuccess(blocking.run(() -> {
         merchants.rotateApiKey(merchantId, ApiKeys.hash(apiKey), MerchantAuthentication.Actor.SESSION.label());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -18,7 +19,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  * The real {@link Authenticated}: an API key ({@code Authorization: Bearer} or {@code X-API-Key}),
  * rate-limited per key, or the {@code jwt} session cookie, for which a state-changing method must
  * also carry {@code X-CSRF-Token} equal to the {@code csrf} cookie and to the token signed into the
- * session (double submit). Sessions are renewed while in use. Anything else is 401 (CSRF: 403).
+ * session (double submit). A session must be live on the server ({@link Sessions}); its token is
+ * renewed while in use. Anything else is 401 (CSRF: 403).
  */
 public final class MerchantAuthentication extends AllDirectives implements Authenticated {
   /** Who made a change, for the settings-change log. */
@@ -41,15 +43,12 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
   public record Caller(UUID merchantId, Actor actor) {}
 
   private final ApiKeyAuthenticator apiKeys;
-  private final SessionTokens sessions;
-  private final SessionCookies cookies;
+  private final Sessions sessions;
   private final RateLimits rateLimits;
 
-  public MerchantAuthentication(ApiKeyAuthenticator apiKeys, SessionTokens sessions, SessionCookies cookies,
-      RateLimits rateLimits) {
+  public MerchantAuthentication(ApiKeyAuthenticator apiKeys, Sessions sessions, RateLimits rateLimits) {
     this.apiKeys = apiKeys;
     this.sessions = sessions;
-    this.cookies = cookies;
     this.rateLimits = rateLimits;
   }
 
@@ -69,12 +68,44 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
     return caller(false, true, c -> inner.apply(c.merchantId()));
   }
 
+  /**
+   * A dashboard session whose password was confirmed (or that logged in) within the confirmation
+   * window: changes of wallets, webhooks and API keys. A stale session gets 403
+   * {@code reauthentication-required} before anything else of the request is looked at.
+   */
+  public Route confirmedSession(Function<UUID, Route> inner) {
+    return rejectingApiKeys(() -> withSession(true, active -> {
+      sessions.requireFresh(active);
+      return inner.apply(active.merchantId());
+    }));
+  }
+
+  /**
+   * A dashboard session only, with its server-side identity (logout, password change, confirmation).
+   * With {@code renew} false the token is not renewed on the way (logout clears it instead).
+   */
+  public Route activeSession(boolean renew, Function<Sessions.Active, Route> inner) {
+    return rejectingApiKeys(() -> withSession(renew, inner));
+  }
+
   /** An API key only. */
   public Route apiKey(Function<UUID, Route> inner) {
     return caller(true, false, c -> inner.apply(c.merchantId()));
   }
 
+  private Route rejectingApiKeys(Supplier<Route> sessionRoute) {
+    return authenticate(false, true, keyCaller -> {
+      throw new IllegalStateException("an API key reached a session-only route");
+    }, sessionRoute);
+  }
+
   private Route caller(boolean keyAllowed, boolean sessionAllowed, Function<Caller, Route> inner) {
+    return authenticate(keyAllowed, sessionAllowed, inner,
+        () -> withSession(true, active -> inner.apply(new Caller(active.merchantId(), Actor.SESSION))));
+  }
+
+  private Route authenticate(boolean keyAllowed, boolean sessionAllowed, Function<Caller, Route> keyRoute,
+      Supplier<Route> sessionRoute) {
     return optionalHeaderValueByName("Authorization", authorization ->
         optionalHeaderValueByName("X-API-Key", xApiKey -> {
           Optional<String> key = bearer(authorization).or(() -> xApiKey.map(String::strip));
@@ -88,41 +119,45 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
             return onSuccess(apiKeys.authenticate(key.get()), merchant -> {
               UUID id = merchant.orElseThrow(() -> ApiProblem.unauthorized("The API key is not valid."));
               rateLimits.forApiKey(id.toString());
-              return inner.apply(new Caller(id, Actor.API_KEY));
+              return keyRoute.apply(new Caller(id, Actor.API_KEY));
             });
           }
           if (!sessionAllowed) {
             throw ApiProblem.unauthorized("This call needs an API key.");
           }
-          return withSession(inner);
+          return sessionRoute.get();
         }));
   }
 
-  private Route withSession(Function<Caller, Route> inner) {
+  /**
+   * The session of the {@code jwt} cookie, checked against its server-side row (not revoked, not past
+   * its end), with the CSRF double submit on state-changing methods; its token renewed when due.
+   */
+  private Route withSession(boolean renew, Function<Sessions.Active, Route> inner) {
     return optionalCookie(SessionCookies.JWT, jwt -> {
-      SessionTokens.Session session = jwt.flatMap(c -> sessions.verify(c.value()))
-          .orElseThrow(() -> ApiProblem.unauthorized("Log in, or send an API key."));
-      return extractMethod(method -> optionalHeaderValueByName(SessionCookies.CSRF_HEADER, header ->
-          optionalCookie(SessionCookies.CSRF, csrfCookie -> {
-            if (!isSafe(method)) {
-              boolean valid = header.isPresent() && csrfCookie.isPresent()
-                  && equal(header.get(), csrfCookie.get().value())
-                  && equal(header.get(), session.csrfToken());
-              if (!valid) {
-                throw ApiProblem.of(403, "Forbidden",
-                    "A state-changing call with the session cookie needs the X-CSRF-Token header.");
+      if (jwt.isEmpty()) {
+        throw ApiProblem.unauthorized("Log in, or send an API key.");
+      }
+      return onSuccess(sessions.resolve(jwt.get().value()), found -> {
+        Sessions.Active session = found.orElseThrow(() -> ApiProblem.unauthorized("Log in, or send an API key."));
+        return extractMethod(method -> optionalHeaderValueByName(SessionCookies.CSRF_HEADER, header ->
+            optionalCookie(SessionCookies.CSRF, csrfCookie -> {
+              if (!isSafe(method)) {
+                boolean valid = header.isPresent() && csrfCookie.isPresent()
+                    && equal(header.get(), csrfCookie.get().value())
+                    && equal(header.get(), session.csrfToken());
+                if (!valid) {
+                  throw ApiProblem.of(403, "Forbidden",
+                      "A state-changing call with the session cookie needs the X-CSRF-Token header.");
+                }
               }
-            }
-            Route route = inner.apply(new Caller(session.merchantId(), Actor.SESSION));
-            if (sessions.needsRenewal(session)) {
               // Both cookies get the new lifetime, or the csrf cookie would expire under a live session.
-              List<HttpHeader> renewed = List.of(
-                  cookies.jwt(sessions.issue(session.merchantId(), session.csrfToken())),
-                  cookies.csrf(session.csrfToken()));
-              return respondWithHeaders(renewed, () -> route);
-            }
-            return route;
-          })));
+              Optional<List<HttpHeader>> renewed = renew ? sessions.renewal(session) : Optional.empty();
+              return renewed.isPresent()
+                  ? respondWithHeaders(renewed.get(), () -> inner.apply(session))
+                  : inner.apply(session);
+            })));
+      });
     });
   }
 

@@ -7,14 +7,21 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Production mode ({@code STABLEGATE_MODE=production}) refuses to start without its secrets and
- * without TLS, or a TLS-terminating proxy declared with {@code STABLEGATE_TRUST_PROXY=true}.
+ * Checks made before a node opens any port. {@code STABLEGATE_MODE} must be {@code development} or
+ * {@code production}: a typo must not start a node with development defaults. Production mode refuses
+ * to start without its secrets, without TLS (or a TLS-terminating proxy declared with
+ * {@code STABLEGATE_TRUST_PROXY=true}), and without an external PostgreSQL: the embedded one trusts
+ * every connection from the machine itself.
  */
 public final class ProductionGuard {
   private ProductionGuard() {}
 
   /** Throws {@link IllegalStateException} naming everything that is missing. */
   public static void check(Config config) {
+    String mode = config.getString("stablegate.mode").trim();
+    if (!mode.equalsIgnoreCase("development") && !mode.equalsIgnoreCase("production")) {
+      throw new IllegalStateException("STABLEGATE_MODE must be 'development' or 'production', not '" + mode + "'");
+    }
     ApiSettings settings = ApiSettings.fromConfig(config);
     if (!settings.production()) {
       return;
@@ -32,6 +39,9 @@ public final class ProductionGuard {
     }
     if (!settings.tls() && !settings.trustProxy()) {
       missing.add("STABLEGATE_TLS_KEYSTORE (or STABLEGATE_TRUST_PROXY=true behind a TLS proxy)");
+    }
+    if (config.getString("stablegate.db.url").isBlank()) {
+      missing.add("STABLEGATE_DB_URL (an external PostgreSQL: the embedded one trusts every local connection)");
     }
     if (!missing.isEmpty()) {
       throw new IllegalStateException("Production mode refuses to start without " + String.join(", ", missing));

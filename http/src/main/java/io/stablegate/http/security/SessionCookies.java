@@ -1,5 +1,6 @@
 package io.stablegate.http.security;
 
+import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
 import org.apache.pekko.http.javadsl.model.headers.SameSite;
@@ -16,19 +17,16 @@ public final class SessionCookies {
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
   private final boolean secure;
-  private final long maxAgeSeconds;
 
-  public SessionCookies(boolean secure, long maxAgeSeconds) {
+  public SessionCookies(boolean secure) {
     this.secure = secure;
-    this.maxAgeSeconds = maxAgeSeconds;
   }
 
-  public SetCookie jwt(String token) {
-    return SetCookie.create(cookie(JWT, token, true).withMaxAge(maxAgeSeconds));
-  }
-
-  public SetCookie csrf(String token) {
-    return SetCookie.create(cookie(CSRF, token, false).withMaxAge(maxAgeSeconds));
+  /** Both cookies of a session, kept by the browser for {@code maxAge} (the token's remaining life). */
+  public List<SetCookie> issued(String token, String csrfToken, Duration maxAge) {
+    long seconds = Math.max(1, maxAge.toSeconds());
+    return List.of(SetCookie.create(cookie(JWT, token, true).withMaxAge(seconds)),
+        SetCookie.create(cookie(CSRF, csrfToken, false).withMaxAge(seconds)));
   }
 
   /** Both cookies, expired: what logout sends. */

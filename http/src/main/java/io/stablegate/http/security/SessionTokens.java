@@ -15,16 +15,19 @@ import java.util.UUID;
 import javax.crypto.SecretKey;
 
 /**
- * Dashboard sessions: an HS256 JWT (jjwt) carrying the merchant id and the session's CSRF token,
- * short-lived and renewed while in use. The CSRF token is in the signed token as well as in the
- * {@code csrf} cookie, so a cookie planted by a sibling domain cannot pass the double-submit check.
+ * Dashboard sessions: an HS256 JWT (jjwt) carrying the merchant id, the server-side session's id
+ * ({@code sid}, a row of {@code merchant_sessions} that every request checks) and the session's CSRF
+ * token, short-lived and renewed while in use, never past the session's end. The CSRF token is in the
+ * signed token as well as in the {@code csrf} cookie, so a cookie planted by a sibling domain cannot
+ * pass the double-submit check.
  */
 public final class SessionTokens {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String CSRF_CLAIM = "csrf";
+  private static final String SESSION_CLAIM = "sid";
 
-  /** A valid session. */
-  public record Session(UUID merchantId, String csrfToken, Instant expiresAt) {}
+  /** A well-signed, unexpired token: whose it is, its server-side session, its CSRF token, its expiry. */
+  public record Session(UUID merchantId, UUID sessionId, String csrfToken, Instant expiresAt) {}
 
   private final SecretKey key;
   private final Duration ttl;
@@ -48,13 +51,15 @@ public final class SessionTokens {
     return ttl;
   }
 
-  public String issue(UUID merchantId, String csrfToken) {
+  /** A token for the session, valid for the TTL but never past {@code sessionEnd}. */
+  public String issue(UUID merchantId, UUID sessionId, String csrfToken, Instant sessionEnd) {
     Instant now = clock.instant();
     return Jwts.builder()
         .subject(merchantId.toString())
+        .claim(SESSION_CLAIM, sessionId.toString())
         .claim(CSRF_CLAIM, csrfToken)
         .issuedAt(Date.from(now))
-        .expiration(Date.from(now.plus(ttl)))
+        .expiration(Date.from(expiry(now, sessionEnd)))
         .signWith(key, Jwts.SIG.HS256)
         .compact();
   }
@@ -70,17 +75,29 @@ public final class SessionTokens {
           .parseSignedClaims(token)
           .getPayload();
       String csrf = claims.get(CSRF_CLAIM, String.class);
-      if (claims.getSubject() == null || csrf == null || claims.getExpiration() == null) {
+      String sid = claims.get(SESSION_CLAIM, String.class);
+      if (claims.getSubject() == null || sid == null || csrf == null || claims.getExpiration() == null) {
         return Optional.empty();
       }
-      return Optional.of(new Session(UUID.fromString(claims.getSubject()), csrf, claims.getExpiration().toInstant()));
+      return Optional.of(new Session(UUID.fromString(claims.getSubject()), UUID.fromString(sid), csrf,
+          claims.getExpiration().toInstant()));
     } catch (JwtException | IllegalArgumentException e) {
       return Optional.empty();
     }
   }
 
-  /** Sliding renewal: a session with less than half its lifetime left gets a fresh token. */
-  public boolean needsRenewal(Session session) {
-    return Duration.between(clock.instant(), session.expiresAt()).compareTo(ttl.dividedBy(2)) < 0;
+  /**
+   * Sliding renewal: a token with less than half its lifetime left gets a fresh one, unless it already
+   * runs to the session's end (a renewal could not extend it).
+   */
+  public boolean needsRenewal(Session session, Instant sessionEnd) {
+    return session.expiresAt().isBefore(sessionEnd)
+        && Duration.between(clock.instant(), session.expiresAt()).compareTo(ttl.dividedBy(2)) < 0;
+  }
+
+  /** How long a token issued now lives: the TTL, cut at the session's end. */
+  public Instant expiry(Instant now, Instant sessionEnd) {
+    Instant byTtl = now.plus(ttl);
+    return byTtl.isBefore(sessionEnd) ? byTtl : sessionEnd;
   }
 }

@@ -41,7 +41,7 @@ public final class WalletRoutes extends AllDirectives {
   public Route route() {
     return path(PathMatchers.segment("api").slash("v1").slash("wallets").slash(PathMatchers.segment()),
         chainName -> concat(
-            put(() -> auth.session(merchantId -> bodies.json(WalletRequest.class, request -> {
+            put(() -> auth.confirmedSession(merchantId -> bodies.json(WalletRequest.class, request -> {
               Chain chain = parseChain(chainName);
               String canonical;
               try {
@@ -60,7 +60,7 @@ public final class WalletRoutes extends AllDirectives {
                 }
               }), wallet -> complete(Responses.json(200, wallet)));
             }))),
-            delete(() -> auth.session(merchantId -> {
+            delete(() -> auth.confirmedSession(merchantId -> {
               Chain chain = parseChain(chainName);
               return onSuccess(blocking.run(() -> {
                 if (wallets.remove(merchantId, chain, MerchantAuthentication.Actor.SESSION.label())) {

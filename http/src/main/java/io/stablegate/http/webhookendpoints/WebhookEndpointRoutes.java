@@ -63,7 +63,7 @@ public final class WebhookEndpointRoutes extends AllDirectives {
     String actor = MerchantAuthentication.Actor.SESSION.label();
     return concat(
         path(ApiPaths.api("webhook-endpoints"), () -> concat(
-            post(() -> auth.session(merchantId -> bodies.json(WebhookEndpointRequest.class, request -> {
+            post(() -> auth.confirmedSession(merchantId -> bodies.json(WebhookEndpointRequest.class, request -> {
               String url = WebhookUrls.check(request.url(), production);
               List<String> events = events(request.events());
               String secret = WebhookSecrets.generate();
@@ -82,14 +82,14 @@ public final class WebhookEndpointRoutes extends AllDirectives {
                 list -> complete(Responses.json(200, Map.of("items", list.stream().map(WebhookEndpointRoutes::view)
                     .toList())))))))),
         path(PathMatchers.segment("api").slash("v1").slash("webhook-endpoints").slash(PathMatchers.uuidSegment()),
-            id -> delete(() -> auth.session(merchantId -> onSuccess(blocking.run(() -> {
+            id -> delete(() -> auth.confirmedSession(merchantId -> onSuccess(blocking.run(() -> {
               if (!endpoints.delete(merchantId, id, actor)) {
                 throw notFound(id);
               }
               return id;
             }), deleted -> complete(Responses.noContent()))))),
         path(PathMatchers.segment("api").slash("v1").slash("webhook-endpoints").slash(PathMatchers.uuidSegment())
-            .slash("rotate-secret"), id -> post(() -> auth.session(merchantId -> {
+            .slash("rotate-secret"), id -> post(() -> auth.confirmedSession(merchantId -> {
               String secret = WebhookSecrets.generate();
               return onSuccess(blocking.run(() -> {
                 if (!endpoints.rotateSecret(merchantId, id, secret, clock.instant().plus(grace), actor)) {
@@ -99,7 +99,7 @@ public final class WebhookEndpointRoutes extends AllDirectives {
               }), rotated -> complete(Responses.json(200, Map.of("secret", rotated))));
             }))),
         path(PathMatchers.segment("api").slash("v1").slash("webhook-endpoints").slash(PathMatchers.uuidSegment())
-            .slash("enable"), id -> post(() -> auth.session(merchantId -> onSuccess(blocking.run(() -> {
+            .slash("enable"), id -> post(() -> auth.confirmedSession(merchantId -> onSuccess(blocking.run(() -> {
               if (!endpoints.enable(merchantId, id)) {
                 throw notFound(id);
               }

@@ -1,5 +1,6 @@
 package io.stablegate.http.webhooksettings;
 
+import io.stablegate.engine.webhook.WebhookTargetGuard;
 import io.stablegate.http.ApiPaths;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
@@ -15,9 +16,11 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code PUT /api/v1/webhook} and {@code POST /api/v1/webhook/rotate-secret} (session). The secret
- * is shown when created and when rotated, and stored only encrypted; the previous secret keeps
- * signing for the grace period.
+ * {@code PUT /api/v1/webhook} and {@code POST /api/v1/webhook/rotate-secret} (a session whose password
+ * was confirmed recently). The secret is shown when created and when rotated, and stored only
+ * encrypted; the previous secret keeps signing for the grace period. In production a URL whose host
+ * is, or resolves to, a loopback, private, link-local or reserved address is refused when it is set,
+ * by the same {@link WebhookTargetGuard} that checks every delivery.
  */
 public final class WebhookSettingsRoutes extends AllDirectives {
   private final MerchantAuthentication auth;
@@ -27,6 +30,7 @@ public final class WebhookSettingsRoutes extends AllDirectives {
   private final boolean production;
   private final Duration grace;
   private final Clock clock;
+  private final WebhookTargetGuard targets;
 
   public WebhookSettingsRoutes(MerchantAuthentication auth, WebhookSettingsRepository webhooks, RequestBodies bodies,
       Blocking blocking, boolean production, Duration grace, Clock clock) {
@@ -37,22 +41,26 @@ public final class WebhookSettingsRoutes extends AllDirectives {
     this.production = production;
     this.grace = grace;
     this.clock = clock;
+    this.targets = new WebhookTargetGuard(production, WebhookTargetGuard.HostResolver.system());
   }
 
   public Route route() {
     return concat(
-        path(ApiPaths.api("webhook"), () -> put(() -> auth.session(merchantId ->
+        path(ApiPaths.api("webhook"), () -> put(() -> auth.confirmedSession(merchantId ->
             bodies.json(WebhookUrlRequest.class, request -> {
               String url = WebhookUrls.check(request.url(), production);
-              return onSuccess(blocking.run(() -> webhooks.setUrl(merchantId, url, WebhookSecrets::generate,
-                  MerchantAuthentication.Actor.SESSION.label())), created -> {
+              return onSuccess(blocking.run(() -> {
+                checkTarget(url);
+                return webhooks.setUrl(merchantId, url, WebhookSecrets::generate,
+                    MerchantAuthentication.Actor.SESSION.label());
+              }), created -> {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("url", url);
                 created.ifPresent(secret -> body.put("secret", secret));
                 return complete(Responses.json(200, body));
               });
             })))),
-        path(ApiPaths.api("webhook", "rotate-secret"), () -> post(() -> auth.session(merchantId -> {
+        path(ApiPaths.api("webhook", "rotate-secret"), () -> post(() -> auth.confirmedSession(merchantId -> {
           String secret = WebhookSecrets.generate();
           return onSuccess(blocking.run(() -> {
             if (!webhooks.rotateSecret(merchantId, secret, clock.instant().plus(grace),
@@ -62,5 +70,20 @@ public final class WebhookSettingsRoutes extends AllDirectives {
             return secret;
           }), rotated -> complete(Responses.json(200, Map.of("secret", rotated))));
         }))));
+  }
+
+  /**
+   * In production: the URL's host, literal or resolved now, must be a public address (400 naming
+   * {@code url} otherwise). Resolving blocks; run on the blocking dispatcher.
+   */
+  private void checkTarget(String url) {
+    if (!production) {
+      return;
+    }
+    try {
+      targets.resolve(targets.checkUrl(url).getHost());
+    } catch (WebhookTargetGuard.RefusedTargetException e) {
+      throw ApiProblem.field("url", "is not a public address: " + e.getMessage());
+    }
   }
 }

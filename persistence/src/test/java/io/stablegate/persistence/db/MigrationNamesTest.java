@@ -45,7 +45,8 @@ class MigrationNamesTest {
     Flyway after = flyway(db, "classpath:db/migration");
     assertThat(after.validateWithResult().validationSuccessful).as("validates under the new names").isTrue();
     assertThat(after.migrate().migrationsExecuted).as("nothing applied twice").isZero();
-    assertThat(after.info().current().getVersion()).isEqualTo(MigrationVersion.fromVersion("20"));
+    List<String> names = migrationNames();
+    assertThat(after.info().current().getVersion()).isEqualTo(version(names.get(names.size() - 1)));
     Database.migrate(db); // the node's own migration accepts the database as well
   }
 
