@@ -2,6 +2,7 @@ package io.stablegate.http.webhookendpoints;
 
 import io.stablegate.engine.invoice.WebhookEventType;
 import io.stablegate.engine.webhook.WebhookPayload;
+import io.stablegate.engine.webhook.WebhookTargetGuard;
 import io.stablegate.http.ApiPaths;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
@@ -47,6 +48,7 @@ public final class WebhookEndpointRoutes extends AllDirectives {
   private final boolean production;
   private final Duration grace;
   private final Clock clock;
+  private final WebhookTargetGuard targets;
 
   public WebhookEndpointRoutes(MerchantAuthentication auth, WebhookEndpointRepository endpoints, RequestBodies bodies,
       Blocking blocking, boolean production, Duration grace, Clock clock) {
@@ -57,6 +59,7 @@ public final class WebhookEndpointRoutes extends AllDirectives {
     this.production = production;
     this.grace = grace;
     this.clock = clock;
+    this.targets = new WebhookTargetGuard(production, WebhookTargetGuard.HostResolver.system());
   }
 
   public Route route() {
@@ -67,7 +70,10 @@ public final class WebhookEndpointRoutes extends AllDirectives {
               String url = WebhookUrls.check(request.url(), production);
               List<String> events = events(request.events());
               String secret = WebhookSecrets.generate();
-              return onSuccess(blocking.run(() -> endpoints.create(merchantId, url, events, secret, actor)),
+              return onSuccess(blocking.run(() -> {
+                checkTarget(url);
+                return endpoints.create(merchantId, url, events, secret, actor);
+              }),
                   created -> {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("id", created.id());
@@ -126,6 +132,21 @@ public final class WebhookEndpointRoutes extends AllDirectives {
       }
     }
     return events;
+  }
+
+  /**
+   * In production, as for {@code PUT /api/v1/webhook}: the URL's host, literal or resolved now, must be a
+   * public address (400 naming {@code url} otherwise). Resolving blocks; run on the blocking dispatcher.
+   */
+  private void checkTarget(String url) {
+    if (!production) {
+      return;
+    }
+    try {
+      targets.resolve(targets.checkUrl(url).getHost());
+    } catch (WebhookTargetGuard.RefusedTargetException e) {
+      throw ApiProblem.field("url", "is not a public address: " + e.getMessage());
+    }
   }
 
   private static Map<String, Object> view(WebhookEndpointRepository.Endpoint e) {
