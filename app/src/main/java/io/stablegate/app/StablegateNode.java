@@ -139,7 +139,8 @@ public final class StablegateNode implements AutoCloseable {
 
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system,
-        new JdbcWebhookEndpoints(repositories.webhookSettings(), repositories.wallets(), blocking));
+        new JdbcWebhookEndpoints(repositories.webhookSettings(), repositories.wallets(),
+            repositories.webhookEndpoints(), blocking));
     UnmatchedTransferService unmatched = new UnmatchedTransferService(system);
     InvoiceEntity.init(system, options.clock(), WebhookDeliveryActor.courier(webhooks));
     // A ledger delivers its transfer.unmatched events as invoices deliver theirs, and completes

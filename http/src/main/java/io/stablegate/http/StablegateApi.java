@@ -35,6 +35,7 @@ import io.stablegate.http.security.SessionLimits;
 import io.stablegate.http.security.SessionTokens;
 import io.stablegate.http.security.Sessions;
 import io.stablegate.http.wallets.WalletRoutes;
+import io.stablegate.http.webhookendpoints.WebhookEndpointRoutes;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
 import io.stablegate.http.webhooks.WebhookTestRoutes;
 import io.stablegate.http.webhooksettings.WebhookSettingsRoutes;
@@ -103,6 +104,8 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, work).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
         settings.webhookSecretGrace(), clock).route());
+    routes.add(new WebhookEndpointRoutes(authentication, repositories.webhookEndpoints(), bodies, work,
+        settings.production(), settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, repositories.settingsChanges(), work).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.paymentSettings(),
         repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock, rates);

@@ -10,6 +10,7 @@ import io.stablegate.persistence.merchant.SecretCipher;
 import io.stablegate.persistence.merchant.SessionRepository;
 import io.stablegate.persistence.merchant.SettingsChangeRepository;
 import io.stablegate.persistence.merchant.WalletRepository;
+import io.stablegate.persistence.merchant.WebhookEndpointRepository;
 import io.stablegate.persistence.merchant.WebhookSettingsRepository;
 import io.stablegate.persistence.projection.InvoiceReadRepository;
 import io.stablegate.persistence.webhook.WebhookDeliveryRepository;
@@ -25,6 +26,7 @@ public record Repositories(
     MerchantRepository merchants,
     WalletRepository wallets,
     WebhookSettingsRepository webhookSettings,
+    WebhookEndpointRepository webhookEndpoints,
     IdempotencyRepository idempotency,
     SettingsChangeRepository settingsChanges,
     InvoiceListRepository invoiceListings,
@@ -41,6 +43,7 @@ public record Repositories(
         new MerchantRepository(dataSource),
         new WalletRepository(dataSource),
         new WebhookSettingsRepository(dataSource, cipher, clock),
+        new WebhookEndpointRepository(dataSource, cipher, clock),
         new IdempotencyRepository(dataSource),
         new SettingsChangeRepository(dataSource),
         new InvoiceListRepository(dataSource),

@@ -106,8 +106,11 @@ final class InvoiceHistory {
       case InvoiceEvent.InvoiceOverpaid e -> String.format("overpaid: %s USDT credited", Amounts.format(e.amountPaid()));
       case InvoiceExpired e -> "expired unpaid";
       case InvoiceCancelled e -> "cancelled by the merchant";
-      case InvoiceEvent.WebhookAttempted e -> String.format("webhook %s attempt %d: %s%s", e.webhookEventId(),
-          e.attempt(), e.outcome(), e.statusCode() == null ? " (" + e.error() + ")" : " (HTTP " + e.statusCode() + ")");
+      case InvoiceEvent.WebhookAttempted e -> String.format("webhook %s%s attempt %d: %s%s", e.webhookEventId(),
+          e.endpointId().equals(io.stablegate.engine.invoice.WebhookDelivery.DEFAULT_ENDPOINT) ? ""
+              : " to endpoint " + e.endpointId(), e.attempt(), e.outcome(), e.statusCode() == null ? " (" + e.error() + ")" : " (HTTP " + e.statusCode() + ")");
+      case InvoiceEvent.WebhookEndpointsResolved e -> String.format("webhook %s also goes to %d endpoint(s)",
+          e.webhookEventId(), e.endpointIds().size());
       case InvoiceEvent.WebhookRedeliveryRequested e -> "merchant asked for webhook " + e.webhookEventId() + " again";
     };
   }

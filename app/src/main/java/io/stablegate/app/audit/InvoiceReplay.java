@@ -259,8 +259,13 @@ final class InvoiceReplay {
       case InvoiceCancelled e -> !invoice.status().canMoveTo(InvoiceStatus.CANCELLED)
           ? Optional.of("InvoiceCancelled on an invoice that is " + invoice.status()) : Optional.empty();
       // Delivery records touch no money and no status; they must concern a webhook event of this invoice.
-      case InvoiceEvent.WebhookAttempted e -> invoice.webhook(e.webhookEventId()).isEmpty()
-          ? Optional.of("WebhookAttempted for event " + e.webhookEventId() + ", which this invoice never raised")
+      case InvoiceEvent.WebhookAttempted e -> invoice.webhook(e.webhookEventId(), e.endpointId()).isEmpty()
+          ? Optional.of("WebhookAttempted for event " + e.webhookEventId() + " and endpoint " + e.endpointId()
+              + ", which this invoice never raised")
+          : Optional.empty();
+      case InvoiceEvent.WebhookEndpointsResolved e -> invoice.webhook(e.webhookEventId()).isEmpty()
+          ? Optional.of("WebhookEndpointsResolved for event " + e.webhookEventId()
+              + ", which this invoice never raised")
           : Optional.empty();
       case InvoiceEvent.WebhookRedeliveryRequested e -> invoice.webhook(e.webhookEventId()).isEmpty()
           ? Optional.of("WebhookRedeliveryRequested for event " + e.webhookEventId()

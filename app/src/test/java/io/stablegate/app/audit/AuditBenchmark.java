@@ -187,7 +187,9 @@ public final class AuditBenchmark {
           x.webhookEventId(), x.at(), prev);
       case InvoiceEvent.WebhookAttempted x -> new InvoiceEvent.WebhookAttempted(x.invoiceId(), x.webhookEventId(),
           x.attempt(), x.attemptedAt(), x.statusCode(), x.error(), x.durationMs(), x.outcome(), x.nextAttemptAt(),
-          x.at(), prev);
+          x.at(), prev, x.endpointId());
+      case InvoiceEvent.WebhookEndpointsResolved x -> new InvoiceEvent.WebhookEndpointsResolved(x.invoiceId(),
+          x.webhookEventId(), x.endpointIds(), x.at(), prev);
       case InvoiceEvent.WebhookRedeliveryRequested x -> new InvoiceEvent.WebhookRedeliveryRequested(x.invoiceId(),
           x.webhookEventId(), x.at(), prev);
     };

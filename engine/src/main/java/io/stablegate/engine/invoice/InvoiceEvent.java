@@ -233,10 +233,39 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       WebhookDelivery.Status outcome,
       Instant nextAttemptAt,
       Instant at,
-      String prevHash)
-      implements InvoiceEvent {}
+      String prevHash,
+      UUID endpointId)
+      implements InvoiceEvent {
+    /** {@code endpointId} is {@link WebhookDelivery#DEFAULT_ENDPOINT} in events written before endpoints existed. */
+    public WebhookAttempted {
+      endpointId = endpointId == null ? WebhookDelivery.DEFAULT_ENDPOINT : endpointId;
+    }
 
-  /** The merchant asked for the event again: it is pending once more, with a fresh retry schedule. */
+    /** An attempt at the default endpoint. */
+    public WebhookAttempted(UUID invoiceId, UUID webhookEventId, int attempt, Instant attemptedAt, Integer statusCode,
+        String error, long durationMs, WebhookDelivery.Status outcome, Instant nextAttemptAt, Instant at,
+        String prevHash) {
+      this(invoiceId, webhookEventId, attempt, attemptedAt, statusCode, error, durationMs, outcome, nextAttemptAt, at,
+          prevHash, WebhookDelivery.DEFAULT_ENDPOINT);
+    }
+  }
+
+  /**
+   * The webhook endpoints subscribed to a webhook event's type when it happened (besides the default
+   * one): each gets its own pending delivery of the event, with the same event id.
+   */
+  record WebhookEndpointsResolved(
+      UUID invoiceId, UUID webhookEventId, java.util.List<UUID> endpointIds, Instant at, String prevHash)
+      implements InvoiceEvent {
+    public WebhookEndpointsResolved {
+      endpointIds = java.util.List.copyOf(endpointIds);
+    }
+  }
+
+  /**
+   * The merchant asked for the event again: its delivery to every endpoint is pending once more, with a
+   * fresh retry schedule.
+   */
   record WebhookRedeliveryRequested(UUID invoiceId, UUID webhookEventId, Instant at, String prevHash)
       implements InvoiceEvent {}
 }

@@ -72,7 +72,7 @@ public final class InvoiceRoutes extends AllDirectives {
   }
 
   private Route create() {
-    return auth.apiKey(merchantId -> optionalHeaderValueByName("Idempotency-Key", key -> {
+    return auth.merchant(merchantId -> optionalHeaderValueByName("Idempotency-Key", key -> {
       Optional<String> idempotencyKey = key.map(InvoiceRequests::checkIdempotencyKey);
       return bodies.json(CreateInvoiceRequest.class, request -> {
         InvoiceRequests.ValidRequest valid = InvoiceRequests.check(request, settings.defaultExpiresInMinutes(),
