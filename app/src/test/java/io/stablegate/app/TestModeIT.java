@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.audit.AuditCommand;
+import io.stablegate.app.testing.Browser;
 import io.stablegate.app.testing.FreePorts;
 import io.stablegate.engine.webhook.StandardWebhooksVerifier;
 import io.stablegate.engine.webhook.WebhookReceiver;
@@ -32,6 +33,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * Test mode through the public API of a whole node ({@link StablegateNode}, embedded PostgreSQL, real
@@ -205,6 +208,59 @@ class TestModeIT {
         .run("verify", "--db", db.url(), "--db-user", db.user(), "--db-password", db.password());
     assertThat(code).as(out.toString()).isZero();
     assertThat(out.toString()).containsPattern("test invoices +[0-9]+ \\(test mode");
+  }
+
+  /**
+   * The dashboard in headless Chromium: the Test mode switch shows and creates test invoices apart from
+   * live ones, the export link follows the mode, and a test API key is issued from the settings.
+   */
+  @Test
+  void theDashboardSwitchesBetweenLiveAndTestAndExports() throws Exception {
+    try (Browser browser = Browser.start(temp.resolve("chromium-profile"), Path.of("target", "screenshots"))) {
+      browser.open(base + "/dashboard/#/register");
+      browser.visible("#password[autocomplete=new-password]");
+      browser.type("#email", "mode-" + UUID.randomUUID() + "@example.com");
+      browser.type("#password", "correct horse battery staple 42");
+      browser.click("button[type=submit]");
+      browser.visible("#secret-dialog-value");
+      browser.click("#secret-dialog-close");
+      browser.visible("form[data-chain=ETHEREUM] input");
+      browser.type("form[data-chain=ETHEREUM] input", Invoices.randomEvmWallet());
+      browser.click("form[data-chain=ETHEREUM] button[type=submit]");
+      browser.await(ExpectedConditions.textToBePresentInElementLocated(
+          By.cssSelector("form[data-chain=ETHEREUM] [role=status]"), "saved"));
+
+      browser.click("#create-test-api-key");
+      assertThat(browser.visible("#secret-dialog-value").getText()).matches("[0-9a-f]{64}");
+      browser.click("#secret-dialog-close");
+
+      // a test invoice, created in test mode
+      browser.click("a[data-nav=invoices]");
+      browser.visible("#test-mode-switch");
+      assertThat(browser.find("#test-mode-banner").isDisplayed()).isFalse();
+      browser.click("#test-mode-switch");
+      assertThat(browser.visible("#test-mode-banner").getText()).contains("Test mode");
+      assertThat(browser.find("#create-title").getText()).isEqualTo("Create a test invoice");
+      assertThat(browser.find("#export-download").getAttribute("href")).contains("livemode=false");
+      browser.type("#amount", "3.5");
+      browser.type("#orderId", "TEST-1");
+      browser.click("#create-title + form button[type=submit]");
+      browser.await(d -> d.getCurrentUrl().matches(".*#/invoices/[0-9a-f-]{36}$")
+          || d.findElements(By.cssSelector("#create-title + form .form-alert:not([hidden])")).size() > 0);
+      assertThat(browser.driver().getCurrentUrl()).as(browser.find("main").getText())
+          .matches(".*#/invoices/[0-9a-f-]{36}$");
+      assertThat(browser.visible("#invoice-status").getText()).isEqualTo("PENDING");
+
+      // listed in test mode, not in live mode
+      browser.click("a[data-nav=invoices]");
+      browser.await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".table-wrap"), "TEST-1"));
+      browser.click("#test-mode-switch");
+      browser.await(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".table-wrap"),
+          "No invoices match."));
+      assertThat(browser.find("#export-download").getAttribute("href")).doesNotContain("livemode")
+          .contains("/api/v1/invoices/export?from=");
+      assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
+    }
   }
 
   private static List<String> ids(HttpResponse<String> listing) throws Exception {

@@ -71,7 +71,7 @@ public final class InvoiceCreation {
   public CompletionStage<String> create(UUID merchantId, boolean livemode, ValidRequest request,
       Optional<String> idempotencyKey) {
     // The same Idempotency-Key in the other mode is another request: it never returns the other mode's invoice.
-    String fingerprint = livemode ? request.fingerprint() : request.fingerprint() + ":test";
+    String fingerprint = livemode ? request.fingerprint() : testFingerprint(request.fingerprint());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Instant expiresAt = now.plus(Duration.ofMinutes(request.expiresInMinutes()));
     return blocking.run(() -> wallets.find(merchantId, request.chain()).orElseThrow(() ->
@@ -151,5 +151,15 @@ public final class InvoiceCreation {
 
   private String render(Invoice invoice) {
     return new String(Responses.bytes(InvoiceView.of(invoice, publicUrl)), StandardCharsets.UTF_8);
+  }
+
+  /** A test request's fingerprint: as long as a live one (SHA-256 hex), never equal to it. */
+  private static String testFingerprint(String liveFingerprint) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(("test:" + liveFingerprint).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
