@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# `bench/run flood`: invoice creation beside a registration flood, measured from outside the node.
+# Starts `./stablegate serve` as its own process (embedded PostgreSQL under a fresh data directory in
+# target/flood/, free ports, chains off), registers merchants through the public API and sets their
+# Ethereum wallets, then drives it with wrk (bench/wrk/*.lua):
+#   warm-up  invoice creation, not reported;
+#   A        invoice creation alone (the baseline);
+#   B        the same invoice creation while a second wrk floods POST /api/v1/auth/register;
+#   A2       invoice creation alone again (how much the machine drifted during the run).
+# Prints p99(B)/p99(A) and whether it is at most 2. The node and its PostgreSQL are stopped at the end,
+# also on failure. Needs wrk (Debian: apt-get install wrk), curl and python3 (to find free ports).
+#
+# Arguments: [seconds=30] [invoiceClients=16] [floodClients=256] [merchants=16] [warmup=15]
+# Any STABLEGATE_… variable set in the environment reaches the node (e.g.
+# STABLEGATE_PASSWORD_HASHING_THREADS=1 bench/run flood); BENCH_KEEP=1 keeps the data directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"
+invoice_clients="${2:-16}"
+flood_clients="${3:-256}"
+merchant_count="${4:-16}"
+warmup="${5:-15}"
+
+command -v wrk >/dev/null || { echo "bench/run flood: needs wrk on the PATH (Debian: apt-get install wrk)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "bench/run flood: needs python3 (free ports)" >&2; exit 2; }
+
+run_dir="$PWD/target/flood/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$run_dir"
+data_dir="$run_dir/data"
+log="$run_dir/node.log"
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+http_port="$(free_port)"
+base="http://127.0.0.1:$http_port"
+node_pid=""
+
+stop_node() {
+  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
+    echo "# stopping the node (pid $node_pid)" >&2
+    kill -TERM "$node_pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$node_pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL "$node_pid" 2>/dev/null || true
+  fi
+  # A node that died hard leaves its embedded PostgreSQL running: stop that one by its own pid file.
+  local pm="$data_dir/postgres/postmaster.pid"
+  if [ -f "$pm" ]; then
+    local pg_pid
+    pg_pid="$(head -1 "$pm")"
+    if [ -n "$pg_pid" ] && kill -0 "$pg_pid" 2>/dev/null; then
+      kill -INT "$pg_pid" 2>/dev/null || true
+      for _ in $(seq 1 30); do kill -0 "$pg_pid" 2>/dev/null || break; sleep 1; done
+    fi
+  fi
+  if [ "${BENCH_KEEP:-0}" != 1 ]; then rm -rf "$data_dir"; fi
+}
+trap stop_node EXIT
+trap 'exit 130' INT TERM
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores; node log: $log" >&2
+STABLEGATE_DATA_DIR="$data_dir" \
+STABLEGATE_HTTP_HOST=127.0.0.1 \
+STABLEGATE_HTTP_PORT="$http_port" \
+STABLEGATE_MANAGEMENT_PORT="$(free_port)" \
+STABLEGATE_CLUSTER_PORT="$(free_port)" \
+STABLEGATE_TRON_ENABLED=false STABLEGATE_ETHEREUM_ENABLED=false STABLEGATE_BSC_ENABLED=false \
+STABLEGATE_TRUSTED_PROXIES="${STABLEGATE_TRUSTED_PROXIES:-127.0.0.1}" \
+  ./stablegate serve >"$log" 2>&1 &
+node_pid=$!   # the launcher execs java: this is the node's JVM
+
+for _ in $(seq 1 240); do
+  kill -0 "$node_pid" 2>/dev/null || { echo "the node exited; see $log" >&2; tail -20 "$log" >&2; exit 1; }
+  curl -sf -o /dev/null "$base/api/v1/health" && break
+  sleep 1
+done
+curl -sf -o /dev/null "$base/api/v1/health" || { echo "the node did not answer health; see $log" >&2; exit 1; }
+
+# Merchants, each from its own server address (198.51.100.k), with an Ethereum wallet set in a session.
+merchants="$run_dir/merchants.txt"
+: >"$merchants"
+echo "# registering $merchant_count merchants" >&2
+for k in $(seq 1 "$merchant_count"); do
+  address="198.51.100.$k"
+  email="merchant-$k@bench.example"
+  password="bench-password-$k-$RANDOM$RANDOM"
+  credentials="{\"email\": \"$email\", \"password\": \"$password\"}"
+  answer="$(curl -sf "$base/api/v1/auth/register" -H 'Content-Type: application/json' \
+    -H "X-Forwarded-For: $address" -d "$credentials")"
+  api_key="$(sed -n 's/.*"apiKey":"\([0-9a-f]*\)".*/\1/p' <<<"$answer")"
+  [ -n "$api_key" ] || { echo "registration failed: $answer" >&2; exit 1; }
+  jar="$run_dir/cookies-$k"
+  curl -sf -o /dev/null -c "$jar" "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -H "X-Forwarded-For: $address" -d "$credentials"
+  csrf="$(awk '$6 == "csrf" {print $7}' "$jar")"
+  wallet="0x$(od -An -N20 -tx1 /dev/urandom | tr -d ' \n')"
+  curl -sf -o /dev/null -b "$jar" -X PUT "$base/api/v1/wallets/ETHEREUM" -H 'Content-Type: application/json' \
+    -H "X-CSRF-Token: $csrf" -H "X-Forwarded-For: $address" -d "{\"address\": \"$wallet\"}"
+  rm -f "$jar"
+  echo "$api_key $address" >>"$merchants"
+done
+
+# CPU seconds of the node's JVM and of its PostgreSQL (the postmaster, its live backends and those it reaped).
+ticks="$(getconf CLK_TCK)"
+jvm_cpu() { awk -v t="$ticks" '{printf "%.2f", ($14 + $15) / t}' "/proc/$node_pid/stat"; }
+pg_cpu() {
+  local pm children
+  pm="$(head -1 "$data_dir/postgres/postmaster.pid")"
+  children="$(ps -o pid= --ppid "$pm" | tr -d ' ' | tr '\n' ' ')"
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+    for c in $children; do awk '{print $14 + $15}' "/proc/$c/stat" 2>/dev/null || true; done
+  } | awk -v t="$ticks" '{s += $1} END {printf "%.2f", s / t}'
+}
+field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+invoices() { # run-digit seconds → the RESULT line of create-invoice.lua
+  wrk -t2 -c"$invoice_clients" -d"${2}s" --timeout 30s -s bench/wrk/create-invoice.lua "$base" -- "$merchants" "$1" \
+    | grep '^RESULT'
+}
+
+declare -A result cores
+phase() { # name run-digit [flood] → runs invoice creation (beside a flood) and keeps its figures
+  local name="$1" run="$2" flood="${3:-}" j0 p0 t0 j1 p1 t1 flood_pid=""
+  echo "# phase $name: $invoice_clients invoice clients for ${seconds}s${flood:+, beside $flood_clients registration clients}; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  if [ -n "$flood" ]; then
+    wrk -t2 -c"$flood_clients" -d"$((seconds + 6))s" --timeout 30s -s bench/wrk/register.lua "$base" -- "$(date +%s)" \
+      | grep '^RESULT' >"$run_dir/flood.txt" &
+    flood_pid=$!
+    sleep 3   # the flood is at full strength before invoice creation is measured
+  fi
+  j0="$(jvm_cpu)"; p0="$(pg_cpu)"; t0="$(date +%s.%N)"
+  result[$name]="$(invoices "$run" "$seconds")"
+  j1="$(jvm_cpu)"; p1="$(pg_cpu)"; t1="$(date +%s.%N)"
+  cores[$name]="$(awk -v a="$j0" -v b="$j1" -v c="$p0" -v d="$p1" -v s="$t0" -v e="$t1" \
+    'BEGIN {printf "JVM %.2f, PostgreSQL %.2f", (b - a) / (e - s), (d - c) / (e - s)}')"
+  [ -z "$flood_pid" ] || wait "$flood_pid"
+  echo "#   ${result[$name]}" >&2
+  echo "#   cores: ${cores[$name]}; load average after $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+}
+
+echo "# warm-up: ${warmup}s" >&2
+invoices 1 "$warmup" >/dev/null
+phase A 2
+phase B 3 flood
+phase A2 4
+
+row() { # name what
+  local r="${result[$1]}"
+  printf '| %s | %s | %s/s | %s ms | %s ms | %s ms | %s | %s |\n' "$1" "$2" "$(field rate "$r")" \
+    "$(field p50_ms "$r")" "$(field p99_ms "$r")" "$(field p999_ms "$r")" \
+    "$(field other "$r"), timeouts $(field timeouts "$r"), socket $(field socket_errors "$r")" "${cores[$1]}"
+}
+flood="$(cat "$run_dir/flood.txt")"
+echo
+echo "# $(date -u +%FT%TZ), $(nproc) cores; $invoice_clients invoice clients over $merchant_count merchants, ${seconds}s per phase; flood: $flood_clients clients"
+echo "| phase | load | invoices | p50 | p99 | p99.9 | not 201 | cores |"
+echo "|---|---|---|---|---|---|---|---|"
+row A "invoice creation alone"
+row B "beside the registration flood"
+row A2 "alone again"
+echo
+echo "registration flood: $(field rate "$flood")/s answered: 201 $(field s201 "$flood"), 409 $(field s409 "$flood"), 429 $(field s429 "$flood"), 503 $(field s503 "$flood"), other $(field other "$flood"); 429/503 without Retry-After: $(field no_retry_after "$flood"); p50 $(field p50_ms "$flood") ms, p99 $(field p99_ms "$flood") ms; timeouts $(field timeouts "$flood"), socket errors $(field socket_errors "$flood")"
+a="$(field p99_ms "${result[A]}")"; b="$(field p99_ms "${result[B]}")"; a2="$(field p99_ms "${result[A2]}")"
+awk -v a="$a" -v b="$b" -v a2="$a2" 'BEGIN {
+  r = b / a; printf "p99(B)/p99(A) = %.2f (%s 2x); p99(B)/p99(A2) = %.2f\n", r, (r <= 2 ? "<=" : "ABOVE"), b / a2 }'
