@@ -8,18 +8,20 @@
 #   B        the same invoice creation while a second wrk floods POST /api/v1/auth/register;
 #   A2       invoice creation alone again (how much the machine drifted during the run).
 # Prints p99(B)/p99(A) and whether it is at most 2. The node and its PostgreSQL are stopped at the end,
-# also on failure. Needs wrk (Debian: apt-get install wrk), curl and python3 (to find free ports).
+# also on failure. Needs wrk (Debian: apt-get install wrk), curl, python3 (to find free ports) and
+# psql (Debian: postgresql-client) to analyze the fresh database after the warm-up.
 #
-# Arguments: [seconds=30] [invoiceClients=16] [floodClients=256] [merchants=16] [warmup=15]
+# Arguments: [seconds=30] [invoiceClients=16] [floodClients=256] [merchants=16] [warmup=60]
 # Any STABLEGATE_… variable set in the environment reaches the node (e.g.
-# STABLEGATE_PASSWORD_HASHING_THREADS=1 bench/run flood); BENCH_KEEP=1 keeps the data directory.
+# STABLEGATE_PASSWORD_HASHING_THREADS=1 bench/run flood); BENCH_KEEP=1 keeps the data directory;
+# BENCH_JFR=1 records the node's CPU profile of each phase (target/flood/<run>/<phase>.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 invoice_clients="${2:-16}"
 flood_clients="${3:-256}"
 merchant_count="${4:-16}"
-warmup="${5:-15}"
+warmup="${5:-60}"
 
 command -v wrk >/dev/null || { echo "bench/run flood: needs wrk on the PATH (Debian: apt-get install wrk)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "bench/run flood: needs python3 (free ports)" >&2; exit 2; }
@@ -82,8 +84,9 @@ for k in $(seq 1 "$merchant_count"); do
   email="merchant-$k@bench.example"
   password="bench-password-$k-$RANDOM$RANDOM"
   credentials="{\"email\": \"$email\", \"password\": \"$password\"}"
-  answer="$(curl -sf "$base/api/v1/auth/register" -H 'Content-Type: application/json' \
+  answer="$(curl -sf -w ' %{time_total}' "$base/api/v1/auth/register" -H 'Content-Type: application/json' \
     -H "X-Forwarded-For: $address" -d "$credentials")"
+  [ "$k" != 1 ] || echo "#   one registration on the idle node: $(awk '{printf "%.0f", $NF * 1000}' <<<"$answer") ms" >&2
   api_key="$(sed -n 's/.*"apiKey":"\([0-9a-f]*\)".*/\1/p' <<<"$answer")"
   [ -n "$api_key" ] || { echo "registration failed: $answer" >&2; exit 1; }
   jar="$run_dir/cookies-$k"
@@ -110,9 +113,15 @@ pg_cpu() {
 }
 field() { sed -n "s/.*[ ]$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
-invoices() { # run-digit seconds → the RESULT line of create-invoice.lua
+cpu_of_children() { # the output of `times` in a subshell → CPU seconds of its children (user + system)
+  sed -n 2p | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } printf "%.2f", s }'
+}
+
+invoices() { # run-digit seconds → the RESULT line of create-invoice.lua; wrk's CPU seconds in $run_dir/wrk-cpu
   wrk -t2 -c"$invoice_clients" -d"${2}s" --timeout 30s -s bench/wrk/create-invoice.lua "$base" -- "$merchants" "$1" \
     | grep '^RESULT'
+  times >"$run_dir/wrk-times"   # not in a pipeline: that would be a subshell without children
+  cpu_of_children <"$run_dir/wrk-times" >"$run_dir/wrk-cpu"
 }
 
 declare -A result cores
@@ -120,23 +129,40 @@ phase() { # name run-digit [flood] → runs invoice creation (beside a flood) an
   local name="$1" run="$2" flood="${3:-}" j0 p0 t0 j1 p1 t1 flood_pid=""
   echo "# phase $name: $invoice_clients invoice clients for ${seconds}s${flood:+, beside $flood_clients registration clients}; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   if [ -n "$flood" ]; then
-    wrk -t2 -c"$flood_clients" -d"$((seconds + 6))s" --timeout 30s -s bench/wrk/register.lua "$base" -- "$(date +%s)" \
-      | grep '^RESULT' >"$run_dir/flood.txt" &
+    ( wrk -t2 -c"$flood_clients" -d"$((seconds + 6))s" --timeout 30s -s bench/wrk/register.lua "$base" -- "$(date +%s)" \
+        | grep '^RESULT' >"$run_dir/flood.txt"
+      times >"$run_dir/flood-times"
+      cpu_of_children <"$run_dir/flood-times" >"$run_dir/flood-cpu" ) &
     flood_pid=$!
     sleep 3   # the flood is at full strength before invoice creation is measured
+  fi
+  if [ -n "${BENCH_JFR:-}" ]; then # a CPU profile of the node during the phase: bench/jfr-breakdown.py FILE
+    "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd" "$node_pid" JFR.start name="$name" settings=profile duration="${seconds}s" \
+      filename="$run_dir/$name.jfr" >/dev/null
   fi
   j0="$(jvm_cpu)"; p0="$(pg_cpu)"; t0="$(date +%s.%N)"
   result[$name]="$(invoices "$run" "$seconds")"
   j1="$(jvm_cpu)"; p1="$(pg_cpu)"; t1="$(date +%s.%N)"
-  cores[$name]="$(awk -v a="$j0" -v b="$j1" -v c="$p0" -v d="$p1" -v s="$t0" -v e="$t1" \
-    'BEGIN {printf "JVM %.2f, PostgreSQL %.2f", (b - a) / (e - s), (d - c) / (e - s)}')"
-  [ -z "$flood_pid" ] || wait "$flood_pid"
+  cores[$name]="$(awk -v a="$j0" -v b="$j1" -v c="$p0" -v d="$p1" -v s="$t0" -v e="$t1" -v w="$(cat "$run_dir/wrk-cpu")" \
+    'BEGIN {printf "JVM %.2f, PostgreSQL %.2f, wrk %.2f", (b - a) / (e - s), (d - c) / (e - s), w / (e - s)}')"
+  if [ -n "$flood_pid" ]; then
+    wait "$flood_pid"
+    cores[$name]+=", flood wrk $(awk -v w="$(cat "$run_dir/flood-cpu")" -v s="$((seconds + 6))" 'BEGIN {printf "%.2f", w / s}')"
+  fi
   echo "#   ${result[$name]}" >&2
   echo "#   cores: ${cores[$name]}; load average after $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 }
 
 echo "# warm-up: ${warmup}s" >&2
 invoices 1 "$warmup" >/dev/null
+# A fresh database has no planner statistics until autovacuum's first analyze of its tables, minutes
+# in; until then the projections' reads by tag scan event_tag whole, and the baseline measures that.
+# A database in service has them: gather them now (the embedded PostgreSQL trusts local connections).
+if command -v psql >/dev/null; then
+  psql -q -h 127.0.0.1 -p "$(sed -n 4p "$data_dir/postgres/postmaster.pid")" -U postgres -d stablegate -c ANALYZE
+else
+  echo "# no psql on the PATH: the database is not analyzed; phase A may measure a fresh database's plans" >&2
+fi
 phase A 2
 phase B 3 flood
 phase A2 4
@@ -150,13 +176,13 @@ row() { # name what
 flood="$(cat "$run_dir/flood.txt")"
 echo
 echo "# $(date -u +%FT%TZ), $(nproc) cores; $invoice_clients invoice clients over $merchant_count merchants, ${seconds}s per phase; flood: $flood_clients clients"
-echo "| phase | load | invoices | p50 | p99 | p99.9 | not 201 | cores |"
+echo "| phase | load | invoices | p50 | p99 | p99.9 | not 201 | cores (CPU-s per s) |"
 echo "|---|---|---|---|---|---|---|---|"
 row A "invoice creation alone"
 row B "beside the registration flood"
 row A2 "alone again"
 echo
-echo "registration flood: $(field rate "$flood")/s answered: 201 $(field s201 "$flood"), 409 $(field s409 "$flood"), 429 $(field s429 "$flood"), 503 $(field s503 "$flood"), other $(field other "$flood"); 429/503 without Retry-After: $(field no_retry_after "$flood"); p50 $(field p50_ms "$flood") ms, p99 $(field p99_ms "$flood") ms; timeouts $(field timeouts "$flood"), socket errors $(field socket_errors "$flood")"
+echo "registration flood: $(field rate "$flood")/s answered: 201 $(field s201 "$flood"), 409 $(field s409 "$flood"), 429 $(field s429 "$flood"), 503 $(field s503 "$flood"), other $(field other "$flood"); 429/503 without Retry-After: $(field no_retry_after "$flood"); p50 $(field p50_ms "$flood") ms, p99 $(field p99_ms "$flood") ms; timeouts $(field timeouts "$flood"), socket errors $(field socket_errors "$flood")$(sed -n 's/.*without_retry_after_example: /; first without Retry-After: /p' <<<"$flood")"
 a="$(field p99_ms "${result[A]}")"; b="$(field p99_ms "${result[B]}")"; a2="$(field p99_ms "${result[A2]}")"
 awk -v a="$a" -v b="$b" -v a2="$a2" 'BEGIN {
   r = b / a; printf "p99(B)/p99(A) = %.2f (%s 2x); p99(B)/p99(A2) = %.2f\n", r, (r <= 2 ? "<=" : "ABOVE"), b / a2 }'

@@ -8,6 +8,7 @@
 -- wrk -s register.lua URL -- RUN
 -- Prints one line: RESULT name=registrations requests=… seconds=… rate=… p50_ms=… p99_ms=… s201=…
 --   s409=… s429=… s503=… other=… no_retry_after=… (429/503 without Retry-After) timeouts=… socket_errors=…
+--   [without_retry_after_example: the first such answer]
 
 local threads = {}
 
@@ -49,16 +50,18 @@ function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
   if (status == 503 or status == 429) and not (headers["Retry-After"] or headers["retry-after"]) then
     missing = missing + 1
+    sample = status .. " " .. body:sub(1, 160):gsub("%s+", " ")
   end
 end
 
 function done(summary, latency, requests)
-  local counts, lacking = {}, 0
+  local counts, lacking, example = {}, 0, nil
   for _, thread in ipairs(threads) do
     for status, count in pairs(thread:get("statuses")) do
       counts[status] = (counts[status] or 0) + count
     end
     lacking = lacking + thread:get("missing")
+    example = example or thread:get("sample")
   end
   local other = {}
   for status, count in pairs(counts) do
@@ -69,9 +72,10 @@ function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local e = summary.errors
   io.write(string.format(
-    "RESULT name=registrations requests=%d seconds=%.1f rate=%.1f p50_ms=%.1f p99_ms=%.1f s201=%d s409=%d s429=%d s503=%d other=%s no_retry_after=%d timeouts=%d socket_errors=%d\n",
+    "RESULT name=registrations requests=%d seconds=%.1f rate=%.1f p50_ms=%.1f p99_ms=%.1f s201=%d s409=%d s429=%d s503=%d other=%s no_retry_after=%d timeouts=%d socket_errors=%d%s\n",
     summary.requests, seconds, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     counts[201] or 0, counts[409] or 0, counts[429] or 0, counts[503] or 0,
-    #other > 0 and table.concat(other, ",") or "none", lacking, e.timeout, e.connect + e.read + e.write))
+    #other > 0 and table.concat(other, ",") or "none", lacking, e.timeout, e.connect + e.read + e.write,
+    example and (" without_retry_after_example: " .. example) or ""))
 end
