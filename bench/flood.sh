@@ -5,9 +5,10 @@
 # Ethereum wallets, then drives it with wrk (bench/wrk/*.lua):
 #   warm-up  invoice creation, not reported;
 #   A        invoice creation alone (the baseline);
-#   B        the same invoice creation while a second wrk floods POST /api/v1/auth/register;
+#   B<n>     the same invoice creation while a second wrk floods POST /api/v1/auth/register from n
+#            connections (one phase per n of floodClients, a comma-separated list);
 #   A2       invoice creation alone again (how much the machine drifted during the run).
-# Prints p99(B)/p99(A) and whether it is at most 2. The node and its PostgreSQL are stopped at the end,
+# Prints p99(B)/p99(A) per flood and whether it is at most 2. The node and its PostgreSQL are stopped at the end,
 # also on failure. Needs wrk (Debian: apt-get install wrk), curl, python3 (to find free ports) and
 # psql (Debian: postgresql-client) to analyze the fresh database after the warm-up.
 #
@@ -125,12 +126,12 @@ invoices() { # run-digit seconds → the RESULT line of create-invoice.lua; wrk'
 }
 
 declare -A result cores
-phase() { # name run-digit [flood] → runs invoice creation (beside a flood) and keeps its figures
+phase() { # name run-digit [flood clients] → runs invoice creation (beside a flood) and keeps its figures
   local name="$1" run="$2" flood="${3:-}" j0 p0 t0 j1 p1 t1 flood_pid=""
-  echo "# phase $name: $invoice_clients invoice clients for ${seconds}s${flood:+, beside $flood_clients registration clients}; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  echo "# phase $name: $invoice_clients invoice clients for ${seconds}s${flood:+, beside $flood registration clients}; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   if [ -n "$flood" ]; then
-    ( wrk -t2 -c"$flood_clients" -d"$((seconds + 6))s" --timeout 30s -s bench/wrk/register.lua "$base" -- "$(date +%s)" \
-        | grep '^RESULT' >"$run_dir/flood.txt"
+    ( wrk -t2 -c"$flood" -d"$((seconds + 6))s" --timeout 30s -s bench/wrk/register.lua "$base" -- "$(date +%s)" \
+        | grep '^RESULT' >"$run_dir/flood-$name.txt"
       times >"$run_dir/flood-times"
       cpu_of_children <"$run_dir/flood-times" >"$run_dir/flood-cpu" ) &
     flood_pid=$!
@@ -148,6 +149,8 @@ phase() { # name run-digit [flood] → runs invoice creation (beside a flood) an
   if [ -n "$flood_pid" ]; then
     wait "$flood_pid"
     cores[$name]+=", flood wrk $(awk -v w="$(cat "$run_dir/flood-cpu")" -v s="$((seconds + 6))" 'BEGIN {printf "%.2f", w / s}')"
+    echo "#   $(cat "$run_dir/flood-$name.txt")" >&2
+    sleep 10   # the hashes still queued in the node finish before the next phase
   fi
   echo "#   ${result[$name]}" >&2
   echo "#   cores: ${cores[$name]}; load average after $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -163,9 +166,12 @@ if command -v psql >/dev/null; then
 else
   echo "# no psql on the PATH: the database is not analyzed; phase A may measure a fresh database's plans" >&2
 fi
+IFS=, read -r -a floods <<<"$flood_clients"
+[ "${#floods[@]}" -le 6 ] || { echo "at most 6 flood concurrencies" >&2; exit 2; }
 phase A 2
-phase B 3 flood
-phase A2 4
+run=3
+for c in "${floods[@]}"; do phase "B$c" "$run" "$c"; run=$((run + 1)); done
+phase A2 "$run"
 
 row() { # name what
   local r="${result[$1]}"
@@ -173,16 +179,19 @@ row() { # name what
     "$(field p50_ms "$r")" "$(field p99_ms "$r")" "$(field p999_ms "$r")" \
     "$(field other "$r"), timeouts $(field timeouts "$r"), socket $(field socket_errors "$r")" "${cores[$1]}"
 }
-flood="$(cat "$run_dir/flood.txt")"
 echo
-echo "# $(date -u +%FT%TZ), $(nproc) cores; $invoice_clients invoice clients over $merchant_count merchants, ${seconds}s per phase; flood: $flood_clients clients"
+echo "# $(date -u +%FT%TZ), $(nproc) cores; $invoice_clients invoice clients over $merchant_count merchants, ${seconds}s per phase"
 echo "| phase | load | invoices | p50 | p99 | p99.9 | not 201 | cores (CPU-s per s) |"
 echo "|---|---|---|---|---|---|---|---|"
 row A "invoice creation alone"
-row B "beside the registration flood"
+for c in "${floods[@]}"; do row "B$c" "beside a registration flood of $c clients"; done
 row A2 "alone again"
 echo
-echo "registration flood: $(field rate "$flood")/s answered: 201 $(field s201 "$flood"), 409 $(field s409 "$flood"), 429 $(field s429 "$flood"), 503 $(field s503 "$flood"), other $(field other "$flood"); 429/503 without Retry-After: $(field no_retry_after "$flood"); p50 $(field p50_ms "$flood") ms, p99 $(field p99_ms "$flood") ms; timeouts $(field timeouts "$flood"), socket errors $(field socket_errors "$flood")$(sed -n 's/.*without_retry_after_example: /; first without Retry-After: /p' <<<"$flood")"
-a="$(field p99_ms "${result[A]}")"; b="$(field p99_ms "${result[B]}")"; a2="$(field p99_ms "${result[A2]}")"
-awk -v a="$a" -v b="$b" -v a2="$a2" 'BEGIN {
-  r = b / a; printf "p99(B)/p99(A) = %.2f (%s 2x); p99(B)/p99(A2) = %.2f\n", r, (r <= 2 ? "<=" : "ABOVE"), b / a2 }'
+a="$(field p99_ms "${result[A]}")"; a2="$(field p99_ms "${result[A2]}")"
+for c in "${floods[@]}"; do
+  flood="$(cat "$run_dir/flood-B$c.txt")"
+  echo "B$c: registration flood of $c clients, $(field rate "$flood")/s answered: 201 $(field s201 "$flood"), 409 $(field s409 "$flood"), 429 $(field s429 "$flood"), 503 $(field s503 "$flood"), other $(field other "$flood"); 429/503 without Retry-After: $(field no_retry_after "$flood"); p50 $(field p50_ms "$flood") ms, p99 $(field p99_ms "$flood") ms; timeouts $(field timeouts "$flood"), socket errors $(field socket_errors "$flood")$(sed -n 's/.*without_retry_after_example: /; first without Retry-After: /p' <<<"$flood")"
+  b="$(field p99_ms "${result[B$c]}")"
+  awk -v c="$c" -v a="$a" -v b="$b" -v a2="$a2" 'BEGIN {
+    r = b / a; printf "B%s: p99(B)/p99(A) = %.2f (%s 2x); p99(B)/p99(A2) = %.2f\n", c, r, (r <= 2 ? "<=" : "ABOVE"), b / a2 }'
+done
