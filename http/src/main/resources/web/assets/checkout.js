@@ -8,6 +8,8 @@ const page = document.getElementById('checkout');
 const invoiceId = page.dataset.invoiceId;
 const expiresAt = new Date(page.dataset.expiresAt);
 const OPEN = new Set(['PENDING', 'CONFIRMING', 'PARTIALLY_PAID']);
+// once the invoice is over, the payer may go back to the shop (if the merchant gave a redirectUrl)
+const RETURNS = new Set(['PAID', 'EXPIRED', 'CANCELLED']);
 const POLL_OPEN_MS = 3000;
 const POLL_CLOSED_MS = 15000;
 
@@ -93,6 +95,8 @@ function render(invoice) {
   document.getElementById('progress').hidden = !(status === 'CONFIRMING' || status === 'PAID');
   document.getElementById('pay-details').hidden = !OPEN.has(status);
   if (!OPEN.has(status)) document.getElementById('copy-feedback').textContent = '';
+  const back = document.getElementById('return');
+  back.hidden = !(back.dataset.url && RETURNS.has(status));
   updateCountdown();
 }
 

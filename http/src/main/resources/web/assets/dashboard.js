@@ -421,13 +421,10 @@ function createInvoiceForm() {
     field({id: 'orderId', label: 'Order id (optional)', maxlength: 128}),
     field({id: 'description', label: 'Description (optional)', maxlength: 500}),
     field({id: 'expiresInMinutes', label: 'Expires in (minutes)', type: 'number', min: 1, max: 10080, value: 30}),
-    field({id: 'apiKey', label: 'API key', type: 'password', autocomplete: 'off', required: true, wide: true,
-      hint: 'Creating invoices needs your API key. It is used for this call only and kept in this tab\'s memory.'}),
     h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Create invoice')));
   const chain = form.querySelector('#chain');
   const firstWithWallet = CHAINS.find((c) => wallets.has(c.id));
   if (firstWithWallet) chain.value = firstWithWallet.id;
-  if (session.apiKey) form.querySelector('#apiKey').value = session.apiKey;
   onSubmit(form, async (data) => {
     const body = {amount: String(data.get('amount')).trim(), chain: data.get('chain')};
     for (const name of ['orderId', 'description']) {
@@ -436,13 +433,11 @@ function createInvoiceForm() {
     }
     const minutes = String(data.get('expiresInMinutes') ?? '').trim();
     if (minutes) body.expiresInMinutes = Number(minutes);
-    const apiKey = String(data.get('apiKey')).trim();
     const errors = [];
     if (!/^\d+(\.\d{1,6})?$/.test(body.amount)) errors.push({field: 'amount', message: 'Enter an amount like 10.50.'});
-    if (!apiKey) errors.push({field: 'apiKey', message: 'Paste your API key.'});
     if (errors.length) throw new ApiError(400, {detail: 'Please correct the marked fields.', errors});
-    const invoice = await post('/api/v1/invoices', body, {apiKey, idempotencyKey: crypto.randomUUID()});
-    session.apiKey = apiKey;
+    // with the session (and its CSRF header); the Idempotency-Key makes a double submit create one invoice
+    const invoice = await post('/api/v1/invoices', body, {idempotencyKey: crypto.randomUUID()});
     location.hash = `#/invoices/${invoice.id}`;
   });
   return form;
@@ -624,6 +619,7 @@ async function settingsView() {
       CHAINS.map((chain) => walletForm(chain, wallets.get(chain.id)))),
     paymentSettingsSection(),
     webhookSection(),
+    webhookEndpointsSection(),
     apiKeySection(),
     passwordSection());
 }
@@ -744,6 +740,98 @@ function webhookSection() {
     }
   });
   return h('section', {class: 'card', 'aria-labelledby': 'webhook-title'}, h('h2', {id: 'webhook-title'}, 'Webhook'), form);
+}
+
+const WEBHOOK_TYPES = ['invoice.payment_detected', 'invoice.paid', 'invoice.paid_late', 'invoice.expired',
+  'invoice.cancelled', 'invoice.payment_reverted', 'ping'];
+
+/** Further webhook endpoints (docs/webhooks.md): each with its own secret and event filter. */
+function webhookEndpointsSection() {
+  const status = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
+  const list = h('div', {id: 'webhook-endpoints'});
+  const allBox = h('input', {type: 'checkbox', id: 'endpoint-events-all', name: 'events', value: '*', checked: true});
+  const typeBoxes = WEBHOOK_TYPES.map((type) => h('input', {type: 'checkbox', name: 'events', value: type,
+    id: `endpoint-event-${type.replace(/\W/g, '-')}`}));
+  const form = h('form', {novalidate: true, id: 'endpoint-form'},
+    formAlert(),
+    field({id: 'endpoint-url', label: 'Endpoint URL', type: 'url', placeholder: 'https://shop.example/hooks/paid',
+      autocomplete: 'off', hint: 'Receives only the events chosen below, signed with its own secret.'}),
+    h('fieldset', {class: 'events', 'data-field': 'events'},
+      h('legend', {}, 'Events'),
+      h('label', {}, allBox, ' All events'),
+      ...typeBoxes.map((box) => h('label', {}, box, ` ${box.value}`)),
+      h('p', {class: 'field-error', id: 'endpoint-events-all-error', hidden: true})),
+    h('div', {class: 'actions'}, h('button', {type: 'submit', id: 'add-endpoint'}, 'Add endpoint')));
+  form.querySelector('input[type=url]').name = 'url';
+  allBox.addEventListener('change', () => { if (allBox.checked) typeBoxes.forEach((b) => { b.checked = false; }); });
+  typeBoxes.forEach((b) => b.addEventListener('change', () => { if (b.checked) allBox.checked = false; }));
+
+  async function act(action, done) {
+    try {
+      await action();
+      status.textContent = done;
+      await load();
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  }
+
+  async function load() {
+    let items;
+    try {
+      ({items} = await get('/api/v1/webhook-endpoints'));
+    } catch (e) {
+      list.replaceChildren(h('p', {class: 'form-alert'}, e.message));
+      return;
+    }
+    if (items.length === 0) {
+      list.replaceChildren(h('p', {class: 'empty'}, 'No further endpoint. The webhook URL above receives every event.'));
+      return;
+    }
+    list.replaceChildren(stackable(h('table', {class: 'endpoints'},
+      h('thead', {}, h('tr', {}, h('th', {}, 'URL'), h('th', {}, 'Events'), h('th', {}, 'State'), h('th', {}, ''))),
+      h('tbody', {}, ...items.map((e) => h('tr', {'data-endpoint': e.id},
+        h('td', {'data-label': 'URL'}, h('code', {}, e.url)),
+        h('td', {'data-label': 'Events'}, e.events.join(', ')),
+        h('td', {'data-label': 'State'}, e.disabled
+          ? h('span', {class: 'badge badge-cancelled', title: e.disabledReason ?? ''}, 'Disabled (answered 410)')
+          : h('span', {class: 'badge badge-paid'}, 'Active')),
+        h('td', {'data-label': ''}, h('div', {class: 'actions'},
+          e.disabled ? h('button', {type: 'button', class: 'button-secondary endpoint-enable', onclick: () =>
+            act(() => post(`/api/v1/webhook-endpoints/${encodeURIComponent(e.id)}/enable`), 'Endpoint re-enabled.')},
+          'Re-enable') : null,
+          h('button', {type: 'button', class: 'button-secondary endpoint-rotate', onclick: () => act(async () => {
+            const {secret} = await post(`/api/v1/webhook-endpoints/${encodeURIComponent(e.id)}/rotate-secret`);
+            await showSecret('New endpoint secret',
+              'Deliveries to this endpoint are signed with this secret and, for 24 hours, also with the previous one.',
+              secret);
+          }, 'Endpoint secret rotated.')}, 'Rotate secret'),
+          h('button', {type: 'button', class: 'button-danger endpoint-delete', onclick: () =>
+            act(() => del(`/api/v1/webhook-endpoints/${encodeURIComponent(e.id)}`), 'Endpoint deleted.')},
+          'Delete')))))))));
+  }
+
+  onSubmit(form, async (data) => {
+    const url = String(data.get('url') ?? '').trim();
+    const events = data.getAll('events').map(String);
+    const errors = [];
+    try {
+      if (!['http:', 'https:'].includes(new URL(url).protocol)) throw new Error();
+    } catch {
+      errors.push({field: 'url', message: 'Enter a full http(s):// URL.'});
+    }
+    if (events.length === 0) errors.push({field: 'events', message: 'Choose at least one event, or all.'});
+    if (errors.length) throw new ApiError(400, {detail: 'Please correct the marked fields.', errors});
+    const created = await post('/api/v1/webhook-endpoints', {url, events});
+    form.querySelector('input[type=url]').value = '';
+    status.textContent = 'Endpoint added.';
+    await showSecret('Endpoint secret', 'Verify the deliveries to this endpoint with this secret. It is shown only now.',
+      created.secret);
+    await load();
+  });
+  load();
+  return h('section', {class: 'card', 'aria-labelledby': 'endpoints-title'},
+    h('h2', {id: 'endpoints-title'}, 'Webhook endpoints'), list, form, status);
 }
 
 function apiKeySection() {

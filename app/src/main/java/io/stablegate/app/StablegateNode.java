@@ -21,11 +21,13 @@ import io.stablegate.engine.payment.UnmatchedTransferCourierActor;
 import io.stablegate.engine.payment.UnmatchedTransferService;
 import io.stablegate.engine.payment.WebhookDeliveryActor;
 import io.stablegate.engine.payment.WebhookService;
+import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.http.ApiSettings;
 import io.stablegate.http.HttpMetrics;
 import io.stablegate.http.HttpServer;
+import io.stablegate.http.rates.RateSources;
 import io.stablegate.http.StablegateApi;
 import io.stablegate.http.security.NodeKeys;
 import io.stablegate.http.security.ProductionGuard;
@@ -137,7 +139,8 @@ public final class StablegateNode implements AutoCloseable {
 
     // the entities, and what feeds and wakes them
     WebhookDispatch webhooks = WebhookDispatch.create(system,
-        new JdbcWebhookEndpoints(repositories.webhookSettings(), repositories.wallets(), blocking));
+        new JdbcWebhookEndpoints(repositories.webhookSettings(), repositories.wallets(),
+            repositories.webhookEndpoints(), blocking));
     UnmatchedTransferService unmatched = new UnmatchedTransferService(system);
     InvoiceEntity.init(system, options.clock(), WebhookDeliveryActor.courier(webhooks));
     // A ledger delivers its transfer.unmatched events as invoices deliver theirs, and completes
@@ -152,9 +155,11 @@ public final class StablegateNode implements AutoCloseable {
     LedgerWorkSweeper.init(system, repositories.unmatchedTransfers(), options.clock());
     startChainWatchers(system, matcher, repositories, changes, chains, blocking);
 
-    NodeMetrics.bind(system, chains);
+    RateSource rates = RateSources.start(system, blocking, options.clock());
+    NodeMetrics.bind(system, chains, rates);
     StablegateApi api = new StablegateApi(system, repositories, keys, changes, blocking, invoices, unmatched,
-        payerClaims(system, options.clock()), chains, webhookService, new WebhookPinger(webhooks), options.clock());
+        payerClaims(system, options.clock()), chains, webhookService, new WebhookPinger(webhooks), rates,
+        options.clock());
     ServerBinding binding;
     try {
       binding = HttpServer.start(system, new HttpMetrics(Metrics.globalRegistry).instrument(api.route()))

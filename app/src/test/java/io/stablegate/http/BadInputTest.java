@@ -107,6 +107,27 @@ class BadInputTest {
         invoice("leading plus", body("+1", "ETHEREUM"), 400, "amount"),
         invoice("spaces", body(" 1", "ETHEREUM"), 400, "amount"),
         invoice("empty amount", body("", "ETHEREUM"), 400, "amount"),
+        // prices in fiat (the test node's fixed rates: EUR=0.92, CNY=7.1)
+        invoice("both amount and price", "{\"amount\": \"1\", \"price\": {\"amount\": \"1\", \"currency\": \"EUR\"}, \"chain\": \"ETHEREUM\"}", 400, "price"),
+        invoice("neither amount nor price", "{\"chain\": \"ETHEREUM\", \"orderId\": \"x\"}", 400, "amount"),
+        invoice("unknown currency", price("10", "XYZ"), 400, "price.currency"),
+        invoice("lower-case currency", price("10", "eur"), 400, "price.currency"),
+        invoice("currency of four letters", price("10", "EURO"), 400, "price.currency"),
+        invoice("price without currency", "{\"price\": {\"amount\": \"10\"}, \"chain\": \"ETHEREUM\"}", 400, "price.currency"),
+        invoice("price without amount", "{\"price\": {\"currency\": \"EUR\"}, \"chain\": \"ETHEREUM\"}", 400, "price.amount"),
+        invoice("negative price", price("-10", "EUR"), 400, "price.amount"),
+        invoice("zero price", price("0.00", "EUR"), 400, "price.amount"),
+        invoice("price not a number", price("ten", "EUR"), 400, "price.amount"),
+        invoice("price as a JSON number", "{\"price\": {\"amount\": 10, \"currency\": \"EUR\"}, \"chain\": \"ETHEREUM\"}", 400, "price.amount"),
+        invoice("price with 7 decimals", price("1.1234567", "EUR"), 400, "price.amount"),
+        invoice("price over 1,000,000 USDT once converted", price("999999", "EUR"), 400, "price.amount"),
+        invoice("price with an unknown field", "{\"price\": {\"amount\": \"10\", \"currency\": \"EUR\", \"rate\": \"1\"}, \"chain\": \"ETHEREUM\"}", 400, "price.rate"),
+        invoice("price in a currency without a rate", price("10", "USD"), 503, null),
+        // tokens
+        invoice("unknown token", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"DAI\"}", 400, "token"),
+        invoice("lower-case token", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"usdt\"}", 400, "token"),
+        invoice("token the chain does not serve", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"USDC\"}", 400, "token"),
+        invoice("token as a number", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": 1}", 400, "token"),
         // chains
         invoice("unknown chain", body("1", "SOLANA"), 400, "chain"),
         invoice("lower-case chain", body("1", "ethereum"), 400, "chain"),
@@ -118,6 +139,16 @@ class BadInputTest {
         invoice("expiresInMinutes 10081", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"expiresInMinutes\": 10081}", 400, "expiresInMinutes"),
         invoice("metadata over 4 KiB", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"metadata\": {\"k\": \""
             + "m".repeat(4100) + "\"}}", 400, "metadata"),
+        // redirect URLs
+        invoice("redirectUrl with javascript:", fields("redirectUrl", "javascript:alert(1)"), 400, "redirectUrl"),
+        invoice("redirectUrl with data:", fields("redirectUrl", "data:text/html,hi"), 400, "redirectUrl"),
+        invoice("redirectUrl with ftp:", fields("redirectUrl", "ftp://shop.example/back"), 400, "redirectUrl"),
+        invoice("redirectUrl with credentials", fields("redirectUrl", "https://user:pass@shop.example/back"), 400, "redirectUrl"),
+        invoice("redirectUrl that is relative", fields("redirectUrl", "/thanks"), 400, "redirectUrl"),
+        invoice("redirectUrl without a host", fields("redirectUrl", "https:///thanks"), 400, "redirectUrl"),
+        invoice("redirectUrl that is no URL", fields("redirectUrl", "https://shop example/back"), 400, "redirectUrl"),
+        invoice("redirectUrl of 2049 characters", fields("redirectUrl", "https://shop.example/" + "a".repeat(2028)), 400, "redirectUrl"),
+        invoice("redirectUrl as a number", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"redirectUrl\": 1}", 400, "redirectUrl"),
         new Case("body over 64 KiB", () -> merchant.send("POST", "/api/v1/invoices",
             "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"description\": \"" + "x".repeat(70_000) + "\"}",
             key()), 413, null),
@@ -186,6 +217,21 @@ class BadInputTest {
         new Case("unknown status", () -> merchant.withKey("GET", "/api/v1/invoices?status=LOST", null), 400, "status"),
         new Case("forged cursor", () -> merchant.withKey("GET", "/api/v1/invoices?cursor=Zm9vCmJhcg", null), 400, "cursor"),
         new Case("unknown chain filter", () -> merchant.withKey("GET", "/api/v1/unmatched-transfers?chain=X", null), 400, "chain"),
+        // export
+        new Case("export without from", () -> merchant.withKey("GET", "/api/v1/invoices/export?to=2026-12-02", null), 400, "from"),
+        new Case("export without to", () -> merchant.withKey("GET", "/api/v1/invoices/export?from=2026-12-01", null), 400, "to"),
+        new Case("export with a from that is no date", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=yesterday&to=2026-12-02", null), 400, "from"),
+        new Case("export with an impossible date", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=2026-02-30&to=2026-12-02", null), 400, "from"),
+        new Case("export with an instant without offset", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=2026-12-01&to=2026-12-02T10:00:00", null), 400, "to"),
+        new Case("export with from after to", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=2026-12-03&to=2026-12-02", null), 400, "from"),
+        new Case("export in an unknown format", () -> merchant.withKey("GET",
+            "/api/v1/invoices/export?from=2026-12-01&to=2026-12-02&format=xlsx", null), 400, "format"),
+        new Case("export without credentials", () -> merchant.send("GET",
+            "/api/v1/invoices/export?from=2026-12-01&to=2026-12-02", null, Map.of("Cookie", "")), 401, null),
         new Case("wrong method", () -> merchant.withKey("DELETE", "/api/v1/invoices", null), 405, null),
         // text PostgreSQL or JSON cannot carry: U+0000 and unpaired surrogates, anywhere the API reads
         invoice("U+0000 in orderId", fields("orderId", "a\\u0000b"), 400, "orderId"),
@@ -325,6 +371,10 @@ class BadInputTest {
       }
     }
     return all.toString();
+  }
+
+  private static String price(String amount, String currency) {
+    return "{\"price\": {\"amount\": \"" + amount + "\", \"currency\": \"" + currency + "\"}, \"chain\": \"ETHEREUM\"}";
   }
 
   private static Case invoice(String name, String json, int status, String field) {

@@ -2,6 +2,7 @@ package io.stablegate.http;
 
 import io.stablegate.engine.chain.ChainStatus;
 import io.stablegate.engine.chain.ChainStatusBoard;
+import io.stablegate.engine.rates.RateSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.marshallers.jackson.Jackson;
@@ -11,13 +12,16 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code GET /api/v1/health}: 200 once the node serves, with each watched chain's head, last
- * scanned block and lag, the endpoint in use and the last error.
+ * scanned block and lag, the endpoint in use and the last error; and the exchange-rate source: its
+ * provider, last good refresh and its age, how many currencies it can price now, its last error.
  */
 public final class HealthRoutes extends AllDirectives {
   private final ChainStatusBoard chains;
+  private final RateSource rates;
 
-  public HealthRoutes(ChainStatusBoard chains) {
+  public HealthRoutes(ChainStatusBoard chains, RateSource rates) {
     this.chains = chains;
+    this.rates = rates;
   }
 
   public Route route() {
@@ -40,7 +44,21 @@ public final class HealthRoutes extends AllDirectives {
       }
       body.put("status", degraded ? "degraded" : "ok");
       body.put("chains", perChain);
+      body.put("rates", rates(rates.status()));
       return completeOK(body, Jackson.marshaller(Json.MAPPER));
     }));
+  }
+
+  /** The rate source: a failing provider is reported here, never by the status code. */
+  private static Map<String, Object> rates(RateSource.Status status) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("source", status.source());
+    r.put("lastRefreshAt", status.lastRefreshAt());
+    r.put("ageSeconds", status.ageSeconds());
+    r.put("currencies", status.currencies().size());
+    r.put("lastError", status.lastError());
+    r.put("lastErrorAt", status.lastErrorAt());
+    r.put("failures", status.failures());
+    return r;
   }
 }

@@ -4,6 +4,7 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.claims.PayerClaims;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.WebhookService;
+import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.webhook.WebhookPinger;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
@@ -11,6 +12,7 @@ import io.stablegate.http.claims.PayerClaimRoutes;
 import io.stablegate.http.auth.PasswordRoutes;
 import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
+import io.stablegate.http.invoices.InvoiceExportRoutes;
 import io.stablegate.http.invoices.InvoiceRoutes;
 import io.stablegate.http.invoices.PublicInvoiceRoutes;
 import io.stablegate.engine.payment.UnmatchedTransferService;
@@ -33,6 +35,7 @@ import io.stablegate.http.security.SessionLimits;
 import io.stablegate.http.security.SessionTokens;
 import io.stablegate.http.security.Sessions;
 import io.stablegate.http.wallets.WalletRoutes;
+import io.stablegate.http.webhookendpoints.WebhookEndpointRoutes;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
 import io.stablegate.http.webhooks.WebhookTestRoutes;
 import io.stablegate.http.webhooksettings.WebhookSettingsRoutes;
@@ -68,11 +71,11 @@ public final class StablegateApi extends AllDirectives {
    * @param keys the node's JWT key and the cipher of the webhook secrets
    * @param changes where a merchant's changes are announced to the cluster
    * @param blocking the node's blocking dispatcher
+   * @param rates the node's exchange rates, for invoices priced in fiat
    */
   public StablegateApi(ActorSystem<?> system, Repositories repositories, NodeKeys keys, MerchantChanges changes,
       Executor blocking, InvoiceService invoices, UnmatchedTransferService unmatched, PayerClaims claims,
-      ChainStatusBoard chains, WebhookService webhookService,
-      WebhookPinger pinger, Clock clock) {
+      ChainStatusBoard chains, WebhookService webhookService, WebhookPinger pinger, RateSource rates, Clock clock) {
     ApiSettings settings = ApiSettings.fromConfig(system.settings().config());
     Blocking work = new Blocking(blocking);
     PasswordHashing hashing = new PasswordHashing(settings.passwordHashing());
@@ -91,7 +94,7 @@ public final class StablegateApi extends AllDirectives {
     PasswordPolicy passwordPolicy = PasswordPolicy.load();
     LoginThrottle loginThrottle = new LoginThrottle(settings.loginThrottle(), clock);
 
-    routes.add(new HealthRoutes(chains).route());
+    routes.add(new HealthRoutes(chains, rates).route());
     routes.add(new OpenApiRoutes().route());
     routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, passwords, passwordPolicy,
         loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, work, hashing,
@@ -101,9 +104,13 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, work).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
         settings.webhookSecretGrace(), clock).route());
+    routes.add(new WebhookEndpointRoutes(authentication, repositories.webhookEndpoints(), bodies, work,
+        settings.production(), settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, repositories.settingsChanges(), work).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.paymentSettings(),
-        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock);
+        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock, rates);
+    routes.add(new InvoiceExportRoutes(authentication, repositories.invoiceExports(),
+        system.settings().config().getInt("stablegate.http.export-fetch-size"), settings.publicUrl()).route());
     routes.add(new InvoiceRoutes(authentication, invoices, creation, repositories.invoiceListings(),
         new InvoiceEvents(system), bodies, work, settings).route());
     routes.add(new UnmatchedTransferRoutes(authentication, repositories.unmatchedTransfers(), unmatched, wallets,

@@ -1,5 +1,6 @@
 package io.stablegate.persistence;
 
+import io.stablegate.persistence.listing.InvoiceExportRepository;
 import io.stablegate.persistence.listing.InvoiceListRepository;
 import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
@@ -9,6 +10,7 @@ import io.stablegate.persistence.merchant.SecretCipher;
 import io.stablegate.persistence.merchant.SessionRepository;
 import io.stablegate.persistence.merchant.SettingsChangeRepository;
 import io.stablegate.persistence.merchant.WalletRepository;
+import io.stablegate.persistence.merchant.WebhookEndpointRepository;
 import io.stablegate.persistence.merchant.WebhookSettingsRepository;
 import io.stablegate.persistence.projection.InvoiceReadRepository;
 import io.stablegate.persistence.webhook.WebhookDeliveryRepository;
@@ -24,9 +26,11 @@ public record Repositories(
     MerchantRepository merchants,
     WalletRepository wallets,
     WebhookSettingsRepository webhookSettings,
+    WebhookEndpointRepository webhookEndpoints,
     IdempotencyRepository idempotency,
     SettingsChangeRepository settingsChanges,
     InvoiceListRepository invoiceListings,
+    InvoiceExportRepository invoiceExports,
     InvoiceReadRepository invoiceReads,
     UnmatchedTransferRepository unmatchedTransfers,
     WebhookDeliveryRepository webhookDeliveries,
@@ -39,9 +43,11 @@ public record Repositories(
         new MerchantRepository(dataSource),
         new WalletRepository(dataSource),
         new WebhookSettingsRepository(dataSource, cipher, clock),
+        new WebhookEndpointRepository(dataSource, cipher, clock),
         new IdempotencyRepository(dataSource),
         new SettingsChangeRepository(dataSource),
         new InvoiceListRepository(dataSource),
+        new InvoiceExportRepository(dataSource),
         new InvoiceReadRepository(dataSource),
         new UnmatchedTransferRepository(dataSource),
         new WebhookDeliveryRepository(dataSource),

@@ -75,11 +75,18 @@ final class InvoiceHistory {
     return EventHasher.GENESIS.equals(hash) ? "GENESIS" : hash.substring(0, 16) + "…";
   }
 
+  /** " (price 10 EUR at 0.92 from coinbase, 2026-…Z)" for a priced invoice, else nothing. */
+  private static String priced(InvoiceCreated e) {
+    return e.price() == null ? "" : String.format(" (price %s %s at %s from %s, %s)",
+        Amounts.format(e.price().amount()), e.price().currency(), e.rate() == null ? "?" : e.rate().toPlainString(),
+        e.rateSource(), e.rateAt());
+  }
+
   private static String what(InvoiceEvent event) {
     return switch (event) {
-      case InvoiceCreated e -> String.format("merchant %s asks %s USDT on %s to %s; payAmount %s; expires %s; "
-              + "order %s; %d confirmations", e.merchantId(), Amounts.format(e.amount()), e.chain(), e.address(),
-          Amounts.format(e.payAmount()), e.expiresAt(), e.orderId(), e.requiredConfirmations());
+      case InvoiceCreated e -> String.format("merchant %s asks %s USDT%s on %s to %s; payAmount %s; expires %s; "
+              + "order %s; %d confirmations", e.merchantId(), Amounts.format(e.amount()), priced(e), e.chain(),
+          e.address(), Amounts.format(e.payAmount()), e.expiresAt(), e.orderId(), e.requiredConfirmations());
       case PaymentDetected e -> String.format("transfer %s of %s from %s in block %d, %d confirmation(s)",
           e.transfer().key(), Amounts.format(e.transfer().amount()), e.transfer().from(),
           e.transfer().blockNumber(), e.confirmations());
@@ -99,8 +106,11 @@ final class InvoiceHistory {
       case InvoiceEvent.InvoiceOverpaid e -> String.format("overpaid: %s USDT credited", Amounts.format(e.amountPaid()));
       case InvoiceExpired e -> "expired unpaid";
       case InvoiceCancelled e -> "cancelled by the merchant";
-      case InvoiceEvent.WebhookAttempted e -> String.format("webhook %s attempt %d: %s%s", e.webhookEventId(),
-          e.attempt(), e.outcome(), e.statusCode() == null ? " (" + e.error() + ")" : " (HTTP " + e.statusCode() + ")");
+      case InvoiceEvent.WebhookAttempted e -> String.format("webhook %s%s attempt %d: %s%s", e.webhookEventId(),
+          e.endpointId().equals(io.stablegate.engine.invoice.WebhookDelivery.DEFAULT_ENDPOINT) ? ""
+              : " to endpoint " + e.endpointId(), e.attempt(), e.outcome(), e.statusCode() == null ? " (" + e.error() + ")" : " (HTTP " + e.statusCode() + ")");
+      case InvoiceEvent.WebhookEndpointsResolved e -> String.format("webhook %s also goes to %d endpoint(s)",
+          e.webhookEventId(), e.endpointIds().size());
       case InvoiceEvent.WebhookRedeliveryRequested e -> "merchant asked for webhook " + e.webhookEventId() + " again";
     };
   }

@@ -24,6 +24,8 @@ import io.stablegate.engine.invoice.InvoiceState;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.Payment;
 import io.stablegate.engine.money.Amounts;
+import io.stablegate.engine.rates.PriceConversion;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -110,7 +112,7 @@ final class InvoiceReplay {
     }
     Optional<String> refusal = state instanceof Invoice invoice
         ? refusal(invoice, event)
-        : event instanceof InvoiceCreated ? Optional.empty() : Optional.of("the first event is " + type);
+        : event instanceof InvoiceCreated created ? wrongPrice(created) : Optional.of("the first event is " + type);
     if (refusal.isPresent()) {
       return fail(seqNr, refusal.get() + unlinked());
     }
@@ -181,6 +183,26 @@ final class InvoiceReplay {
     return this;
   }
 
+  /**
+   * A priced invoice's amount must be its price converted at its rate: price / rate rounded up to 2
+   * decimals, recomputed from the creation event alone.
+   */
+  private static Optional<String> wrongPrice(InvoiceCreated created) {
+    if (created.price() == null) {
+      return Optional.empty();
+    }
+    if (created.rate() == null || created.rate().signum() <= 0 || created.rateSource() == null
+        || created.rateAt() == null) {
+      return Optional.of("InvoiceCreated has a price but no positive rate, rateSource and rateAt");
+    }
+    BigDecimal expected = PriceConversion.tokenAmount(created.price().amount(), created.rate());
+    return expected.compareTo(created.amount()) == 0
+        ? Optional.empty()
+        : Optional.of("InvoiceCreated asks " + Amounts.format(created.amount()) + " USDT, but its price "
+            + Amounts.format(created.price().amount()) + " " + created.price().currency() + " at rate "
+            + created.rate().toPlainString() + " is " + Amounts.format(expected) + " USDT");
+  }
+
   /** Why the engine could not have persisted {@code event} on {@code invoice}, if it could not. */
   private static Optional<String> refusal(Invoice invoice, InvoiceEvent event) {
     return switch (event) {
@@ -237,8 +259,13 @@ final class InvoiceReplay {
       case InvoiceCancelled e -> !invoice.status().canMoveTo(InvoiceStatus.CANCELLED)
           ? Optional.of("InvoiceCancelled on an invoice that is " + invoice.status()) : Optional.empty();
       // Delivery records touch no money and no status; they must concern a webhook event of this invoice.
-      case InvoiceEvent.WebhookAttempted e -> invoice.webhook(e.webhookEventId()).isEmpty()
-          ? Optional.of("WebhookAttempted for event " + e.webhookEventId() + ", which this invoice never raised")
+      case InvoiceEvent.WebhookAttempted e -> invoice.webhook(e.webhookEventId(), e.endpointId()).isEmpty()
+          ? Optional.of("WebhookAttempted for event " + e.webhookEventId() + " and endpoint " + e.endpointId()
+              + ", which this invoice never raised")
+          : Optional.empty();
+      case InvoiceEvent.WebhookEndpointsResolved e -> invoice.webhook(e.webhookEventId()).isEmpty()
+          ? Optional.of("WebhookEndpointsResolved for event " + e.webhookEventId()
+              + ", which this invoice never raised")
           : Optional.empty();
       case InvoiceEvent.WebhookRedeliveryRequested e -> invoice.webhook(e.webhookEventId()).isEmpty()
           ? Optional.of("WebhookRedeliveryRequested for event " + e.webhookEventId()

@@ -1,5 +1,6 @@
 package io.stablegate.app.metrics;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -13,6 +14,7 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.rates.RateSource;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
@@ -30,7 +32,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 /**
  * The node's Prometheus registry, joined to Micrometer's global registry so that every module's
  * meters (HTTP, projections, webhooks, journal writes) land in it; plus the gauges only the app can
- * see: cluster members, hosted shards, each chain's head, scanned block and lag, and the JVM.
+ * see: cluster members, hosted shards, each chain's head, scanned block and lag, the exchange rates'
+ * age and refresh failures, and the JVM.
  */
 public final class NodeMetrics {
   private static final PrometheusMeterRegistry PROMETHEUS = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -50,7 +53,16 @@ public final class NodeMetrics {
     return PROMETHEUS.scrape();
   }
 
-  public static void bind(ActorSystem<?> system, ChainStatusBoard chains) {
+  public static void bind(ActorSystem<?> system, ChainStatusBoard chains, RateSource rates) {
+    Gauge.builder("stablegate.rates.age", rates, RateSource::ageSeconds)
+        .description("Seconds since the exchange-rate source last believed a rate (NaN before the first)")
+        .baseUnit("seconds")
+        .tag("source", rates.sourceName())
+        .register(Metrics.globalRegistry);
+    FunctionCounter.builder("stablegate.rates.refresh.failures", rates, RateSource::failures)
+        .description("Exchange-rate refreshes that failed or brought a rate that was not believed")
+        .tag("source", rates.sourceName())
+        .register(Metrics.globalRegistry);
     Cluster cluster = Cluster.get(system);
     Gauge.builder("stablegate.cluster.members", cluster,
             c -> java.util.stream.StreamSupport.stream(c.state().getMembers().spliterator(), false)

@@ -165,7 +165,8 @@ public final class AuditBenchmark {
     return switch (e) {
       case InvoiceCreated x -> new InvoiceCreated(x.invoiceId(), x.merchantId(), x.chain(), x.address(), x.amount(),
           x.payAmount(), x.orderId(), x.description(), x.metadataJson(), x.expiresAt(), x.requiredConfirmations(),
-          x.at(), prev, x.underpaymentTolerancePercent());
+          x.price(), x.rate(), x.rateSource(), x.rateAt(), x.token(), x.at(), prev, x.underpaymentTolerancePercent(),
+          x.redirectUrl());
       case PaymentDetected x -> new PaymentDetected(x.invoiceId(), x.transfer(), x.confirmations(), x.webhookEventId(),
           x.at(), prev, x.source());
       case PaymentConfirmationsUpdated x -> new PaymentConfirmationsUpdated(x.invoiceId(), x.txHash(), x.logIndex(),
@@ -186,7 +187,9 @@ public final class AuditBenchmark {
           x.webhookEventId(), x.at(), prev);
       case InvoiceEvent.WebhookAttempted x -> new InvoiceEvent.WebhookAttempted(x.invoiceId(), x.webhookEventId(),
           x.attempt(), x.attemptedAt(), x.statusCode(), x.error(), x.durationMs(), x.outcome(), x.nextAttemptAt(),
-          x.at(), prev);
+          x.at(), prev, x.endpointId());
+      case InvoiceEvent.WebhookEndpointsResolved x -> new InvoiceEvent.WebhookEndpointsResolved(x.invoiceId(),
+          x.webhookEventId(), x.endpointIds(), x.at(), prev);
       case InvoiceEvent.WebhookRedeliveryRequested x -> new InvoiceEvent.WebhookRedeliveryRequested(x.invoiceId(),
           x.webhookEventId(), x.at(), prev);
     };

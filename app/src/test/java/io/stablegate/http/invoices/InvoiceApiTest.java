@@ -106,7 +106,7 @@ class InvoiceApiTest {
     view.json().fieldNames().forEachRemaining(fields::add);
     // amountPaid, amountDue and paidLate let the checkout page show a partial payment; nothing of the merchant's
     assertThat(fields).containsExactly("id", "status", "chain", "token", "payAmount", "address", "expiresAt",
-        "confirmations", "requiredConfirmations", "amountPaid", "amountDue", "paidLate");
+        "confirmations", "requiredConfirmations", "amountPaid", "amountDue", "paidLate", "redirectUrl");
     assertThat(view.json().get("payAmount").asText()).isEqualTo(invoice.get("payAmount").asText());
     assertThat(view.json().get("confirmations").asInt()).isZero();
     assertThat(server.client().send("GET", "/api/v1/public/invoices/" + UUID.randomUUID(), null, Map.of()).status())

@@ -149,6 +149,15 @@ class ProductionModeTest {
         .isEqualTo("http://shop.example.com/hook");
   }
 
+  @Test
+  void productionRefusesPlainHttpRedirectUrls() {
+    assertThat(io.stablegate.http.invoices.RedirectUrls.refusal("http://shop.example.com/thanks", true))
+        .hasValueSatisfying(e -> assertThat(e.field()).isEqualTo("redirectUrl"));
+    assertThat(io.stablegate.http.invoices.RedirectUrls.refusal("http://shop.example.com/thanks", false)).isEmpty();
+    assertThat(io.stablegate.http.invoices.RedirectUrls.refusal("https://shop.example.com/thanks?o=1#done", true))
+        .isEmpty();
+  }
+
   private static HttpRequest post(String url, String json) {
     return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build();

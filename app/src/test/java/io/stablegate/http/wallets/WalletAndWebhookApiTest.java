@@ -40,7 +40,8 @@ class WalletAndWebhookApiTest {
   /** The endpoint lookup webhook delivery uses, over the node's repository and blocking dispatcher. */
   private static JdbcWebhookEndpoints webhookEndpoints() {
     return new JdbcWebhookEndpoints(server.node().repositories().webhookSettings(),
-        server.node().repositories().wallets(), BlockingDispatcher.lookup(server.node().system()));
+        server.node().repositories().wallets(), server.node().repositories().webhookEndpoints(),
+        BlockingDispatcher.lookup(server.node().system()));
   }
 
   @Test

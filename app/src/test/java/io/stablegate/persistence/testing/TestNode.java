@@ -59,6 +59,9 @@ public final class TestNode implements AutoCloseable {
       stablegate.http.rate-limit.per-api-key-burst = 100000
       stablegate.http.registration.per-address-per-minute = 100000
       stablegate.public-url = "https://pay.example.test"
+      # exchange rates without the network, unless a test points the node at its own provider
+      stablegate.rates.source = "fixed"
+      stablegate.rates.fixed = "EUR=0.92,CNY=7.1"
       """);
 
   private final StablegateNode node;

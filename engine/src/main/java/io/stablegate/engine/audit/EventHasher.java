@@ -1,19 +1,13 @@
 package io.stablegate.engine.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.stablegate.engine.money.Amounts;
-import java.io.IOException;
-import java.math.BigDecimal;
+import io.stablegate.engine.money.AmountJson;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -35,7 +29,7 @@ public final class EventHasher {
 
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
       .addModule(new JavaTimeModule())
-      .addModule(new SimpleModule().addSerializer(BigDecimal.class, new AmountSerializer()))
+      .addModule(AmountJson.module())
       .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
       .configure(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST, false)
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
@@ -62,14 +56,6 @@ public final class EventHasher {
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static final class AmountSerializer extends JsonSerializer<BigDecimal> {
-    @Override
-    public void serialize(BigDecimal value, JsonGenerator gen, SerializerProvider serializers)
-        throws IOException {
-      gen.writeString(Amounts.format(value));
     }
   }
 }

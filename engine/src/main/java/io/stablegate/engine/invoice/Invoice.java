@@ -1,5 +1,6 @@
 package io.stablegate.engine.invoice;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.audit.EventHasher;
@@ -17,6 +18,7 @@ import io.stablegate.engine.invoice.InvoiceEvent.PaymentConfirmed;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
 import io.stablegate.engine.invoice.InvoiceEvent.WebhookAttempted;
+import io.stablegate.engine.invoice.InvoiceEvent.WebhookEndpointsResolved;
 import io.stablegate.engine.invoice.InvoiceEvent.WebhookRedeliveryRequested;
 import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
@@ -130,9 +132,20 @@ public record Invoice(
     return draft.underpaymentTolerancePercent();
   }
 
+  /** Where the checkout page sends the payer back to once the invoice is over; null when none. */
+  public String redirectUrl() {
+    return draft.terms().redirectUrl();
+  }
+
   /** What remains to be paid: {@link #due}, zero once PAID. */
   public BigDecimal amountDue() {
     return status == InvoiceStatus.PAID ? BigDecimal.ZERO : due;
+  }
+
+  /** How a fiat price became the amount; null for an invoice asked in the token. */
+  @JsonIgnore
+  public PriceLock priceLock() {
+    return draft.terms().priceLock();
   }
 
   /** The sum of final payments. */
@@ -144,8 +157,15 @@ public record Invoice(
     return payments.stream().filter(p -> p.is(key)).findFirst();
   }
 
+  /** The delivery of webhook event {@code eventId} to the merchant's default endpoint. */
   public Optional<WebhookDelivery> webhook(UUID eventId) {
-    return webhooks.stream().filter(w -> w.eventId().equals(eventId)).findFirst();
+    return webhook(eventId, WebhookDelivery.DEFAULT_ENDPOINT);
+  }
+
+  /** The delivery of webhook event {@code eventId} to endpoint {@code endpointId}. */
+  public Optional<WebhookDelivery> webhook(UUID eventId, UUID endpointId) {
+    return webhooks.stream().filter(w -> w.eventId().equals(eventId) && w.endpointId().equals(endpointId))
+        .findFirst();
   }
 
   /**
@@ -227,9 +247,22 @@ public record Invoice(
       case InvoiceCancelled e -> with(InvoiceStatus.CANCELLED, payments, paidLate, e.at(), hash);
       // Deliveries are not changes of the invoice itself: updatedAt stays, the hash chain moves on.
       case WebhookAttempted e -> with(status, payments, paidLate, updatedAt, hash)
-          .replaceWebhook(e.webhookEventId(), w -> w.attempted(e.attempt(), e.outcome(), e.nextAttemptAt()));
+          .replaceWebhook(e.webhookEventId(), e.endpointId(),
+              w -> w.attempted(e.attempt(), e.outcome(), e.nextAttemptAt()));
       case WebhookRedeliveryRequested e -> with(status, payments, paidLate, updatedAt, hash)
-          .replaceWebhook(e.webhookEventId(), w -> w.redeliver(e.at()));
+          .replaceWebhook(e.webhookEventId(), null, w -> w.redeliver(e.at()));
+      case WebhookEndpointsResolved e -> {
+        Invoice resolved = with(status, payments, paidLate, updatedAt, hash)
+            .replaceWebhook(e.webhookEventId(), WebhookDelivery.DEFAULT_ENDPOINT, WebhookDelivery::resolved);
+        WebhookDelivery base = resolved.webhook(e.webhookEventId()).orElseThrow();
+        List<WebhookDelivery> deliveries = new ArrayList<>(resolved.webhooks);
+        for (UUID endpoint : e.endpointIds()) {
+          if (resolved.webhook(e.webhookEventId(), endpoint).isEmpty()) {
+            deliveries.add(base.forEndpoint(endpoint, e.at()));
+          }
+        }
+        yield resolved.withWebhooks(deliveries);
+      }
     };
   }
 
@@ -254,10 +287,15 @@ public record Invoice(
         currentPayAmount, due, underpaid, overpaid);
   }
 
-  private Invoice replaceWebhook(UUID eventId, java.util.function.UnaryOperator<WebhookDelivery> change) {
+  /** Changes the delivery of {@code eventId} to {@code endpointId}, or to every endpoint when that is null. */
+  private Invoice replaceWebhook(UUID eventId, UUID endpointId,
+      java.util.function.UnaryOperator<WebhookDelivery> change) {
     if (webhook(eventId).isEmpty()) {
       throw new IllegalStateException("invoice " + id + " has no webhook event " + eventId);
     }
-    return withWebhooks(webhooks.stream().map(w -> w.eventId().equals(eventId) ? change.apply(w) : w).toList());
+    return withWebhooks(webhooks.stream()
+        .map(w -> w.eventId().equals(eventId) && (endpointId == null || w.endpointId().equals(endpointId))
+            ? change.apply(w) : w)
+        .toList());
   }
 }

@@ -66,7 +66,20 @@ public sealed interface InvoiceCommand extends CborSerializable {
    * event. Only the next attempt number is recorded; a repeat (the actor restarted after sending)
    * persists nothing.
    */
-  record RecordWebhookAttempt(UUID webhookEventId, int attempt, WebhookAttempt result,
+  record RecordWebhookAttempt(UUID webhookEventId, UUID endpointId, int attempt, WebhookAttempt result,
+      ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {
+    /** An attempt at the default endpoint. */
+    public RecordWebhookAttempt(UUID webhookEventId, int attempt, WebhookAttempt result,
+        ActorRef<StatusReply<Invoice>> replyTo) {
+      this(webhookEventId, WebhookDelivery.DEFAULT_ENDPOINT, attempt, result, replyTo);
+    }
+  }
+
+  /**
+   * Sent by the courier of an event's default delivery before its first attempt: the merchant's
+   * other endpoints subscribed to the event's type. Recorded once; a repeat persists nothing.
+   */
+  record ResolveWebhookEndpoints(UUID webhookEventId, java.util.List<UUID> endpointIds,
       ActorRef<StatusReply<Invoice>> replyTo) implements InvoiceCommand {}
 
   /** Sent by the delivery sweeper: (re)starts a courier for every pending webhook event. */

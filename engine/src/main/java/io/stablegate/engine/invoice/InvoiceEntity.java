@@ -175,6 +175,7 @@ public final class InvoiceEntity
         .onCommand(ConfirmPayment.class, this::confirmPayment)
         .onCommand(RevertPayment.class, this::revertPayment)
         .onCommand(RecordWebhookAttempt.class, this::recordWebhookAttempt)
+        .onCommand(InvoiceCommand.ResolveWebhookEndpoints.class, this::resolveWebhookEndpoints)
         .onCommand(ResumeWebhooks.class, (state, cmd) -> Effect().none()
             .thenRun(this::superviseDeliveries)
             .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s)))
@@ -355,10 +356,10 @@ public final class InvoiceEntity
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> recordWebhookAttempt(Invoice state, RecordWebhookAttempt cmd) {
-    Optional<WebhookDelivery> found = state.webhook(cmd.webhookEventId());
+    Optional<WebhookDelivery> found = state.webhook(cmd.webhookEventId(), cmd.endpointId());
     if (found.isEmpty()) {
-      return Effect().reply(cmd.replyTo(),
-          StatusReply.error("invoice " + invoiceId + " has no webhook event " + cmd.webhookEventId()));
+      return Effect().reply(cmd.replyTo(), StatusReply.error("invoice " + invoiceId + " has no webhook event "
+          + cmd.webhookEventId() + " for endpoint " + cmd.endpointId()));
     }
     WebhookDelivery delivery = found.get();
     if (!delivery.isPending() || cmd.attempt() != delivery.attempts() + 1) {
@@ -384,7 +385,23 @@ public final class InvoiceEntity
     }
     return persistAndReply(new WebhookAttempted(invoiceId, delivery.eventId(), cmd.attempt(),
         result.attemptedAt().truncatedTo(ChronoUnit.MILLIS), result.statusCode(), result.error(), result.durationMs(),
-        outcome, nextAttemptAt, now, state.lastHash()), cmd);
+        outcome, nextAttemptAt, now, state.lastHash(), delivery.endpointId()), cmd);
+  }
+
+  private ReplyEffect<InvoiceEvent, InvoiceState> resolveWebhookEndpoints(Invoice state,
+      InvoiceCommand.ResolveWebhookEndpoints cmd) {
+    Optional<WebhookDelivery> found = state.webhook(cmd.webhookEventId());
+    if (found.isEmpty()) {
+      return Effect().reply(cmd.replyTo(),
+          StatusReply.error("invoice " + invoiceId + " has no webhook event " + cmd.webhookEventId()));
+    }
+    if (found.get().endpointsResolved()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.success(state));
+    }
+    List<UUID> endpoints = cmd.endpointIds().stream().distinct()
+        .filter(id -> !WebhookDelivery.DEFAULT_ENDPOINT.equals(id)).toList();
+    return persistAndReply(new InvoiceEvent.WebhookEndpointsResolved(invoiceId, cmd.webhookEventId(), endpoints, now(),
+        state.lastHash()), cmd);
   }
 
   private ReplyEffect<InvoiceEvent, InvoiceState> redeliverWebhook(Invoice state, RedeliverWebhook cmd) {
@@ -394,9 +411,10 @@ public final class InvoiceEntity
     }
     return Effect().persist(new WebhookRedeliveryRequested(invoiceId, cmd.webhookEventId(), now(), state.lastHash()))
         .thenRun(s -> {
-          // a courier already waiting for its old slot must look again
-          context.getChild(courierName(cmd.webhookEventId()))
-              .ifPresent(child -> child.<WebhookCourier.Message>unsafeUpcast().tell(WebhookCourier.Reload.INSTANCE));
+          // couriers already waiting for their old slot must look again
+          ((Invoice) s).webhooks().stream().filter(w -> w.eventId().equals(cmd.webhookEventId()))
+              .forEach(w -> context.getChild(courierName(w))
+                  .ifPresent(child -> child.<WebhookCourier.Message>unsafeUpcast().tell(WebhookCourier.Reload.INSTANCE)));
           superviseDeliveries(s);
         })
         .thenReply(cmd.replyTo(), s -> StatusReply.success((Invoice) s));
@@ -408,16 +426,18 @@ public final class InvoiceEntity
       return;
     }
     for (WebhookDelivery delivery : invoice.webhooks()) {
-      String name = courierName(delivery.eventId());
+      String name = courierName(delivery);
       if (delivery.isPending() && context.getChild(name).isEmpty()) {
-        context.spawn(couriers.get().deliver(context.getSelf(), invoiceId, invoice.merchantId(), delivery.eventId()),
-            name);
+        context.spawn(couriers.get().deliver(context.getSelf(), invoiceId, invoice.merchantId(), delivery.eventId(),
+            delivery.endpointId()), name);
       }
     }
   }
 
-  private static String courierName(UUID eventId) {
-    return "webhook-" + eventId;
+  private static String courierName(WebhookDelivery delivery) {
+    return delivery.isDefaultEndpoint()
+        ? "webhook-" + delivery.eventId()
+        : "webhook-" + delivery.eventId() + "-" + delivery.endpointId();
   }
 
   /** The schedule's delay stretched by up to {@code jitter}; drawn here and persisted, so replay agrees. */

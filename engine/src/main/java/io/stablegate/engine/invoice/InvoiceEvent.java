@@ -5,6 +5,8 @@ import io.stablegate.engine.credit.PaymentSource;
 import io.stablegate.engine.audit.HashChained;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Price;
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -31,7 +33,13 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
   /**
    * The invoice is created from its draft. Its fields are the draft's, flat: that is how it has been
    * journaled and hashed (see {@link io.stablegate.engine.audit.EventHasher}) since the first version,
-   * so they stay as they are; Java code goes through {@link #of} and {@link #draft()}.
+   * so they stay as they are; Java code goes through {@link #of} and {@link #draft()}. A fiat-priced
+   * invoice also carries its {@code price}, the {@code rate} (currency per one token) from
+   * {@code rateSource} fetched at {@code rateAt}: amount = price / rate rounded up to 2 decimals, so an
+   * auditor recomputes it from this event alone. The four are null for invoices asked in the token and
+   * in every event written before prices existed (null fields are left out of the hash: old hashes hold).
+   * {@code token} is the stablecoin the invoice is in, written only when it is not USDT: a USDT invoice's
+   * creation encodes exactly as every one journaled before tokens did (null = USDT).
    */
   record InvoiceCreated(
       UUID invoiceId,
@@ -45,29 +53,50 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       String metadataJson,
       Instant expiresAt,
       int requiredConfirmations,
+      Price price,
+      BigDecimal rate,
+      String rateSource,
+      Instant rateAt,
+      Token token,
       Instant at,
       String prevHash,
-      BigDecimal underpaymentTolerancePercent)
+      BigDecimal underpaymentTolerancePercent,
+      String redirectUrl)
       implements InvoiceEvent {
 
-    public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
-      InvoiceTerms t = draft.terms();
-      return new InvoiceCreated(invoiceId, t.merchantId(), t.chain(), t.address(), t.amount(), draft.payAmount(),
-          t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), at, prevHash,
-          draft.underpaymentTolerancePercent().signum() == 0 ? null : draft.underpaymentTolerancePercent());
-    }
-
-    public InvoiceDraft draft() {
-      return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
-          expiresAt), payAmount, requiredConfirmations, underpaymentTolerancePercent);
-    }
-
-    /** An invoice created without an underpayment tolerance (0), as before tolerances existed. */
+    /**
+     * An invoice asked in USDT, as written before prices, tokens, tolerances and redirect URLs: none of
+     * those fields (null fields are left out of the hash, so those events keep their hashes).
+     */
     public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
         BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
         int requiredConfirmations, Instant at, String prevHash) {
       this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
-          requiredConfirmations, at, prevHash, null);
+          requiredConfirmations, null, null, null, null, null, at, prevHash, null, null);
+    }
+
+    /** As written before tokens were a term: no token field (USDT). */
+    public InvoiceCreated(UUID invoiceId, UUID merchantId, Chain chain, String address, BigDecimal amount,
+        BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
+        int requiredConfirmations, Price price, BigDecimal rate, String rateSource, Instant rateAt, Instant at,
+        String prevHash) {
+      this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
+          requiredConfirmations, price, rate, rateSource, rateAt, null, at, prevHash, null, null);
+    }
+
+    public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
+      InvoiceTerms t = draft.terms();
+      return new InvoiceCreated(invoiceId, t.merchantId(), t.chain(), t.address(), t.amount(), draft.payAmount(),
+          t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), t.price(),
+          t.rate(), t.rateSource(), t.rateAt(), t.token() == Token.USDT ? null : t.token(), at, prevHash,
+          draft.underpaymentTolerancePercent().signum() == 0 ? null : draft.underpaymentTolerancePercent(),
+          t.redirectUrl());
+    }
+
+    public InvoiceDraft draft() {
+      return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
+          expiresAt, redirectUrl, price, rate, rateSource, rateAt, token), payAmount, requiredConfirmations,
+          underpaymentTolerancePercent);
     }
   }
 
@@ -204,10 +233,39 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       WebhookDelivery.Status outcome,
       Instant nextAttemptAt,
       Instant at,
-      String prevHash)
-      implements InvoiceEvent {}
+      String prevHash,
+      UUID endpointId)
+      implements InvoiceEvent {
+    /** {@code endpointId} is {@link WebhookDelivery#DEFAULT_ENDPOINT} in events written before endpoints existed. */
+    public WebhookAttempted {
+      endpointId = endpointId == null ? WebhookDelivery.DEFAULT_ENDPOINT : endpointId;
+    }
 
-  /** The merchant asked for the event again: it is pending once more, with a fresh retry schedule. */
+    /** An attempt at the default endpoint. */
+    public WebhookAttempted(UUID invoiceId, UUID webhookEventId, int attempt, Instant attemptedAt, Integer statusCode,
+        String error, long durationMs, WebhookDelivery.Status outcome, Instant nextAttemptAt, Instant at,
+        String prevHash) {
+      this(invoiceId, webhookEventId, attempt, attemptedAt, statusCode, error, durationMs, outcome, nextAttemptAt, at,
+          prevHash, WebhookDelivery.DEFAULT_ENDPOINT);
+    }
+  }
+
+  /**
+   * The webhook endpoints subscribed to a webhook event's type when it happened (besides the default
+   * one): each gets its own pending delivery of the event, with the same event id.
+   */
+  record WebhookEndpointsResolved(
+      UUID invoiceId, UUID webhookEventId, java.util.List<UUID> endpointIds, Instant at, String prevHash)
+      implements InvoiceEvent {
+    public WebhookEndpointsResolved {
+      endpointIds = java.util.List.copyOf(endpointIds);
+    }
+  }
+
+  /**
+   * The merchant asked for the event again: its delivery to every endpoint is pending once more, with a
+   * fresh retry schedule.
+   */
   record WebhookRedeliveryRequested(UUID invoiceId, UUID webhookEventId, Instant at, String prevHash)
       implements InvoiceEvent {}
 }

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * The invoice object of docs/api.md, as the API returns it and webhooks carry it: amounts as
- * decimal strings, metadata as the merchant's JSON object.
+ * decimal strings, metadata as the merchant's JSON object; {@code redirectUrl} is null when the
+ * invoice has none; {@code price}, {@code rate}, {@code rateSource} and {@code rateAt} say how a fiat
+ * price became the amount (null otherwise).
  */
 public record InvoiceView(
     String id,
@@ -30,9 +32,18 @@ public record InvoiceView(
     Instant expiresAt,
     String checkoutUrl,
     int requiredConfirmations,
-    List<PaymentView> payments) {
+    List<PaymentView> payments,
+    String redirectUrl,
+    PriceView price,
+    String rate,
+    String rateSource,
+    Instant rateAt) {
 
+  /** The token of invoices that do not say one. */
   public static final String TOKEN = "USDT";
+
+  /** The merchant's fiat price; null (with rate, rateSource, rateAt) for an invoice asked in the token. */
+  public record PriceView(String amount, String currency) {}
 
   public record PaymentView(
       String txHash, int logIndex, String from, String amount, long blockNumber, int confirmations,
@@ -40,12 +51,13 @@ public record InvoiceView(
 
   /** The view of {@code invoice}; {@code publicUrl} is the base of {@code checkoutUrl}. */
   public static InvoiceView of(Invoice invoice, String publicUrl) {
+    PriceLock lock = invoice.priceLock();
     String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     return new InvoiceView(
         invoice.id().toString(),
         invoice.status(),
         invoice.chain().name(),
-        TOKEN,
+        invoice.terms().token().name(),
         Amounts.format(invoice.amount()),
         Amounts.format(invoice.payAmount()),
         invoice.address(),
@@ -64,6 +76,11 @@ public record InvoiceView(
         invoice.payments().stream()
             .map(p -> new PaymentView(p.txHash(), p.logIndex(), p.from(), Amounts.format(p.amount()),
                 p.blockNumber(), p.confirmations(), p.status(), p.source()))
-            .toList());
+            .toList(),
+        invoice.redirectUrl(),
+        lock == null ? null : new PriceView(Amounts.format(lock.price().amount()), lock.price().currency()),
+        lock == null ? null : Amounts.format(lock.rate()),
+        lock == null ? null : lock.rateSource(),
+        lock == null ? null : lock.rateAt());
   }
 }

@@ -22,6 +22,11 @@ public interface WebhookCourier {
   /** The delivery changed (a redelivery): read it again and wait for its new slot. */
   enum Reload implements Message { INSTANCE }
 
-  /** The courier of webhook event {@code eventId} of the invoice {@code invoice}. */
-  Behavior<Message> deliver(ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId, UUID eventId);
+  /**
+   * The courier of webhook event {@code eventId} of the invoice {@code invoice} to endpoint
+   * {@code endpointId} ({@link WebhookDelivery#DEFAULT_ENDPOINT} for the merchant's default one; that
+   * courier first has the event's other endpoints resolved, {@link InvoiceCommand.ResolveWebhookEndpoints}).
+   */
+  Behavior<Message> deliver(ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId, UUID eventId,
+      UUID endpointId);
 }

@@ -29,6 +29,12 @@ import java.util.UUID;
  * @param attempts attempts made so far, redeliveries included
  * @param scheduleIndex failed attempts since the event or its last redelivery: the place in the retry schedule
  * @param nextAttemptAt when the next attempt is due, while {@code PENDING}
+ * @param endpointId the endpoint this delivery goes to: {@link #DEFAULT_ENDPOINT} for the merchant's
+ *     default endpoint ({@code PUT /api/v1/webhook}), otherwise the id of one of its webhook endpoints.
+ *     An event has one delivery per endpoint, each retried and logged on its own.
+ * @param endpointsResolved on the default endpoint's delivery: whether the event's other endpoints
+ *     (those subscribed to its type) have been looked up and given their own deliveries
+ *     ({@link InvoiceEvent.WebhookEndpointsResolved}); the default delivery's courier does that first
  */
 public record WebhookDelivery(
     UUID eventId,
@@ -38,7 +44,21 @@ public record WebhookDelivery(
     Status status,
     int attempts,
     int scheduleIndex,
-    Instant nextAttemptAt) {
+    Instant nextAttemptAt,
+    UUID endpointId,
+    boolean endpointsResolved) {
+
+  /** The merchant's default endpoint, the one of {@code PUT /api/v1/webhook}. */
+  public static final UUID DEFAULT_ENDPOINT = new UUID(0, 0);
+
+  public WebhookDelivery {
+    endpointId = endpointId == null ? DEFAULT_ENDPOINT : endpointId;
+  }
+
+  @JsonIgnore
+  public boolean isDefaultEndpoint() {
+    return DEFAULT_ENDPOINT.equals(endpointId);
+  }
 
   public enum Status {
     PENDING,
@@ -65,7 +85,18 @@ public record WebhookDelivery(
   }
 
   public static WebhookDelivery pending(UUID eventId, WebhookEventType type, Instant createdAt, Moment moment) {
-    return new WebhookDelivery(eventId, type, createdAt, moment, Status.PENDING, 0, 0, createdAt);
+    return new WebhookDelivery(eventId, type, createdAt, moment, Status.PENDING, 0, 0, createdAt, DEFAULT_ENDPOINT,
+        false);
+  }
+
+  /** The delivery of the same event to another endpoint, due at {@code at}. */
+  public WebhookDelivery forEndpoint(UUID endpoint, Instant at) {
+    return new WebhookDelivery(eventId, type, createdAt, moment, Status.PENDING, 0, 0, at, endpoint, true);
+  }
+
+  public WebhookDelivery resolved() {
+    return new WebhookDelivery(eventId, type, createdAt, moment, status, attempts, scheduleIndex, nextAttemptAt,
+        endpointId, true);
   }
 
   /**
@@ -83,9 +114,11 @@ public record WebhookDelivery(
       @JsonProperty("status") Status status,
       @JsonProperty("attempts") int attempts,
       @JsonProperty("scheduleIndex") int scheduleIndex,
-      @JsonProperty("nextAttemptAt") Instant nextAttemptAt) {
+      @JsonProperty("nextAttemptAt") Instant nextAttemptAt,
+      @JsonProperty("endpointId") UUID endpointId,
+      @JsonProperty("endpointsResolved") boolean endpointsResolved) {
     return new WebhookDelivery(eventId, type, createdAt, moment != null ? moment : legacyInvoice, status, attempts,
-        scheduleIndex, nextAttemptAt);
+        scheduleIndex, nextAttemptAt, endpointId, endpointsResolved);
   }
 
   @JsonIgnore
@@ -95,10 +128,12 @@ public record WebhookDelivery(
 
   public WebhookDelivery attempted(int attempt, Status next, Instant nextAt) {
     int index = next == Status.PENDING ? scheduleIndex + 1 : scheduleIndex;
-    return new WebhookDelivery(eventId, type, createdAt, moment, next, attempt, index, nextAt);
+    return new WebhookDelivery(eventId, type, createdAt, moment, next, attempt, index, nextAt, endpointId,
+        endpointsResolved);
   }
 
   public WebhookDelivery redeliver(Instant at) {
-    return new WebhookDelivery(eventId, type, createdAt, moment, Status.PENDING, attempts, 0, at);
+    return new WebhookDelivery(eventId, type, createdAt, moment, Status.PENDING, attempts, 0, at, endpointId,
+        endpointsResolved);
   }
 }

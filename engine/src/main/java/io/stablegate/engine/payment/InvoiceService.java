@@ -11,7 +11,9 @@ import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import java.math.BigDecimal;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -99,6 +101,11 @@ public final class InvoiceService {
                 return null;
               });
         });
+  }
+
+  /** The tokens an invoice on {@code chain} may be asked in. */
+  public Set<Token> tokens(Chain chain) {
+    return settings.tokens(chain);
   }
 
   public CompletionStage<Invoice> get(UUID invoiceId) {

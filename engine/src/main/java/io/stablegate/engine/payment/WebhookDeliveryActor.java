@@ -16,6 +16,7 @@ import io.stablegate.engine.webhook.WebhookEndpoint;
 import io.stablegate.engine.webhook.WebhookPayload;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,6 +53,8 @@ public final class WebhookDeliveryActor {
 
   private record Recorded(Invoice invoice) implements Message {}
 
+  private record Resolved(List<UUID> endpointIds) implements Message {}
+
   private record InvoiceUnavailable(Throwable error) implements Message {}
 
   /** A failed attempt or an unreachable invoice: what supervision restarts the actor for. */
@@ -63,15 +66,17 @@ public final class WebhookDeliveryActor {
 
   /** The couriers of a node that sends with {@code dispatch}: hand this to {@code InvoiceEntity.init}. */
   public static WebhookCourier courier(WebhookDispatch dispatch) {
-    return (invoice, invoiceId, merchantId, eventId) -> create(invoice, invoiceId, merchantId, eventId, dispatch);
+    return (invoice, invoiceId, merchantId, eventId, endpointId) ->
+        create(invoice, invoiceId, merchantId, eventId, endpointId, dispatch);
   }
 
   private static Behavior<Message> create(ActorRef<InvoiceCommand> invoice, UUID invoiceId,
-      UUID merchantId, UUID eventId, WebhookDispatch dispatch) {
+      UUID merchantId, UUID eventId, UUID endpointId, WebhookDispatch dispatch) {
     WebhookDeliverySettings s = dispatch.settings();
     Behavior<Message> delivering = Behaviors.supervise(Behaviors.<Message>setup(
         ctx -> Behaviors.<Message>withTimers(
-            timers -> new WebhookDeliveryActor(ctx, timers, invoice, invoiceId, merchantId, eventId, dispatch).load())))
+            timers -> new WebhookDeliveryActor(ctx, timers, invoice, invoiceId, merchantId, eventId, endpointId, dispatch)
+                .load())))
         .onFailure(DeliveryFailedException.class, backoff(s).withLogLevel(Level.DEBUG)); // logged above, at INFO
     // Anything else is a bug: logged as an error, and retried with the same backoff so that the
     // delivery does not sit without an actor until the sweeper comes by.
@@ -88,16 +93,19 @@ public final class WebhookDeliveryActor {
   private final UUID invoiceId;
   private final UUID merchantId;
   private final UUID eventId;
+  private final UUID endpointId;
   private final WebhookDispatch dispatch;
 
   private WebhookDeliveryActor(ActorContext<Message> context, TimerScheduler<Message> timers,
-      ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId, UUID eventId, WebhookDispatch dispatch) {
+      ActorRef<InvoiceCommand> invoice, UUID invoiceId, UUID merchantId, UUID eventId, UUID endpointId,
+      WebhookDispatch dispatch) {
     this.context = context;
     this.timers = timers;
     this.invoice = invoice;
     this.invoiceId = invoiceId;
     this.merchantId = merchantId;
     this.eventId = eventId;
+    this.endpointId = endpointId;
     this.dispatch = dispatch;
   }
 
@@ -106,11 +114,45 @@ public final class WebhookDeliveryActor {
         (loaded, error) -> loaded != null ? new Loaded(loaded) : new InvoiceUnavailable(error));
     return Behaviors.receive(Message.class)
         .onMessage(Loaded.class, loaded -> {
-          Optional<WebhookDelivery> delivery = loaded.invoice().webhook(eventId);
+          Optional<WebhookDelivery> delivery = loaded.invoice().webhook(eventId, endpointId);
           if (delivery.isEmpty() || !delivery.get().isPending()) {
             return Behaviors.stopped();
           }
+          if (delivery.get().isDefaultEndpoint() && !delivery.get().endpointsResolved()) {
+            return resolveEndpoints(loaded.invoice(), delivery.get());
+          }
           return waitForSlot(loaded.invoice(), delivery.get());
+        })
+        .onMessage(InvoiceUnavailable.class, this::invoiceUnavailable)
+        .build();
+  }
+
+  /**
+   * Before the default delivery's first attempt: the merchant's further endpoints subscribed to the
+   * event's type get their own deliveries. The default delivery stays pending until that is recorded,
+   * so a crash in between is resumed like any pending delivery. When none subscribes, nothing is
+   * recorded (the journal keeps only facts), and the lookup is repeated before every attempt
+   * until one does or the default delivery ends.
+   */
+  private Behavior<Message> resolveEndpoints(Invoice invoiceNow, WebhookDelivery delivery) {
+    context.pipeToSelf(dispatch.endpoints().subscribed(merchantId, delivery.type().wireName()),
+        (ids, error) -> ids != null ? new Resolved(ids) : new InvoiceUnavailable(error));
+    return Behaviors.receive(Message.class)
+        .onMessage(Resolved.class, resolved -> {
+          if (resolved.endpointIds().isEmpty()) {
+            // nothing to record: the journal stays as it was; a restart before the first attempt asks again
+            return waitForSlot(invoiceNow, delivery);
+          }
+          context.askWithStatus(Invoice.class, invoice, dispatch.askTimeout(),
+              replyTo -> new InvoiceCommand.ResolveWebhookEndpoints(eventId, resolved.endpointIds(), replyTo),
+              (recorded, error) -> recorded != null ? new Loaded(recorded) : new InvoiceUnavailable(error));
+          return Behaviors.receive(Message.class)
+              .onMessage(Loaded.class, loaded -> {
+                WebhookDelivery now = loaded.invoice().webhook(eventId).orElseThrow();
+                return now.isPending() ? waitForSlot(loaded.invoice(), now) : Behaviors.stopped();
+              })
+              .onMessage(InvoiceUnavailable.class, this::invoiceUnavailable)
+              .build();
         })
         .onMessage(InvoiceUnavailable.class, this::invoiceUnavailable)
         .build();
@@ -142,8 +184,16 @@ public final class WebhookDeliveryActor {
   }
 
   private CompletionStage<AttemptResult> attempt(Invoice invoice, WebhookDelivery delivery) {
-    return dispatch.endpoints().find(merchantId).thenCompose(found -> {
+    boolean byDefault = delivery.isDefaultEndpoint();
+    CompletionStage<Optional<WebhookEndpoint>> lookup =
+        byDefault ? dispatch.endpoints().find(merchantId) : dispatch.endpoints().find(merchantId, endpointId);
+    return lookup.thenCompose(found -> {
       Instant now = dispatch.clock().instant();
+      if (found.isEmpty() && !byDefault) {
+        // the merchant deleted the endpoint: nothing to retry
+        return CompletableFuture.completedFuture(
+            new AttemptResult(now, null, "webhook endpoint " + endpointId + " was deleted", 0, Verdict.GONE));
+      }
       if (found.isEmpty()) {
         return CompletableFuture.completedFuture(
             new AttemptResult(now, null, "no webhook URL configured", 0, Verdict.RETRY));
@@ -165,7 +215,7 @@ public final class WebhookDeliveryActor {
    * The body of {@code delivery}'s event: {@code data.invoice} is the invoice as of the event (see
    * {@link WebhookDelivery}), so every attempt carries the same content.
    */
-  static WebhookPayload payload(Invoice invoice, WebhookDelivery delivery, String publicUrl) {
+  public static WebhookPayload payload(Invoice invoice, WebhookDelivery delivery, String publicUrl) {
     return new WebhookPayload(delivery.eventId().toString(), delivery.type().wireName(), delivery.createdAt(),
         Map.of("invoice", InvoiceView.of(invoice.atEvent(delivery), publicUrl)));
   }
@@ -181,20 +231,24 @@ public final class WebhookDeliveryActor {
   }
 
   private Behavior<Message> record(int attempt, AttemptResult result) {
-    if (result.verdict() == Verdict.GONE) {
-      dispatch.endpoints().disable(merchantId, "the endpoint answered 410 Gone to webhook event " + eventId)
+    if (result.verdict() == Verdict.GONE && result.statusCode() != null) {
+      String reason = "the endpoint answered 410 Gone to webhook event " + eventId;
+      (WebhookDelivery.DEFAULT_ENDPOINT.equals(endpointId)
+          ? dispatch.endpoints().disable(merchantId, reason)
+          : dispatch.endpoints().disable(merchantId, endpointId, reason))
           .whenComplete((done, error) -> {
             if (error != null) {
-              log.warn("Could not disable the webhook endpoint of merchant {}: {}", merchantId, error.toString());
+              log.warn("Could not disable webhook endpoint {} of merchant {}: {}", endpointId, merchantId,
+                  error.toString());
             }
           });
     }
     context.askWithStatus(Invoice.class, invoice, dispatch.askTimeout(),
-        replyTo -> new InvoiceCommand.RecordWebhookAttempt(eventId, attempt, recorded(result), replyTo),
+        replyTo -> new InvoiceCommand.RecordWebhookAttempt(eventId, endpointId, attempt, recorded(result), replyTo),
         (recorded, error) -> recorded != null ? new Recorded(recorded) : new InvoiceUnavailable(error));
     return Behaviors.receive(Message.class)
         .onMessage(Recorded.class, recorded -> {
-          WebhookDelivery now = recorded.invoice().webhook(eventId).orElseThrow();
+          WebhookDelivery now = recorded.invoice().webhook(eventId, endpointId).orElseThrow();
           switch (now.status()) {
             case DELIVERED -> log.debug("Webhook event {} of invoice {} delivered on attempt {}", eventId, invoiceId,
                 attempt);

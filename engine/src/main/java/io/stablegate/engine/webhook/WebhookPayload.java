@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.stablegate.engine.money.AmountJson;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,7 @@ public record WebhookPayload(String id, String type, Instant createdAt, Map<Stri
 
   private static final ObjectMapper JSON = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      .addModule(AmountJson.module())
       .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
       .build();
 

@@ -16,6 +16,7 @@ import io.stablegate.engine.invoice.InvoiceEvent.PaymentDetected;
 import io.stablegate.engine.invoice.InvoiceEvent.PaymentReverted;
 import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Price;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -126,6 +127,23 @@ class EventHasherTest {
   }
 
   @Test
+  void anInvoiceAskedInUsdtHashesAsBeforePricesExistedAndAPricedOneHashesItsPriceAndRate() {
+    List<InvoiceEvent> events = everyInvoiceEvent();
+    String plain = new String(EventHasher.canonicalBytes(events.get(0)), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(plain).doesNotContain("price", "rate");
+    String priced = new String(EventHasher.canonicalBytes(events.get(1)), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(priced).contains("\"price\":{\"amount\":\"10\",\"currency\":\"EUR\"}", "\"rate\":\"0.92\"",
+        "\"rateAt\":\"2026-11-28T12:30:00.123456789Z\"", "\"rateSource\":\"coinbase\"")
+        .doesNotContain("priceLock");
+    InvoiceCreated created = (InvoiceCreated) events.get(1);
+    InvoiceCreated otherRate = new InvoiceCreated(created.invoiceId(), created.merchantId(), created.chain(),
+        created.address(), created.amount(), created.payAmount(), created.orderId(), created.description(),
+        created.metadataJson(), created.expiresAt(), created.requiredConfirmations(), created.price(),
+        new BigDecimal("0.93"), created.rateSource(), created.rateAt(), created.at(), created.prevHash());
+    assertThat(EventHasher.hash(otherRate)).isNotEqualTo(EventHasher.hash(created));
+  }
+
+  @Test
   void aCborRoundTripThroughPekkosSerializerKeepsTheHash() {
     for (InvoiceEvent event : everyInvoiceEvent()) {
       InvoiceEvent copy = testKit.serializationTestKit().verifySerialization(event, false);
@@ -146,6 +164,10 @@ class EventHasherTest {
     return List.of(
         new InvoiceCreated(id, UUID.randomUUID(), Chain.ETHEREUM, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
             new BigDecimal("10.50"), new BigDecimal("10.5003"), "A-1", null, "{\"k\":[1,2]}", nanos, 12, at,
+            EventHasher.GENESIS),
+        new InvoiceCreated(id, UUID.randomUUID(), Chain.ETHEREUM, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+            new BigDecimal("10.87"), new BigDecimal("10.8701"), "A-2", null, null, nanos, 12,
+            new Price(new BigDecimal("10.00"), "EUR"), new BigDecimal("0.920"), "coinbase", nanos, at,
             EventHasher.GENESIS),
         new PaymentDetected(id, transfer, 1, UUID.randomUUID(), at, prev),
         new PaymentConfirmationsUpdated(id, transfer.txHash(), 3, 5, at, prev),

@@ -4,16 +4,22 @@ import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.InvoiceView;
+import io.stablegate.engine.invoice.PriceLock;
+import io.stablegate.engine.money.Price;
+import io.stablegate.engine.rates.ExchangeRate;
+import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
+import io.stablegate.http.Problem;
 import io.stablegate.http.Responses;
 import io.stablegate.http.invoices.InvoiceRequests.ValidRequest;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
 import io.stablegate.persistence.merchant.PaymentSettingsRepository;
 import java.math.BigDecimal;
 import io.stablegate.persistence.merchant.WalletRepository;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +38,8 @@ import org.apache.pekko.pattern.StatusReply;
  * the same key and body, concurrent or not, creates that same invoice (both entity commands are
  * idempotent for one invoice id), and once the first response is stored, gets it back verbatim. The
  * same key with another body is 422. A refused creation gives its claim up, so it leaves nothing.
+ * A {@code price} is converted to the token amount at the rate source's latest fresh rate, which the
+ * invoice keeps (docs/api.md, "Prices in fiat").
  */
 public final class InvoiceCreation {
   private final InvoiceService invoices;
@@ -42,9 +50,12 @@ public final class InvoiceCreation {
   private final String publicUrl;
   private final Duration retention;
   private final Clock clock;
+  private final RateSource rates;
 
   public InvoiceCreation(InvoiceService invoices, WalletRepository wallets, PaymentSettingsRepository paymentSettings,
-      IdempotencyRepository idempotency, Blocking blocking, String publicUrl, Duration retention, Clock clock) {
+      IdempotencyRepository idempotency, Blocking blocking, String publicUrl, Duration retention, Clock clock,
+      RateSource rates) {
+    this.rates = rates;
     this.invoices = invoices;
     this.wallets = wallets;
     this.paymentSettings = paymentSettings;
@@ -63,8 +74,9 @@ public final class InvoiceCreation {
             ApiProblem.field("chain", "no wallet is set for " + request.chain() + "; PUT /api/v1/wallets/"
                 + request.chain() + " first")))
         .thenCompose(address -> {
+          Terms terms = terms(request);
           if (idempotencyKey.isEmpty()) {
-            return createNow(merchantId, request, UUID.randomUUID(), address, expiresAt);
+            return createNow(merchantId, request, terms, UUID.randomUUID(), address, expiresAt);
           }
           String key = idempotencyKey.get();
           return blocking.run(() -> idempotency.claim(merchantId, key, request.fingerprint(), UUID.randomUUID(),
@@ -77,7 +89,7 @@ public final class InvoiceCreation {
                 if (claim.responseBody().isPresent()) {
                   return CompletableFuture.completedFuture(claim.responseBody().get());
                 }
-                return createNow(merchantId, request, claim.invoiceId(), claim.address(), claim.expiresAt())
+                return createNow(merchantId, request, terms, claim.invoiceId(), claim.address(), claim.expiresAt())
                     .handle((body, error) -> {
                       if (error == null) {
                         return blocking.run(() -> {
@@ -98,13 +110,38 @@ public final class InvoiceCreation {
         });
   }
 
-  private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, UUID invoiceId, String address,
-      Instant expiresAt) {
-    InvoiceTerms terms = new InvoiceTerms(merchantId, r.chain(), address, r.amount(), r.orderId(), r.description(),
-        r.metadataJson(), expiresAt);
+  /** The token amount, and for a priced request the rate it was converted at. */
+  private record Terms(BigDecimal amount, PriceLock priceLock) {}
+
+  /**
+   * The token must be one the chain serves (400 naming {@code token}). A priced request is converted
+   * with the rate source's latest fresh rate, from memory; without one the answer is 503 with
+   * Retry-After (the next refresh). An amount request needs no rate.
+   */
+  private Terms terms(ValidRequest request) {
+    if (!invoices.tokens(request.chain()).contains(request.token())) {
+      throw ApiProblem.field("token", request.token() + " is not served on " + request.chain() + "; it serves "
+          + invoices.tokens(request.chain()).stream().map(Enum::name).sorted().toList());
+    }
+    Price price = request.price();
+    if (price == null) {
+      return new Terms(request.amount(), null);
+    }
+    ExchangeRate rate = rates.quote(price.currency()).orElseThrow(() -> new ApiProblem(
+        Problem.of(503, "Exchange rate unavailable", "No fresh " + price.currency() + " rate from "
+            + rates.sourceName() + " (younger than " + rates.maxAge().toSeconds() + " s); retry later, or give amount."),
+        Optional.of(rates.refreshInterval())));
+    BigDecimal amount = InvoiceRequests.checkConverted(price, rate.rate());
+    return new Terms(amount, new PriceLock(price, rate.rate(), rate.source(), rate.at()));
+  }
+
+  private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, Terms terms, UUID invoiceId,
+      String address, Instant expiresAt) {
+    InvoiceTerms invoiceTerms = new InvoiceTerms(merchantId, r.chain(), address, terms.amount(), r.orderId(),
+        r.description(), r.metadataJson(), expiresAt, r.redirectUrl(), terms.priceLock(), r.token());
     // The tolerance in force now goes with the invoice (its creation event carries it).
     return blocking.run(() -> paymentSettings.tolerancePercent(merchantId).orElse(BigDecimal.ZERO))
-        .thenCompose(tolerance -> invoices.create(new NewInvoice(invoiceId, terms, tolerance)))
+        .thenCompose(tolerance -> invoices.create(new NewInvoice(invoiceId, invoiceTerms, tolerance)))
         .thenApply(this::render);
   }
 

@@ -72,10 +72,11 @@ public final class InvoiceRoutes extends AllDirectives {
   }
 
   private Route create() {
-    return auth.apiKey(merchantId -> optionalHeaderValueByName("Idempotency-Key", key -> {
+    return auth.merchant(merchantId -> optionalHeaderValueByName("Idempotency-Key", key -> {
       Optional<String> idempotencyKey = key.map(InvoiceRequests::checkIdempotencyKey);
       return bodies.json(CreateInvoiceRequest.class, request -> {
-        InvoiceRequests.ValidRequest valid = InvoiceRequests.check(request, settings.defaultExpiresInMinutes());
+        InvoiceRequests.ValidRequest valid = InvoiceRequests.check(request, settings.defaultExpiresInMinutes(),
+            settings.production());
         return onSuccess(creation.create(merchantId, valid, idempotencyKey),
             body -> complete(Responses.rawJson(201, body)));
       });

@@ -23,19 +23,21 @@ import org.apache.pekko.pattern.StatusReply;
 public final class PublicInvoiceRoutes extends AllDirectives {
 
   /**
-   * {@code amountPaid} and {@code amountDue} let the checkout page say "received X, send Y more" for
-   * a PARTIALLY_PAID invoice, whose {@code payAmount} is then the remainder plus its own offset.
+   * {@code amountPaid} is the sum of final payments and {@code amountDue} what is still to pay
+   * ({@link Invoice#amountDue()}): the checkout page says "received X, send Y more" for a PARTIALLY_PAID
+   * invoice, whose {@code payAmount} is then the remainder plus its own offset. {@code redirectUrl} is
+   * the shop's return address or null.
    */
   public record PublicInvoice(String id, InvoiceStatus status, String chain, String token, String payAmount,
       String address, Instant expiresAt, int confirmations, int requiredConfirmations, String amountPaid,
-      String amountDue, boolean paidLate) {
+      String amountDue, boolean paidLate, String redirectUrl) {
 
     static PublicInvoice of(Invoice invoice) {
       int confirmations = invoice.payments().stream().mapToInt(Payment::confirmations).max().orElse(0);
-      return new PublicInvoice(invoice.id().toString(), invoice.status(), invoice.chain().name(), InvoiceView.TOKEN,
+      return new PublicInvoice(invoice.id().toString(), invoice.status(), invoice.chain().name(), invoice.terms().token().name(),
           Amounts.format(invoice.payAmount()), invoice.address(), invoice.expiresAt(), confirmations,
           invoice.requiredConfirmations(), Amounts.format(invoice.amountPaid()), Amounts.format(invoice.amountDue()),
-          invoice.paidLate());
+          invoice.paidLate(), invoice.redirectUrl());
     }
   }
 

@@ -37,6 +37,11 @@ public final class CheckoutPage {
     return status == InvoiceStatus.PAID && paidLate ? "PAID_LATE" : status.name();
   }
 
+  /** The checkout page offers "Return to the shop" once the invoice is paid, expired or cancelled. */
+  static boolean offersReturn(InvoiceStatus status) {
+    return status == InvoiceStatus.PAID || status == InvoiceStatus.EXPIRED || status == InvoiceStatus.CANCELLED;
+  }
+
   public String render(Invoice invoice, PaymentToken token) {
     String payAmount = Amounts.format(invoice.payAmount());
     String uri = PaymentUri.of(token, invoice.address(), invoice.payAmount());
@@ -77,6 +82,10 @@ public final class CheckoutPage {
     values.put("hidden.details", open ? "" : "hidden");
     // A payer whose transfer is not shown may say so, unless the invoice is paid.
     values.put("hidden.claim", invoice.status() == InvoiceStatus.PAID ? "hidden" : "");
+    // the way back to the shop, once there is nothing left to do here (validated at creation: http(s) only)
+    String redirectUrl = invoice.redirectUrl();
+    values.put("redirectUrl", redirectUrl == null ? "" : redirectUrl);
+    values.put("hidden.return", redirectUrl != null && offersReturn(invoice.status()) ? "" : "hidden");
 
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder(template.length() + 512);

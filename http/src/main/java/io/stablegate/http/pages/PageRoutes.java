@@ -25,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The browser side of the node: the dashboard ({@code /}, {@code /dashboard/}), the hosted checkout
+ * The browser side of the node: the dashboard ({@code /}, {@code /dashboard/}), the API reference
+ * ({@code /docs/api}, Swagger UI over {@code /api/v1/openapi.json}), the hosted checkout
  * page {@code /pay/{id}} with its QR code {@code /pay/{id}/qr.png}, and the static assets under
  * {@code /assets/<version>/}. Responses are gzipped when the browser accepts it. The security headers
  * (CSP and friends) are added around every route by the API's composition; pages set their own
@@ -49,6 +50,7 @@ public final class PageRoutes extends AllDirectives {
   private final CheckoutPage checkout;
   private final int qrPixelsPerModule;
   private final byte[] dashboard;
+  private final byte[] apiReference;
   private final byte[] notFoundPage;
   private final byte[] unavailablePage;
 
@@ -59,6 +61,7 @@ public final class PageRoutes extends AllDirectives {
     this.qrPixelsPerModule = config.getInt("stablegate.pages.qr-pixels-per-module");
     this.checkout = new CheckoutPage(assets, qrPixelsPerModule);
     this.dashboard = assets.page("dashboard.html").getBytes(StandardCharsets.UTF_8);
+    this.apiReference = assets.page("api-reference.html").getBytes(StandardCharsets.UTF_8);
     this.notFoundPage = assets.page("not-found.html").getBytes(StandardCharsets.UTF_8);
     this.unavailablePage = assets.page("unavailable.html").getBytes(StandardCharsets.UTF_8);
   }
@@ -70,6 +73,7 @@ public final class PageRoutes extends AllDirectives {
         path("dashboard", () -> redirect(org.apache.pekko.http.javadsl.model.Uri.create("/dashboard/"),
             StatusCodes.MOVED_PERMANENTLY)),
         pathPrefix("dashboard", () -> pathSingleSlash(() -> html(200, dashboard, REVALIDATE))),
+        pathPrefix("docs", () -> path("api", () -> html(200, apiReference, REVALIDATE))),
         pathPrefix("assets", () -> pathPrefix(assets.version(), () -> path(PathMatchers.segment(), this::asset))),
         pathPrefix("pay", () -> pathPrefix(PathMatchers.uuidSegment(), id -> concat(
             pathEnd(() -> checkoutPage(id)),

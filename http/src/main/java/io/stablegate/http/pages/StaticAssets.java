@@ -19,7 +19,8 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
  * The front end's files, read once from the classpath ({@code web/assets/}, listed in
  * {@code web/assets.txt}: only listed files are served, so no path ever reaches the class loader).
  * They are served under {@code /assets/<version>/}, where the version is a hash of their contents:
- * a browser may keep them forever, and a new build changes every URL at once.
+ * a browser may keep them forever, and a new build changes every URL at once. The API reference's
+ * Swagger UI files come from the {@code org.webjars:swagger-ui} jar and are served the same way.
  */
 public final class StaticAssets {
   public record Asset(byte[] bytes, ContentType contentType) {}
@@ -32,6 +33,9 @@ public final class StaticAssets {
     this.version = version;
   }
 
+  /** The files of the Swagger UI webjar that the API reference page uses. */
+  static final java.util.List<String> SWAGGER_UI = java.util.List.of("swagger-ui.css", "swagger-ui-bundle.js");
+
   public static StaticAssets load() {
     Map<String, Asset> files = new LinkedHashMap<>();
     MessageDigest digest = sha256();
@@ -41,6 +45,14 @@ public final class StaticAssets {
         continue;
       }
       byte[] bytes = bytes("web/assets/" + name);
+      digest.update(name.getBytes(StandardCharsets.UTF_8));
+      digest.update(bytes);
+      files.put(name, new Asset(bytes, contentType(name)));
+    }
+    // Swagger UI for the API reference at /docs/api, from its webjar on the classpath (no CDN)
+    String swaggerUi = "META-INF/resources/webjars/swagger-ui/" + webjarVersion("swagger-ui") + "/";
+    for (String name : SWAGGER_UI) {
+      byte[] bytes = bytes(swaggerUi + name);
       digest.update(name.getBytes(StandardCharsets.UTF_8));
       digest.update(bytes);
       files.put(name, new Asset(bytes, contentType(name)));
@@ -81,6 +93,17 @@ public final class StaticAssets {
       return ContentTypes.create(MediaTypes.IMAGE_PNG);
     }
     return ContentTypes.APPLICATION_OCTET_STREAM;
+  }
+
+  /** The version of a webjar of group org.webjars on the classpath, from its pom.properties. */
+  private static String webjarVersion(String artifact) {
+    java.util.Properties properties = new java.util.Properties();
+    try {
+      properties.load(new java.io.StringReader(text("META-INF/maven/org.webjars/" + artifact + "/pom.properties")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return properties.getProperty("version");
   }
 
   static String text(String resource) {

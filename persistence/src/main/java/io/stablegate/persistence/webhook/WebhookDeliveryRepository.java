@@ -18,9 +18,14 @@ import javax.sql.DataSource;
  */
 public final class WebhookDeliveryRepository {
 
-  /** One attempt, as {@code GET /api/v1/webhook-deliveries} lists it. */
+  /**
+   * One attempt, as {@code GET /api/v1/webhook-deliveries} lists it; {@code endpointId} is null for the
+   * merchant's default endpoint.
+   */
   public record Attempt(UUID eventId, String type, int attempt, Instant at, Integer statusCode, String error,
-      long durationMs) {}
+      long durationMs, UUID endpointId) {}
+
+  private static final UUID DEFAULT_ENDPOINT = new UUID(0, 0);
 
   private final DataSource dataSource;
 
@@ -35,14 +40,15 @@ public final class WebhookDeliveryRepository {
         return Optional.empty();
       }
       try (PreparedStatement ps = c.prepareStatement("""
-          SELECT event_id, type, attempt, attempted_at, status_code, error, duration_ms
-          FROM webhook_attempts WHERE invoice_id = ? ORDER BY attempted_at, event_id, attempt""")) {
+          SELECT event_id, type, attempt, attempted_at, status_code, error, duration_ms, endpoint_id
+          FROM webhook_attempts WHERE invoice_id = ? ORDER BY attempted_at, event_id, endpoint_id, attempt""")) {
         ps.setObject(1, invoiceId);
         try (ResultSet rs = ps.executeQuery()) {
           List<Attempt> attempts = new ArrayList<>();
           while (rs.next()) {
             attempts.add(new Attempt(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3),
-                rs.getTimestamp(4).toInstant(), (Integer) rs.getObject(5), rs.getString(6), rs.getLong(7)));
+                rs.getTimestamp(4).toInstant(), (Integer) rs.getObject(5), rs.getString(6), rs.getLong(7),
+                DEFAULT_ENDPOINT.equals(rs.getObject(8, UUID.class)) ? null : rs.getObject(8, UUID.class)));
           }
           return Optional.of(attempts);
         }
@@ -55,7 +61,7 @@ public final class WebhookDeliveryRepository {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("""
             SELECT d.invoice_id FROM webhook_deliveries d JOIN invoices i ON i.id = d.invoice_id
-            WHERE d.event_id = ? AND i.merchant_id = ?""")) {
+            WHERE d.event_id = ? AND i.merchant_id = ? LIMIT 1""")) {
       ps.setObject(1, eventId);
       ps.setObject(2, merchantId);
       try (ResultSet rs = ps.executeQuery()) {

@@ -15,7 +15,10 @@ import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.Payment;
 import io.stablegate.engine.invoice.PaymentStatus;
+import io.stablegate.engine.invoice.PriceLock;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Price;
+import io.stablegate.engine.money.Token;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +32,9 @@ class ReadModelJsonTest {
     Instant now = Instant.parse("2026-11-28T22:00:00Z");
     Payment payment = new Payment("0xabc", 3, "0xfrom", new BigDecimal("10.5003"), 123, 12, PaymentStatus.FINAL, now);
     InvoiceDraft draft = new InvoiceDraft(new InvoiceTerms(UUID.randomUUID(), Chain.ETHEREUM, "0xto",
-        new BigDecimal("10.5"), "A-1", null, "{}", now.plusSeconds(1800)), new BigDecimal("10.5003"), 12);
+        new BigDecimal("10.5"), "A-1", null, "{}", now.plusSeconds(1800), null,
+        new PriceLock(new Price(new BigDecimal("9.66"), "EUR"), new BigDecimal("0.92"), "coinbase", now), Token.USDT),
+        new BigDecimal("10.5003"), 12);
     Invoice invoice = new Invoice(UUID.randomUUID(), draft, now, InvoiceStatus.PAID, List.of(payment), false, now,
         "hash", List.of());
 
@@ -37,6 +42,8 @@ class ReadModelJsonTest {
 
     assertThat(json).contains("\"final\":true");
     // the terms are written flat, as in every document stored so far
+    assertThat(json).contains("\"rate\":0.92", "\"rateSource\":\"coinbase\"", "\"currency\":\"EUR\"")
+        .doesNotContain("priceLock");
     assertThat(json).contains("\"merchantId\":", "\"payAmount\":10.5003", "\"requiredConfirmations\":12")
         .doesNotContain("\"draft\"", "\"terms\"");
     assertThat(ReadModelJson.readInvoice(json)).isEqualTo(invoice);
