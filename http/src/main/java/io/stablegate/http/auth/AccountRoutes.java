@@ -85,7 +85,8 @@ public final class AccountRoutes extends AllDirectives {
         path(ApiPaths.api("auth", "login"), () -> post(this::login)),
         path(ApiPaths.api("auth", "logout"), () -> post(this::logout)),
         path(ApiPaths.api("me"), () -> get(this::me)),
-        path(ApiPaths.api("api-keys", "rotate"), () -> post(this::rotateApiKey)));
+        path(ApiPaths.api("api-keys", "rotate"), () -> post(this::rotateApiKey)),
+        path(ApiPaths.api("api-keys", "test"), () -> post(this::rotateTestApiKey)));
   }
 
   /**
@@ -185,6 +186,22 @@ public final class AccountRoutes extends AllDirectives {
         apiKeys.evict(merchantId);
         changes.publish(new MerchantChanges.ApiKeyRotated(merchantId));
         return Instant.now();
+      }), done -> complete(Responses.json(200, Map.of("apiKey", apiKey))));
+    });
+  }
+
+  /**
+   * A new test API key (test mode), shown once, replacing the previous one; the live key is
+   * untouched. Every node forgets the old test key as for a rotation.
+   */
+  private Route rotateTestApiKey() {
+    return auth.confirmedSession(merchantId -> {
+      String apiKey = ApiKeys.generate();
+      return onSuccess(blocking.run(() -> {
+        merchants.rotateTestApiKey(merchantId, ApiKeys.hash(apiKey), MerchantAuthentication.Actor.SESSION.label());
+        apiKeys.evict(merchantId);
+        changes.publish(new MerchantChanges.ApiKeyRotated(merchantId));
+        return apiKey;
       }), done -> complete(Responses.json(200, Map.of("apiKey", apiKey))));
     });
   }
