@@ -103,7 +103,7 @@ public final class StablegateApi extends AllDirectives {
         loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, work, hashing,
         new RegistrationThrottle(settings.registration()), clock).route());
     routes.add(new PasswordRoutes(authentication, merchants, sessions, passwords, passwordPolicy, loginThrottle,
-        clientAddress, bodies, work).route());
+        clientAddress, bodies, work, hashing).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, work).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
         settings.webhookSecretGrace(), clock).route());

@@ -90,9 +90,10 @@ public final class AccountRoutes extends AllDirectives {
   }
 
   /**
-   * Throttled per address before anything else; a taken email is 409 after one lookup, without
-   * hashing (registration says whether an email has an account anyway); the hash runs on the
-   * bounded password pool. Two registrations of one new email at once both hash, and one is 409.
+   * Throttled per address before anything else; refused (503) at once while the password pool is full;
+   * a taken email is 409 after one lookup, without hashing (registration says whether an email has an
+   * account anyway); the hash runs on the bounded password pool. Two registrations of one new email at
+   * once both hash, and one is 409.
    */
   private Route register() {
     return clientAddress.extract(address -> {
@@ -101,6 +102,8 @@ public final class AccountRoutes extends AllDirectives {
         policy.problem(credentials.password()).ifPresent(problem -> {
           throw ApiProblem.field("password", problem);
         });
+        // a flood beyond the password pool is refused here, before it costs a database lookup
+        hashing.refuseWhenFull();
         String email = credentials.email().strip();
         String apiKey = ApiKeys.generate();
         return onSuccess(blocking.run(() -> merchants.findByEmail(email).isPresent())
