@@ -8,6 +8,7 @@ import io.stablegate.engine.ledger.WalletLedgerCommand.AllocateRemainder;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Attach;
 import io.stablegate.engine.ledger.WalletLedgerCommand.CompletionEnded;
 import io.stablegate.engine.ledger.WalletLedgerCommand.Dismiss;
+import io.stablegate.engine.ledger.WalletLedgerCommand.FlushAllocations;
 import io.stablegate.engine.ledger.WalletLedgerCommand.GetUnmatched;
 import io.stablegate.engine.ledger.WalletLedgerCommand.GetWebhook;
 import io.stablegate.engine.ledger.WalletLedgerCommand.MarkCredited;
@@ -39,6 +40,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +48,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -157,6 +160,15 @@ public final class WalletLedger
   private final Optional<AttachCompletion> attaches;
   /** Attaches being completed now (not state: only which completions this incarnation has started). */
   private final Set<String> completing = new HashSet<>();
+  /**
+   * Allocations decided but not yet written, by invoice (not state: they become state when
+   * {@link FlushAllocations} persists them, all in one write, and only then are their callers answered).
+   */
+  private final Map<UUID, PendingAllocation> pending = new LinkedHashMap<>();
+  private boolean flushScheduled;
+
+  /** An allocation waiting for the next write, and who waits for its payAmount. */
+  private record PendingAllocation(PayAmountAllocated event, List<ActorRef<StatusReply<PayAmount>>> callers) {}
 
   private WalletLedger(EntityTypeKey<WalletLedgerCommand> type, String entityId, LedgerSettings settings, Clock clock,
       ActorContext<WalletLedgerCommand> context, Optional<UnmatchedTransferCourier> couriers,
@@ -231,6 +243,7 @@ public final class WalletLedger
   public CommandHandlerWithReply<WalletLedgerCommand, WalletLedgerEvent, WalletLedgerState> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState()
         .onCommand(Allocate.class, this::allocate)
+        .onCommand(FlushAllocations.class, this::flushAllocations)
         .onCommand(Release.class, this::release)
         .onCommand(RouteAll.class, this::routeAll)
         .onCommand(RecordUnmatched.class, this::recordUnmatched)
@@ -256,23 +269,39 @@ public final class WalletLedger
         .build();
   }
 
+  /**
+   * Allocations are written in batches: the payAmount is decided against the state and the allocations
+   * still waiting to be written, the caller is answered once the batch holding it is durable. The first
+   * allocation of a batch sends the ledger {@link FlushAllocations}, which the mailbox delivers after
+   * the allocations that were already waiting (those that arrived while the previous write was in
+   * flight): one journal write for all of them instead of one after another.
+   */
   private ReplyEffect<WalletLedgerEvent, WalletLedgerState> allocate(WalletLedgerState state, Allocate cmd) {
     Optional<Slot> existing = state.slotOf(cmd.invoiceId());
     if (existing.isPresent()) {
       return Effect().reply(cmd.replyTo(), StatusReply.success(new PayAmount(existing.get().payAmount())));
+    }
+    PendingAllocation waiting = pending.get(cmd.invoiceId());
+    if (waiting != null) {
+      waiting.callers().add(cmd.replyTo());
+      return Effect().noReply();
     }
     Instant now = now();
     BigDecimal amount = Amounts.normalize(cmd.amount());
     for (int step = 0; step < settings.maxPayAmountSteps(); step++) {
       BigDecimal candidate = Amounts.normalize(
           amount.add(Amounts.PAY_AMOUNT_STEP.multiply(BigDecimal.valueOf(step))));
-      if (state.reservedSlot(candidate, now).isEmpty()) {
+      if (state.reservedSlot(candidate, now).isEmpty() && !pendingPayAmount(candidate)) {
         Instant holdUntil = cmd.expiresAt().plus(settings.latePaymentWindow());
-        return Effect()
-            .persist(new PayAmountAllocated(cmd.invoiceId(), amount, candidate, holdUntil, now, null,
-                cmd.tolerancePercent() == null || cmd.tolerancePercent().signum() == 0 ? null
-                    : Amounts.normalize(cmd.tolerancePercent())))
-            .thenReply(cmd.replyTo(), s -> StatusReply.success(new PayAmount(candidate)));
+        PayAmountAllocated event = new PayAmountAllocated(cmd.invoiceId(), amount, candidate, holdUntil, now, null,
+            cmd.tolerancePercent() == null || cmd.tolerancePercent().signum() == 0 ? null
+                : Amounts.normalize(cmd.tolerancePercent()));
+        pending.put(cmd.invoiceId(), new PendingAllocation(event, new ArrayList<>(List.of(cmd.replyTo()))));
+        if (!flushScheduled) {
+          flushScheduled = true;
+          context.getSelf().tell(new FlushAllocations());
+        }
+        return Effect().noReply();
       }
     }
     return Effect().reply(cmd.replyTo(), StatusReply.error(
@@ -280,7 +309,37 @@ public final class WalletLedger
             + " on this wallet are taken by open invoices; try another amount or wait"));
   }
 
+  private boolean pendingPayAmount(BigDecimal payAmount) {
+    for (PendingAllocation p : pending.values()) {
+      if (p.event().payAmount().compareTo(payAmount) == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Writes the waiting allocations in one persist, then answers their callers. */
+  private ReplyEffect<WalletLedgerEvent, WalletLedgerState> flushAllocations(WalletLedgerState state,
+      FlushAllocations cmd) {
+    flushScheduled = false;
+    if (pending.isEmpty()) {
+      return Effect().noReply();
+    }
+    List<PendingAllocation> batch = List.copyOf(pending.values());
+    pending.clear();
+    List<WalletLedgerEvent> events = batch.stream().<WalletLedgerEvent>map(PendingAllocation::event).toList();
+    return Effect().persist(events)
+        .thenRun(s -> batch.forEach(p -> p.callers().forEach(caller ->
+            caller.tell(StatusReply.success(new PayAmount(p.event().payAmount()))))))
+        .thenNoReply();
+  }
+
   private ReplyEffect<WalletLedgerEvent, WalletLedgerState> release(WalletLedgerState state, Release cmd) {
+    PendingAllocation unwritten = pending.remove(cmd.invoiceId());
+    if (unwritten != null) { // released before its allocation was written: it never will be
+      unwritten.callers().forEach(caller -> caller.tell(StatusReply.error(
+          "invoice " + cmd.invoiceId() + " was released before its payAmount was reserved")));
+    }
     Optional<Slot> slot = state.slotOf(cmd.invoiceId());
     if (slot.isEmpty()) {
       return Effect().reply(cmd.replyTo(), StatusReply.ack());
@@ -423,7 +482,8 @@ public final class WalletLedger
     for (int step = 0; step < settings.maxPayAmountSteps(); step++) {
       BigDecimal candidate = Amounts.normalize(
           remainder.add(Amounts.PAY_AMOUNT_STEP.multiply(BigDecimal.valueOf(step))));
-      if (state.reservedSlot(candidate, now).filter(s -> !s.invoiceId().equals(cmd.invoiceId())).isEmpty()) {
+      if (state.reservedSlot(candidate, now).filter(s -> !s.invoiceId().equals(cmd.invoiceId())).isEmpty()
+          && !pendingPayAmount(candidate)) {
         Instant holdUntil = cmd.expiresAt().plus(settings.latePaymentWindow());
         return Effect()
             .persist(new PayAmountAllocated(cmd.invoiceId(), remainder, candidate, holdUntil, now, remainder, tolerance))

@@ -92,6 +92,12 @@ public sealed interface WalletLedgerCommand extends CborSerializable {
    */
   record Resume(ActorRef<StatusReply<Done>> replyTo) implements WalletLedgerCommand {}
 
+  /**
+   * The ledger's own note to persist, in one write, the allocations it has decided since the last one
+   * (those of the {@link Allocate}s that arrived while the previous write was in flight).
+   */
+  record FlushAllocations() implements WalletLedgerCommand {}
+
   /** The ledger's own note that a completion it started has ended (either way); it may start another. */
   record CompletionEnded(String transferKey) implements WalletLedgerCommand {}
 }
