@@ -114,7 +114,6 @@ class ClusterIT {
         "STABLEGATE_TRON_ENABLED", "false",
         "STABLEGATE_BSC_ENABLED", "false",
         "STABLEGATE_WEBHOOK_RETRY_SCHEDULE", "1s,2s,2s,2s,5s,5s,5s,5s,5s,5s",
-        "STABLEGATE_SBR_STABLE_AFTER", "5s",
         "STABLEGATE_ASK_TIMEOUT", "20s",
         "STABLEGATE_JAVA_OPTS", "-Xmx512m"));
 
