@@ -21,10 +21,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess$;
+import org.apache.pekko.persistence.testkit.WriteEvents;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -100,6 +105,41 @@ class WalletLedgerConcurrencyTest {
       assertThat(allocate(recovered, grant.getKey(), amount, expiresAt).getValue().value()).isEqualTo(grant.getValue());
     }
     assertThat(allocate(recovered, UUID.randomUUID(), amount, expiresAt).isError()).isTrue();
+  }
+
+  /**
+   * Allocations that arrive while the ledger is busy are written together: one journal write for the
+   * batch, not one per allocation, and still with distinct payAmounts (decided against the state and
+   * the allocations waiting to be written).
+   */
+  @Test
+  void allocationsThatArriveTogetherAreWrittenInOneWriteWithDistinctPayAmounts() {
+    LedgerSettings settings = LedgerSettings.fromConfig(testKit.system().settings().config());
+    String entityId = WalletLedger.entityId(Chain.TRON, "TLa2f6VPqDgRE67v1736s7bJ8Ray5wYjU7");
+    String persistenceId = WalletLedger.ENTITY_KEY.name() + "|" + entityId;
+    AtomicInteger writes = new AtomicInteger();
+    PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
+    journal.withPolicy((pid, operation) -> {
+      if (pid.equals(persistenceId) && operation instanceof WriteEvents) {
+        writes.incrementAndGet();
+      }
+      return ProcessingSuccess$.MODULE$;
+    });
+    try {
+      ActorRef<WalletLedgerCommand> ledger = testKit.spawn(WalletLedger.create(entityId, settings, new TestClock(T0)));
+      TestProbe<StatusReply<PayAmount>> callers = testKit.createTestProbe();
+      BigDecimal amount = new BigDecimal("25");
+      for (int i = 0; i < 50; i++) {
+        ledger.tell(new Allocate(UUID.randomUUID(), amount, T0.plus(Duration.ofMinutes(30)), callers.getRef()));
+      }
+      List<StatusReply<PayAmount>> replies = callers.receiveSeveralMessages(50, ASK_TIMEOUT);
+      assertThat(replies).allSatisfy(reply -> assertThat(reply.isSuccess()).isTrue());
+      assertThat(replies.stream().map(r -> r.getValue().value().stripTrailingZeros()).collect(Collectors.toSet()))
+          .hasSize(50);
+      assertThat(writes.get()).as("journal writes for 50 allocations sent at once").isBetween(1, 5);
+    } finally {
+      journal.resetPolicy();
+    }
   }
 
   private static StatusReply<PayAmount> allocate(
