@@ -40,7 +40,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * false}; live and test invoices kept apart in listings, reads and exports; the live key gets 404 on
  * the simulation endpoint; partial and over-payments by simulation.
  */
-class TestModeIT {
+class LiveAndTestModeIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
