@@ -99,6 +99,7 @@ pg_lat="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$pgbench_out")"
 pg_failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$pgbench_out")"
 
 rate="$(field rate "$api")"; requests="$(field requests "$api")"
+exec > >(tee "$run_dir/result.md")   # the summary, also kept beside the run's log
 echo
 echo "# $(date -u +%FT%TZ), $(nproc) cores (shared); $connections connections, $merchant_count merchants × 1 wallet, ${seconds}s after a ${warmup}s warm-up"
 echo "| invoices/s | p50 | p99 | not 201 / timeouts / socket errors | pgbench same writes | ratio | JVM per invoice | PostgreSQL per invoice | cores JVM / PostgreSQL | PostgreSQL per pgbench tx | load average after API / pgbench |"
