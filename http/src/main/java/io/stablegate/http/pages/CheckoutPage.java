@@ -43,6 +43,11 @@ public final class CheckoutPage {
   }
 
   public String render(Invoice invoice, PaymentToken token) {
+    return render(invoice, token, null, CheckoutLanguage.EN);
+  }
+
+  /** {@code merchantName} (the shop's display name, or null) is shown as text, escaped like every value. */
+  public String render(Invoice invoice, PaymentToken token, String merchantName, CheckoutLanguage language) {
     String payAmount = Amounts.format(invoice.payAmount());
     String uri = PaymentUri.of(token, invoice.address(), invoice.payAmount());
     int confirmations = invoice.payments().stream().mapToInt(Payment::confirmations).max().orElse(0);
@@ -54,6 +59,9 @@ public final class CheckoutPage {
     Map<String, String> values = new HashMap<>();
     values.put("assets", assetsBase);
     values.put("id", invoice.id().toString());
+    values.put("lang", language.code());
+    values.put("merchantName", merchantName == null ? "" : merchantName);
+    values.put("hidden.merchant", merchantName == null ? "hidden" : "");
     values.put("status", invoice.status().name());
     values.put("statusClass", state.toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     values.put("paidLate", Boolean.toString(invoice.paidLate()));

@@ -33,8 +33,8 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
       Invoice invoice = (Invoice) new InvoiceState.Empty().apply(event);
       try (PreparedStatement ps = connection.prepareStatement("""
           INSERT INTO invoices (id, merchant_id, chain, address, status, order_id, created_at, expires_at,
-                                updated_at, document)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                                updated_at, document, token, amount_paid)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
           ON CONFLICT (id) DO NOTHING""")) {
         ps.setObject(1, invoice.id());
         ps.setObject(2, invoice.merchantId());
@@ -46,6 +46,8 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
         ps.setTimestamp(8, Timestamp.from(invoice.expiresAt()));
         ps.setTimestamp(9, Timestamp.from(invoice.updatedAt()));
         ps.setString(10, ReadModelJson.write(invoice));
+        ps.setString(11, invoice.terms().token().name());
+        ps.setBigDecimal(12, invoice.amountPaid());
         ps.executeUpdate();
       }
       return;
@@ -63,11 +65,12 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
     }
     Invoice next = (Invoice) current.apply(event);
     try (PreparedStatement ps = connection.prepareStatement(
-        "UPDATE invoices SET status = ?, updated_at = ?, document = ?::jsonb WHERE id = ?")) {
+        "UPDATE invoices SET status = ?, updated_at = ?, document = ?::jsonb, amount_paid = ? WHERE id = ?")) {
       ps.setString(1, next.status().name());
       ps.setTimestamp(2, Timestamp.from(next.updatedAt()));
       ps.setString(3, ReadModelJson.write(next));
-      ps.setObject(4, next.id());
+      ps.setBigDecimal(4, next.amountPaid());
+      ps.setObject(5, next.id());
       ps.executeUpdate();
     }
   }
