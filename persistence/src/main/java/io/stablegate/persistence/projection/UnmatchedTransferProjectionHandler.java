@@ -62,7 +62,7 @@ final class UnmatchedTransferProjectionHandler
               INSERT INTO webhook_deliveries (event_id, invoice_id, ledger_id, type, status, attempts, next_attempt_at,
                                               created_at, updated_at)
               VALUES (?, NULL, ?, ?, 'PENDING', 0, ?, ?, ?)
-              ON CONFLICT (event_id) DO NOTHING""")) {
+              ON CONFLICT (event_id, endpoint_id) DO NOTHING""")) {
             ps.setObject(1, recorded.webhookEventId());
             ps.setString(2, ledgerId);
             ps.setString(3, LedgerWebhook.TYPE);
@@ -110,7 +110,7 @@ final class UnmatchedTransferProjectionHandler
             INSERT INTO webhook_attempts (event_id, attempt, invoice_id, type, attempted_at, status_code, error,
                                           duration_ms, outcome)
             SELECT ?, ?, NULL, d.type, ?, ?, ?, ?, ? FROM webhook_deliveries d WHERE d.event_id = ?
-            ON CONFLICT (event_id, attempt) DO NOTHING""")) {
+            ON CONFLICT (event_id, endpoint_id, attempt) DO NOTHING""")) {
           ps.setObject(1, e.webhookEventId());
           ps.setInt(2, e.attempt());
           ps.setTimestamp(3, Timestamp.from(e.attemptedAt()));
