@@ -30,6 +30,11 @@ public enum CheckoutLanguage {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** How numbers and dates are written in the language ({@code zh}: Simplified Chinese, as in China). */
+  public Locale locale() {
+    return this == ZH ? Locale.SIMPLIFIED_CHINESE : Locale.forLanguageTag(code());
+  }
+
   /** The language's name in itself, as the switcher lists it. */
   public String nativeName() {
     return nativeName;

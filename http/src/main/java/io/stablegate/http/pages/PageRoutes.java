@@ -6,6 +6,7 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
 import io.stablegate.persistence.merchant.ProfileRepository;
 import java.nio.charset.StandardCharsets;
@@ -82,8 +83,21 @@ public final class PageRoutes extends AllDirectives {
         pathPrefix("docs", () -> path("api", () -> html(200, apiReference, REVALIDATE))),
         pathPrefix("assets", () -> pathPrefix(assets.version(), () -> path(PathMatchers.segment(), this::asset))),
         pathPrefix("pay", () -> pathPrefix(PathMatchers.uuidSegment(), id -> concat(
-            pathEnd(() -> checkoutPage(id, CheckoutLanguage.EN)),
+            pathEnd(() -> parameterOptional("lang", lang -> optionalHeaderValueByName("Accept-Language",
+                accept -> checkoutPage(id, language(lang, accept))))),
             path("qr.png", () -> parameterOptional("amount", amount -> qrCode(id, amount)))))))));
+  }
+
+  /**
+   * The checkout's language: {@code ?lang=} when given (an unknown code is a 400 naming {@code lang}),
+   * else the first of {@code Accept-Language} the page speaks, else English.
+   */
+  static CheckoutLanguage language(java.util.Optional<String> lang, java.util.Optional<String> acceptLanguage) {
+    if (lang.isPresent()) {
+      return CheckoutLanguage.parse(lang.get()).orElseThrow(() ->
+          ApiProblem.field("lang", "must be one of " + CheckoutLanguage.codes()));
+    }
+    return CheckoutLanguage.fromAcceptLanguage(acceptLanguage);
   }
 
   private Route asset(String name) {
@@ -94,8 +108,10 @@ public final class PageRoutes extends AllDirectives {
 
   private Route checkoutPage(UUID id, CheckoutLanguage language) {
     return onSuccess(find(id).thenCompose(this::withMerchantName), found -> switch (found) {
-      case Found.Yes yes -> html(200, checkout.render(yes.invoice(), tokens.get(yes.invoice().chain()),
-          yes.merchantName(), language).getBytes(StandardCharsets.UTF_8), PRIVATE_NO_STORE);
+      case Found.Yes yes -> complete(HttpResponse.create().withStatus(200).withEntity(ContentTypes.TEXT_HTML_UTF8,
+          checkout.render(yes.invoice(), tokens.get(yes.invoice().chain()), yes.merchantName(), language)
+              .getBytes(StandardCharsets.UTF_8))
+          .addHeaders(List.of(PRIVATE_NO_STORE, RawHeader.create("Vary", "Accept-Language"))));
       case Found.No no -> html(404, notFoundPage, REVALIDATE);
       case Found.Unavailable u -> html(503, unavailablePage, PRIVATE_NO_STORE);
     });
