@@ -172,7 +172,7 @@ class MerchantExperienceIT {
       assertThat(browser.visible("h1").getText()).as(language.getKey()).isEqualTo(language.getValue());
       assertThat(browser.find("html").getAttribute("lang")).isEqualTo(language.getKey());
       assertThat(browser.findAll(".pay-amount-text")).isNotEmpty()
-          .allSatisfy(amount -> assertThat(amount.getText()).isEqualTo(openPayAmount));
+          .allSatisfy(amount -> assertThat(amount.getAttribute("textContent")).isEqualTo(openPayAmount));
       assertThat(browser.find("#pay-amount").getText()).isEqualTo(openPayAmount);
       assertThat(browser.find(".copy-button[data-copy-label=amount]").getAttribute("data-copy"))
           .isEqualTo(openPayAmount);
