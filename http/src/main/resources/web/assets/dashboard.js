@@ -1,6 +1,6 @@
 // The merchant dashboard: a small single-page app over the merchant API (docs/api.md), routed by the
-// URL hash so that the API key shown at registration or rotation can stay in this tab's memory
-// (never in storage) and fill in the "create test invoice" form, the one call that needs the key.
+// URL hash. Every call goes with the session (and its CSRF header); an API key shown at registration or
+// rotation stays in this tab's memory only. The Test mode switch puts the invoice calls in test mode.
 import {ApiError, del, get, post, put, query, whenReauthenticationRequired, whenUnauthorized} from './api.js';
 import {copyText, h, replace, time} from './dom.js';
 import {overviewView} from './overview.js';
@@ -28,6 +28,34 @@ const session = {
 
 const main = document.getElementById('main');
 let stopView = () => {};
+
+// ---------------------------------------------------------------- live / test mode
+
+// Which invoices the dashboard shows and creates: live ones, or test ones (docs/api.md#test-mode).
+// Remembered in this browser; a preference, not a secret.
+const MODE_KEY = 'stablegate.livemode';
+let livemode = localStorage.getItem(MODE_KEY) !== 'false';
+
+/** The query that puts an invoice call in the dashboard's mode; '' when live (the API's default). */
+function modeQuery(prefix = '?') {
+  return livemode ? '' : `${prefix}livemode=false`;
+}
+
+/** The live/test switch, with a banner while in test mode. */
+function modeSwitch(onChange) {
+  const input = h('input', {type: 'checkbox', id: 'test-mode-switch', role: 'switch', checked: !livemode});
+  const banner = h('p', {class: 'notice notice-warning test-banner', id: 'test-mode-banner', hidden: livemode},
+    'Test mode: these invoices are paid only by simulated transfers (POST /api/v1/test/invoices/{id}/payments '
+      + 'with your test API key), never by a chain.');
+  input.addEventListener('change', () => {
+    livemode = !input.checked;
+    localStorage.setItem(MODE_KEY, String(livemode));
+    banner.hidden = livemode;
+    onChange();
+  });
+  return h('div', {class: 'mode-switch'},
+    h('label', {for: 'test-mode-switch'}, input, ' Test mode'), banner);
+}
 
 // ---------------------------------------------------------------- routing
 
@@ -332,12 +360,25 @@ function invoicesView(initialStatus) {
   const table = h('div', {class: 'table-wrap', 'aria-live': 'polite'});
   const pager = h('nav', {class: 'pager', 'aria-label': 'Invoice pages'});
   const createForm = createInvoiceForm();
+  const createTitle = h('h2', {id: 'create-title'});
+  const exportForm = exportSection();
+  const titleCreate = () => {
+    createTitle.textContent = livemode ? 'Create an invoice' : 'Create a test invoice';
+  };
+  titleCreate();
 
   view('Invoices',
+    modeSwitch(() => {
+      cursors.length = 1;
+      page = 0;
+      titleCreate();
+      exportForm.refresh();
+      load();
+    }),
     h('section', {class: 'card', 'aria-labelledby': 'list-title'},
       h('h2', {id: 'list-title'}, 'Your invoices'), filters, table, pager),
-    h('section', {class: 'card', 'aria-labelledby': 'create-title'},
-      h('h2', {id: 'create-title'}, 'Create a test invoice'), createForm));
+    h('section', {class: 'card', 'aria-labelledby': 'create-title'}, createTitle, createForm),
+    exportForm);
 
   if (STATUSES.includes(initialStatus)) filters.querySelector('#filter-status').value = initialStatus;
   const cursors = [null];
@@ -351,7 +392,8 @@ function invoicesView(initialStatus) {
     replace(table, h('p', {class: 'loading'}, 'Loading…'));
     let result;
     try {
-      result = await get(`/api/v1/invoices${query({status, orderId, limit: PAGE_SIZE, cursor: cursors[page]})}`);
+      result = await get(`/api/v1/invoices${query({status, orderId, limit: PAGE_SIZE, cursor: cursors[page]})}`
+        + modeQuery('&'));
     } catch (e) {
       replace(table, notice(e.message, 'error'));
       return;
@@ -440,10 +482,45 @@ function createInvoiceForm() {
     if (!/^\d+(\.\d{1,6})?$/.test(body.amount)) errors.push({field: 'amount', message: 'Enter an amount like 10.50.'});
     if (errors.length) throw new ApiError(400, {detail: 'Please correct the marked fields.', errors});
     // with the session (and its CSRF header); the Idempotency-Key makes a double submit create one invoice
-    const invoice = await post('/api/v1/invoices', body, {idempotencyKey: crypto.randomUUID()});
+    const invoice = await post(`/api/v1/invoices${modeQuery()}`, body, {idempotencyKey: crypto.randomUUID()});
     location.hash = `#/invoices/${invoice.id}`;
   });
   return form;
+}
+
+/**
+ * Download of the invoices created in a date range (UTC days, the end day included), CSV or JSON
+ * Lines, in the dashboard's mode: a plain link to the export call, which the browser saves.
+ */
+function exportSection() {
+  const today = new Date().toISOString().slice(0, 10);
+  const monthAgo = new Date(Date.now() - 30 * 86400000).toISOString().slice(0, 10);
+  const link = h('a', {class: 'button', id: 'export-download', download: ''}, 'Download');
+  const form = h('form', {class: 'filters', 'aria-label': 'Export invoices'},
+    field({id: 'export-from', label: 'Created from (UTC)', type: 'date', value: monthAgo}),
+    field({id: 'export-to', label: 'Created to (UTC, included)', type: 'date', value: today}),
+    field({id: 'export-format', label: 'Format', tag: 'select', options: [
+      h('option', {value: 'csv'}, 'CSV (spreadsheets)'), h('option', {value: 'json'}, 'JSON Lines')]}),
+    h('div', {class: 'actions'}, link));
+  const update = () => {
+    const from = form.querySelector('#export-from').value;
+    const to = form.querySelector('#export-to').value;
+    const end = to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86400000).toISOString().slice(0, 10) : '';
+    link.href = `/api/v1/invoices/export${query({from, to: end, format: form.querySelector('#export-format').value})}`
+      + modeQuery('&');
+  };
+  form.addEventListener('input', update);
+  form.addEventListener('change', update);
+  form.addEventListener('submit', (event) => event.preventDefault());
+  link.addEventListener('click', update);
+  update();
+  const section = h('section', {class: 'card', 'aria-labelledby': 'export-title'},
+    h('h2', {id: 'export-title'}, 'Export'),
+    h('p', {class: 'hint'}, 'Your invoices with their payments, one row each, for a spreadsheet or your books.'),
+    form);
+  // the invoices view calls this when the mode changes
+  section.refresh = update;
+  return section;
 }
 
 async function invoiceView(id) {
@@ -463,7 +540,7 @@ async function invoiceView(id) {
   async function refresh() {
     let invoice;
     try {
-      invoice = await get(`/api/v1/invoices/${id}`);
+      invoice = await get(`/api/v1/invoices/${id}${modeQuery()}`);
     } catch (e) {
       replace(summary, h('h2', {id: 'summary-title'}, 'Invoice'),
         notice(e.status === 404 ? 'There is no such invoice.' : e.message, 'error'));
@@ -524,7 +601,7 @@ async function invoiceView(id) {
           ? h('button', {type: 'button', class: 'button-danger', onclick: async (event) => {
             event.target.disabled = true;
             try {
-              await post(`/api/v1/invoices/${id}/cancel`);
+              await post(`/api/v1/invoices/${id}/cancel${modeQuery()}`);
             } catch (e) {
               summary.append(notice(e.message, 'error'));
             }
@@ -554,7 +631,7 @@ async function invoiceView(id) {
   async function renderEvents() {
     let events;
     try {
-      events = await get(`/api/v1/invoices/${id}/events`);
+      events = await get(`/api/v1/invoices/${id}/events${modeQuery()}`);
     } catch (e) {
       replace(timeline, h('h2', {id: 'events-title'}, 'Event timeline'), notice(e.message, 'error'));
       return;
@@ -887,7 +964,23 @@ function apiKeySection() {
         confirmBox.hidden = false;
         confirmBox.querySelector('button').focus();
       }}, 'Rotate API key')),
-    confirmBox, status);
+    confirmBox, status,
+    h('h3', {}, 'Test API key'),
+    h('p', {class: 'hint'}, 'Invoices created with the test key are test invoices: never paid by a chain, paid by '
+      + 'simulated transfers, shown with the Test mode switch. A new test key replaces the previous one.'),
+    h('div', {class: 'actions'},
+      h('button', {type: 'button', class: 'button-secondary', id: 'create-test-api-key', onclick: async (event) => {
+        event.target.disabled = true;
+        try {
+          const {apiKey} = await post('/api/v1/api-keys/test');
+          await showSecret('Your test API key', 'Use it to create test invoices and simulate their payments.', apiKey);
+          status.textContent = 'Test API key created.';
+        } catch (e) {
+          status.textContent = e.message;
+        } finally {
+          event.target.disabled = false;
+        }
+      }}, 'Create a test API key')));
 }
 
 function passwordSection() {

@@ -17,8 +17,9 @@ ALTER TABLE invoices
   ALTER COLUMN amount_paid SET DEFAULT 0,
   ALTER COLUMN amount_paid SET NOT NULL;
 
--- one merchant's invoices created in a range, with everything the aggregate groups and sums (index-only)
-CREATE INDEX invoices_stats ON invoices (merchant_id, created_at) INCLUDE (status, chain, token, amount_paid);
+-- one merchant's live (or test) invoices created in a range, with everything the aggregate groups and sums
+-- (an index-only scan)
+CREATE INDEX invoices_stats ON invoices (merchant_id, livemode, created_at) INCLUDE (status, chain, token, amount_paid);
 
 -- webhook deliveries that gave up: few, found without reading the delivered ones
 CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (created_at) WHERE status = 'FAILED';

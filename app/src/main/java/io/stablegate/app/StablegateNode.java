@@ -17,6 +17,7 @@ import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.PaymentMatcher;
+import io.stablegate.engine.payment.PaymentSimulator;
 import io.stablegate.engine.payment.UnmatchedTransferCourierActor;
 import io.stablegate.engine.payment.UnmatchedTransferService;
 import io.stablegate.engine.payment.WebhookDeliveryActor;
@@ -147,7 +148,7 @@ public final class StablegateNode implements AutoCloseable {
     // attaches that a crash interrupted (docs/payment-resolution.md).
     WalletLedger.init(system, options.clock(), Optional.of(UnmatchedTransferCourierActor.courier(webhooks,
             WebhookRetrySettings.fromConfig(system.settings().config()))),
-        Optional.of(unmatched));
+        Optional.of(unmatched), Optional.of(new UnmatchedTransferService(system, false)));
     ReadSideProjections.init(system, database.dataSource());
     WebhookReadSide.init(system, database.dataSource());
     ExpirySweeper.init(system, repositories.invoiceReads(), invoices, options.clock());
@@ -158,8 +159,8 @@ public final class StablegateNode implements AutoCloseable {
     RateSource rates = RateSources.start(system, blocking, options.clock());
     NodeMetrics.bind(system, chains, rates);
     StablegateApi api = new StablegateApi(system, repositories, keys, changes, blocking, invoices, unmatched,
-        payerClaims(system, options.clock()), chains, webhookService, new WebhookPinger(webhooks), rates,
-        options.clock());
+        payerClaims(system, options.clock()), new PaymentSimulator(system, invoices, options.clock()), chains,
+        webhookService, new WebhookPinger(webhooks), rates, options.clock());
     ServerBinding binding;
     try {
       binding = HttpServer.start(system, new HttpMetrics(Metrics.globalRegistry).instrument(api.route()))

@@ -49,7 +49,7 @@ class InvoiceRecoveryTest {
       InvoiceListRepository readTable = node.repositories().invoiceListings();
       Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         for (Invoice invoice : created) {
-          assertThat(readTable.list(invoice.merchantId(), Optional.empty(), Optional.empty(), 2, Optional.empty())
+          assertThat(readTable.list(invoice.merchantId(), true, Optional.empty(), Optional.empty(), 2, Optional.empty())
               .items()).containsExactly(invoice);
         }
       });

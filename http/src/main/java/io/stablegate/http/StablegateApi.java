@@ -14,6 +14,8 @@ import io.stablegate.http.invoices.InvoiceCreation;
 import io.stablegate.http.invoices.InvoiceEvents;
 import io.stablegate.http.invoices.InvoiceExportRoutes;
 import io.stablegate.http.invoices.InvoiceRoutes;
+import io.stablegate.http.testmode.TestPaymentRoutes;
+import io.stablegate.engine.payment.PaymentSimulator;
 import io.stablegate.http.invoices.PublicInvoiceRoutes;
 import io.stablegate.engine.payment.UnmatchedTransferService;
 import io.stablegate.http.invoices.UnmatchedTransferRoutes;
@@ -77,7 +79,8 @@ public final class StablegateApi extends AllDirectives {
    */
   public StablegateApi(ActorSystem<?> system, Repositories repositories, NodeKeys keys, MerchantChanges changes,
       Executor blocking, InvoiceService invoices, UnmatchedTransferService unmatched, PayerClaims claims,
-      ChainStatusBoard chains, WebhookService webhookService, WebhookPinger pinger, RateSource rates, Clock clock) {
+      PaymentSimulator simulator, ChainStatusBoard chains, WebhookService webhookService, WebhookPinger pinger,
+      RateSource rates, Clock clock) {
     ApiSettings settings = ApiSettings.fromConfig(system.settings().config());
     Blocking work = new Blocking(blocking);
     PasswordHashing hashing = new PasswordHashing(settings.passwordHashing());
@@ -102,7 +105,7 @@ public final class StablegateApi extends AllDirectives {
         loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, work, hashing,
         new RegistrationThrottle(settings.registration()), clock).route());
     routes.add(new PasswordRoutes(authentication, merchants, sessions, passwords, passwordPolicy, loginThrottle,
-        clientAddress, bodies, work).route());
+        clientAddress, bodies, work, hashing).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, work).route());
     routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
         settings.webhookSecretGrace(), clock).route());
@@ -118,6 +121,8 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new UnmatchedTransferRoutes(authentication, repositories.unmatchedTransfers(), unmatched, wallets,
         bodies, work, settings).route());
     routes.add(new PaymentSettingsRoutes(authentication, repositories.paymentSettings(), bodies, work).route());
+    routes.add(new TestPaymentRoutes(authentication, invoices, simulator, bodies,
+        settings.publicUrl()).route());
     routes.add(new PublicInvoiceRoutes(invoices, repositories.profiles(), work).route());
     routes.add(new PayerClaimRoutes(claims, invoices, settings, system.settings().config()).route());
     routes.add(new WebhookDeliveryRoutes(authentication, repositories.webhookDeliveries(), webhookService, blocking)

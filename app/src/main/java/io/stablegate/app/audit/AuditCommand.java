@@ -168,6 +168,10 @@ public final class AuditCommand {
       out.printf("  paid on %-14s %s USDT in %,d final payments (%,d invoices PAID)%n", e.getKey(),
           Amounts.format(e.getValue().amount()), e.getValue().finalPayments(), e.getValue().paidInvoices());
     }
+    if (r.testInvoices() > 0) {
+      out.printf("  test invoices          %,d (test mode: paid only by simulated transfers; in no total above, "
+          + "not re-read on chain)%n", r.testInvoices());
+    }
     out.printf("  transfers credited     %,d%s%n", r.creditedTransfers(),
         r.violation().isPresent() ? "" : ", each to one invoice once");
     out.printf("  settings changes       %,d of %,d merchants%n", r.settingsChanges(), r.settingsMerchants());

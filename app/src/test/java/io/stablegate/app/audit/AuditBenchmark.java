@@ -166,7 +166,7 @@ public final class AuditBenchmark {
       case InvoiceCreated x -> new InvoiceCreated(x.invoiceId(), x.merchantId(), x.chain(), x.address(), x.amount(),
           x.payAmount(), x.orderId(), x.description(), x.metadataJson(), x.expiresAt(), x.requiredConfirmations(),
           x.price(), x.rate(), x.rateSource(), x.rateAt(), x.token(), x.at(), prev, x.underpaymentTolerancePercent(),
-          x.redirectUrl());
+          x.redirectUrl(), x.testMode());
       case PaymentDetected x -> new PaymentDetected(x.invoiceId(), x.transfer(), x.confirmations(), x.webhookEventId(),
           x.at(), prev, x.source());
       case PaymentConfirmationsUpdated x -> new PaymentConfirmationsUpdated(x.invoiceId(), x.txHash(), x.logIndex(),

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GET /api/v1/stats over invoices created, paid, cancelled and left open
- * through the API and the payment matcher, an unmatched transfer and a webhook delivery that gives up
+ * through the API and the payment matcher (and a test invoice paid by simulation, which never counts), an unmatched transfer and a webhook delivery that gives up
  * (the merchant's webhook refuses connections, the retry schedule is one short delay): counts and
  * amounts are exact, another merchant's invoices never count, and the series adds up to the totals.
  */
@@ -85,6 +85,18 @@ class StatsApiTest {
         .toCompletableFuture().get();
     pay(matcher, hooked, hooked.payAmount(), 4);
     paidSum = paidSum.add(hooked.payAmount());
+    // test invoices, even paid, never count
+    Answer testKey = merchant.withSession("POST", "/api/v1/api-keys/test", null);
+    assertThat(testKey.status()).as(testKey.body()).isEqualTo(200);
+    ApiClient tester = ApiClient.forBaseUrl(server.baseUrl());
+    tester.apiKey(testKey.json().get("apiKey").asText());
+    Answer test = tester.withKey("POST", "/api/v1/invoices", Map.of("amount", "500", "chain", "ETHEREUM"));
+    assertThat(test.status()).as(test.body()).isEqualTo(201);
+    assertThat(test.json().get("livemode").asBoolean()).isFalse();
+    Answer simulated = tester.withKey("POST", "/api/v1/test/invoices/" + test.json().get("id").asText()
+        + "/payments", Map.of());
+    assertThat(simulated.status()).as(simulated.body()).isEqualTo(200);
+    assertThat(simulated.json().get("status").asText()).isEqualTo("PAID");
     after = Instant.now().plusSeconds(1);
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
       JsonNode totals = stats(from(before), from(after), "hour").json().get("totals");
@@ -184,6 +196,14 @@ class StatsApiTest {
     assertThat(none.get("unmatchedOpen").asLong()).isZero();
     assertThat(none.get("webhookFailures").asLong()).isZero();
     assertThat(none.get("paidAmount")).isEmpty();
+  }
+
+  @Test
+  void theTestKeyIsRefused() {
+    ApiClient tester = ApiClient.forBaseUrl(server.baseUrl());
+    tester.apiKey(merchant.withSession("POST", "/api/v1/api-keys/test", null).json().get("apiKey").asText());
+    assertThat(tester.withKey("GET", "/api/v1/stats?from=" + from(before) + "&to=" + from(after), null).status())
+        .isEqualTo(403);
   }
 
   @Test

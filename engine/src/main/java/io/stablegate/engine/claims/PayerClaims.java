@@ -117,7 +117,7 @@ public final class PayerClaims {
 
   /** Each transfer to the address, one after another: the ledger records the claim or says what it pays. */
   private CompletionStage<Verdict> askLedger(Invoice invoice, ChainTransaction tx, List<TokenTransfer> transfers) {
-    EntityRef<WalletLedgerCommand> ledger = sharding.entityRefFor(WalletLedger.ENTITY_KEY,
+    EntityRef<WalletLedgerCommand> ledger = sharding.entityRefFor(WalletLedger.key(invoice.livemode()),
         WalletLedger.entityId(invoice.chain(), invoice.address()));
     List<ClaimOutcome> outcomes = new ArrayList<>();
     CompletionStage<List<ClaimOutcome>> asked = CompletableFuture.completedFuture(outcomes);

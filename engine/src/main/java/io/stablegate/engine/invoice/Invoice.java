@@ -137,6 +137,11 @@ public record Invoice(
     return draft.terms().redirectUrl();
   }
 
+  /** False for a test invoice (created with the test API key; only simulated transfers pay it). */
+  public boolean livemode() {
+    return draft.terms().livemode();
+  }
+
   /** What remains to be paid: {@link #due}, zero once PAID. */
   public BigDecimal amountDue() {
     return status == InvoiceStatus.PAID ? BigDecimal.ZERO : due;

@@ -39,7 +39,8 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
    * auditor recomputes it from this event alone. The four are null for invoices asked in the token and
    * in every event written before prices existed (null fields are left out of the hash: old hashes hold).
    * {@code token} is the stablecoin the invoice is in, written only when it is not USDT: a USDT invoice's
-   * creation encodes exactly as every one journaled before tokens did (null = USDT).
+   * creation encodes exactly as every one journaled before tokens did (null = USDT). {@code testMode}
+   * is true for a test invoice and null (absent) for a live one, so live creations encode as before.
    */
   record InvoiceCreated(
       UUID invoiceId,
@@ -61,7 +62,8 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
       Instant at,
       String prevHash,
       BigDecimal underpaymentTolerancePercent,
-      String redirectUrl)
+      String redirectUrl,
+      Boolean testMode)
       implements InvoiceEvent {
 
     /**
@@ -72,7 +74,7 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
         BigDecimal payAmount, String orderId, String description, String metadataJson, Instant expiresAt,
         int requiredConfirmations, Instant at, String prevHash) {
       this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
-          requiredConfirmations, null, null, null, null, null, at, prevHash, null, null);
+          requiredConfirmations, null, null, null, null, null, at, prevHash, null, null, null);
     }
 
     /** As written before tokens were a term: no token field (USDT). */
@@ -81,7 +83,7 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
         int requiredConfirmations, Price price, BigDecimal rate, String rateSource, Instant rateAt, Instant at,
         String prevHash) {
       this(invoiceId, merchantId, chain, address, amount, payAmount, orderId, description, metadataJson, expiresAt,
-          requiredConfirmations, price, rate, rateSource, rateAt, null, at, prevHash, null, null);
+          requiredConfirmations, price, rate, rateSource, rateAt, null, at, prevHash, null, null, null);
     }
 
     public static InvoiceCreated of(UUID invoiceId, InvoiceDraft draft, Instant at, String prevHash) {
@@ -90,12 +92,13 @@ public sealed interface InvoiceEvent extends CborSerializable, HashChained {
           t.orderId(), t.description(), t.metadataJson(), t.expiresAt(), draft.requiredConfirmations(), t.price(),
           t.rate(), t.rateSource(), t.rateAt(), t.token() == Token.USDT ? null : t.token(), at, prevHash,
           draft.underpaymentTolerancePercent().signum() == 0 ? null : draft.underpaymentTolerancePercent(),
-          t.redirectUrl());
+          t.redirectUrl(), t.testMode() ? Boolean.TRUE : null);
     }
 
     public InvoiceDraft draft() {
       return new InvoiceDraft(new InvoiceTerms(merchantId, chain, address, amount, orderId, description, metadataJson,
-          expiresAt, redirectUrl, price, rate, rateSource, rateAt, token), payAmount, requiredConfirmations,
+          expiresAt, redirectUrl, price, rate, rateSource, rateAt, token, Boolean.TRUE.equals(testMode)), payAmount,
+          requiredConfirmations,
           underpaymentTolerancePercent);
     }
   }

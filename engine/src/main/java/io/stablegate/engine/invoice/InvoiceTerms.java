@@ -16,7 +16,9 @@ import java.util.UUID;
  * checkout page sends the payer back to once the invoice is over. An invoice priced in fiat also
  * carries its {@code price}, the {@code rate} (currency per one token) from {@code rateSource} fetched
  * at {@code rateAt}, and {@code amount} = price / rate rounded up to 2 decimals; the four are null
- * otherwise. {@code token} is the stablecoin asked for (USDT unless said).
+ * otherwise. {@code token} is the stablecoin asked for (USDT unless said). {@code testMode} marks an
+ * invoice created with the merchant's test API key: chain transfers never pay it, only simulated ones
+ * (docs/api.md, test mode); false for every invoice written before test mode existed.
  *
  * <p>{@link InvoiceEvent.InvoiceCreated} keeps these fields flat, as they have been journaled and
  * hashed since the first version; it converts to and from a draft.
@@ -35,7 +37,8 @@ public record InvoiceTerms(
     BigDecimal rate,
     String rateSource,
     Instant rateAt,
-    Token token) {
+    Token token,
+    boolean testMode) {
 
   /** Terms written before tokens were a term (null) are USDT terms. */
   public InvoiceTerms {
@@ -50,14 +53,28 @@ public record InvoiceTerms(
   }
 
   /**
-   * The terms of an invoice in {@code token}, priced in fiat when {@code lock} is set, with the shop's
-   * {@code redirectUrl} when not null.
+   * The terms of a live invoice in {@code token}, priced in fiat when {@code lock} is set, with the
+   * shop's {@code redirectUrl} when not null.
    */
   public InvoiceTerms(UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
       String description, String metadataJson, Instant expiresAt, String redirectUrl, PriceLock lock, Token token) {
+    this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, redirectUrl, lock, token,
+        false);
+  }
+
+  /** As above, a test invoice when {@code testMode}. */
+  public InvoiceTerms(UUID merchantId, Chain chain, String address, BigDecimal amount, String orderId,
+      String description, String metadataJson, Instant expiresAt, String redirectUrl, PriceLock lock, Token token,
+      boolean testMode) {
     this(merchantId, chain, address, amount, orderId, description, metadataJson, expiresAt, redirectUrl,
         lock == null ? null : lock.price(), lock == null ? null : lock.rate(),
-        lock == null ? null : lock.rateSource(), lock == null ? null : lock.rateAt(), token);
+        lock == null ? null : lock.rateSource(), lock == null ? null : lock.rateAt(), token, testMode);
+  }
+
+  /** Whether this is a live invoice (the API's {@code livemode}): the opposite of {@link #testMode}. */
+  @JsonIgnore
+  public boolean livemode() {
+    return !testMode;
   }
 
   /** How a fiat price became {@code amount}; null for an invoice asked in the token. */

@@ -10,7 +10,7 @@ import java.util.List;
  * The invoice object of docs/api.md, as the API returns it and webhooks carry it: amounts as
  * decimal strings, metadata as the merchant's JSON object; {@code redirectUrl} is null when the
  * invoice has none; {@code price}, {@code rate}, {@code rateSource} and {@code rateAt} say how a fiat
- * price became the amount (null otherwise).
+ * price became the amount (null otherwise); {@code livemode} is false for a test invoice.
  */
 public record InvoiceView(
     String id,
@@ -37,7 +37,8 @@ public record InvoiceView(
     PriceView price,
     String rate,
     String rateSource,
-    Instant rateAt) {
+    Instant rateAt,
+    boolean livemode) {
 
   /** The token of invoices that do not say one. */
   public static final String TOKEN = "USDT";
@@ -81,6 +82,7 @@ public record InvoiceView(
         lock == null ? null : new PriceView(Amounts.format(lock.price().amount()), lock.price().currency()),
         lock == null ? null : Amounts.format(lock.rate()),
         lock == null ? null : lock.rateSource(),
-        lock == null ? null : lock.rateAt());
+        lock == null ? null : lock.rateAt(),
+        invoice.livemode());
   }
 }

@@ -80,16 +80,36 @@ public final class WalletLedger
   public static final EntityTypeKey<WalletLedgerCommand> ENTITY_KEY =
       EntityTypeKey.create(WalletLedgerCommand.class, "WalletLedger");
 
-  /** Without webhook delivery nor completion of interrupted attaches (tests of other parts). */
-  public static void init(ActorSystem<?> system, Clock clock) {
-    init(system, clock, Optional.empty(), Optional.empty());
+  /**
+   * The ledgers of test invoices (test mode): the same behaviour for the same wallets, apart from the
+   * live ones, so that a chain transfer (always routed by the live ledger) never reaches a test invoice
+   * and a simulated one never reaches a live invoice. Their events have no tags (no read table, no
+   * {@code transfer.unmatched} webhook).
+   */
+  public static final EntityTypeKey<WalletLedgerCommand> TEST_ENTITY_KEY =
+      EntityTypeKey.create(WalletLedgerCommand.class, "TestWalletLedger");
+
+  /** The entity type of the ledgers of live invoices, or of test invoices when not {@code livemode}. */
+  public static EntityTypeKey<WalletLedgerCommand> key(boolean livemode) {
+    return livemode ? ENTITY_KEY : TEST_ENTITY_KEY;
   }
 
+  /** Without webhook delivery nor completion of interrupted attaches (tests of other parts). */
+  public static void init(ActorSystem<?> system, Clock clock) {
+    init(system, clock, Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * Both entity types: live ledgers with {@code couriers} and {@code attaches}, test ledgers with
+   * {@code testAttaches} and no couriers.
+   */
   public static void init(ActorSystem<?> system, Clock clock, Optional<UnmatchedTransferCourier> couriers,
-      Optional<AttachCompletion> attaches) {
+      Optional<AttachCompletion> attaches, Optional<AttachCompletion> testAttaches) {
     LedgerSettings settings = LedgerSettings.fromConfig(system.settings().config());
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY,
-        ctx -> create(ctx.getEntityId(), settings, clock, couriers, attaches)));
+        ctx -> create(ENTITY_KEY, ctx.getEntityId(), settings, clock, couriers, attaches)));
+    ClusterSharding.get(system).init(Entity.of(TEST_ENTITY_KEY,
+        ctx -> create(TEST_ENTITY_KEY, ctx.getEntityId(), settings, clock, Optional.empty(), testAttaches)));
   }
 
   /**
@@ -109,12 +129,13 @@ public final class WalletLedger
   }
 
   public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock) {
-    return create(entityId, settings, clock, Optional.empty(), Optional.empty());
+    return create(ENTITY_KEY, entityId, settings, clock, Optional.empty(), Optional.empty());
   }
 
-  public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock,
-      Optional<UnmatchedTransferCourier> couriers, Optional<AttachCompletion> attaches) {
-    return Behaviors.setup(context -> new WalletLedger(entityId, settings, clock, context, couriers, attaches));
+  public static Behavior<WalletLedgerCommand> create(EntityTypeKey<WalletLedgerCommand> type, String entityId,
+      LedgerSettings settings, Clock clock, Optional<UnmatchedTransferCourier> couriers,
+      Optional<AttachCompletion> attaches) {
+    return Behaviors.setup(context -> new WalletLedger(type, entityId, settings, clock, context, couriers, attaches));
   }
 
   /** The chain of a ledger's entity id. */
@@ -128,6 +149,7 @@ public final class WalletLedger
   }
 
   private final String entityId;
+  private final boolean livemode;
   private final LedgerSettings settings;
   private final Clock clock;
   private final ActorContext<WalletLedgerCommand> context;
@@ -136,10 +158,12 @@ public final class WalletLedger
   /** Attaches being completed now (not state: only which completions this incarnation has started). */
   private final Set<String> completing = new HashSet<>();
 
-  private WalletLedger(String entityId, LedgerSettings settings, Clock clock, ActorContext<WalletLedgerCommand> context,
-      Optional<UnmatchedTransferCourier> couriers, Optional<AttachCompletion> attaches) {
-    super(PersistenceId.of(ENTITY_KEY.name(), entityId));
+  private WalletLedger(EntityTypeKey<WalletLedgerCommand> type, String entityId, LedgerSettings settings, Clock clock,
+      ActorContext<WalletLedgerCommand> context, Optional<UnmatchedTransferCourier> couriers,
+      Optional<AttachCompletion> attaches) {
+    super(PersistenceId.of(type.name(), entityId));
     this.entityId = entityId;
+    this.livemode = type.equals(ENTITY_KEY);
     this.settings = settings;
     this.clock = clock;
     this.context = context;
@@ -172,10 +196,10 @@ public final class WalletLedger
     };
   }
 
-  /** Only unmatched transfers (and their webhook deliveries) feed read tables. */
+  /** Only unmatched transfers (and their webhook deliveries) of live ledgers feed read tables. */
   @Override
   public Set<String> tagsFor(WalletLedgerEvent event) {
-    return tagsFor(settings, entityId, event);
+    return livemode ? tagsFor(settings, entityId, event) : Set.of();
   }
 
   /** The tags of a ledger's event: only unmatched transfers and their deliveries have any. */

@@ -61,7 +61,7 @@ public final class InvoiceService {
    */
   public CompletionStage<Invoice> create(NewInvoice request) {
     InvoiceTerms terms = request.terms();
-    return ledger(terms.chain(), terms.address())
+    return ledger(terms.livemode(), terms.chain(), terms.address())
         .<PayAmount>askWithStatus(
             reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), terms.amount(), terms.expiresAt(),
                 request.underpaymentTolerancePercent(), reply),
@@ -89,7 +89,7 @@ public final class InvoiceService {
             return CompletableFuture.<Void>completedFuture(null);
           }
           log.info("Invoice {} was not created; its payAmount is free again", request.invoiceId());
-          return ledger(request.terms().chain(), request.terms().address())
+          return ledger(request.terms().livemode(), request.terms().chain(), request.terms().address())
               .<org.apache.pekko.Done>askWithStatus(
                   reply -> new WalletLedgerCommand.Release(request.invoiceId(), ReleaseReason.NOT_CREATED, reply),
                   settings.askTimeout())
@@ -129,7 +129,7 @@ public final class InvoiceService {
    * harmless: the slot then frees itself when its hold ends.
    */
   public CompletionStage<Void> release(Invoice invoice, ReleaseReason reason) {
-    return ledger(invoice.chain(), invoice.address())
+    return ledger(invoice.livemode(), invoice.chain(), invoice.address())
         .<org.apache.pekko.Done>askWithStatus(
             reply -> new WalletLedgerCommand.Release(invoice.id(), reason, reply), settings.askTimeout())
         .handle((done, error) -> {
@@ -154,7 +154,8 @@ public final class InvoiceService {
     return sharding.entityRefFor(InvoiceEntity.ENTITY_KEY, invoiceId.toString());
   }
 
-  private EntityRef<WalletLedgerCommand> ledger(Chain chain, String address) {
-    return sharding.entityRefFor(WalletLedger.ENTITY_KEY, WalletLedger.entityId(chain, address));
+  /** The wallet's ledger for live invoices, or for test invoices (test mode). */
+  private EntityRef<WalletLedgerCommand> ledger(boolean livemode, Chain chain, String address) {
+    return sharding.entityRefFor(WalletLedger.key(livemode), WalletLedger.entityId(chain, address));
   }
 }

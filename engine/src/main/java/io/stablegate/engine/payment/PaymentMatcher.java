@@ -27,6 +27,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
@@ -56,9 +57,20 @@ public final class PaymentMatcher {
   private final EngineSettings settings;
   private final Settings batching;
   private final InvoiceService invoices;
+  private final EntityTypeKey<WalletLedgerCommand> ledgerType;
 
+  /** The matcher of chain transfers: live wallet ledgers, live invoices. */
   public PaymentMatcher(ActorSystem<?> system) {
+    this(system, true);
+  }
+
+  /**
+   * With {@code livemode} false, the matcher of simulated transfers (test mode): the same matching,
+   * confirmation and release, on the wallets' test ledgers, so only test invoices can be paid.
+   */
+  public PaymentMatcher(ActorSystem<?> system, boolean livemode) {
     this.system = system;
+    this.ledgerType = WalletLedger.key(livemode);
     this.sharding = ClusterSharding.get(system);
     this.settings = EngineSettings.fromConfig(system.settings().config());
     this.batching = Settings.fromConfig(system.settings().config());
@@ -106,7 +118,7 @@ public final class PaymentMatcher {
   /** One wallet's transfers, chunk after chunk so that the ledger sees them in chain order. */
   private CompletionStage<List<Indexed<TransferRoute>>> routeWallet(String entityId, List<Integer> indexes,
       List<Transfer> transfers) {
-    EntityRef<WalletLedgerCommand> ledger = sharding.entityRefFor(WalletLedger.ENTITY_KEY, entityId);
+    EntityRef<WalletLedgerCommand> ledger = sharding.entityRefFor(ledgerType, entityId);
     List<Indexed<TransferRoute>> routed = new ArrayList<>(indexes.size());
     CompletionStage<List<Indexed<TransferRoute>>> chain = CompletableFuture.completedFuture(routed);
     for (int from = 0; from < indexes.size(); from += batching.routeBatchSize()) {
@@ -204,6 +216,6 @@ public final class PaymentMatcher {
   }
 
   private EntityRef<WalletLedgerCommand> ledger(Transfer transfer) {
-    return sharding.entityRefFor(WalletLedger.ENTITY_KEY, WalletLedger.entityId(transfer.chain(), transfer.to()));
+    return sharding.entityRefFor(ledgerType, WalletLedger.entityId(transfer.chain(), transfer.to()));
   }
 }

@@ -197,7 +197,8 @@ public final class UnmatchedTransferCourierActor {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("transfer", transfer);
     data.put("candidates", webhook.candidates().stream().map(UUID::toString).toList());
-    return new WebhookPayload(webhook.eventId().toString(), LedgerWebhook.TYPE, webhook.createdAt(), data);
+    // Only live wallet ledgers send webhooks: test ledgers keep their unmatched transfers to themselves.
+    return new WebhookPayload(webhook.eventId().toString(), LedgerWebhook.TYPE, webhook.createdAt(), true, data);
   }
 
   private static LedgerWebhook.Attempt recorded(AttemptResult result) {

@@ -28,6 +28,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,10 +55,18 @@ public final class UnmatchedTransferService implements AttachCompletion {
   private static final Logger log = LoggerFactory.getLogger(UnmatchedTransferService.class);
   private static final int MAX_PLANS = 5;
 
+  private final EntityTypeKey<WalletLedgerCommand> ledgerType;
   private final ClusterSharding sharding;
   private final EngineSettings settings;
 
+  /** The resolutions on live wallet ledgers (unmatched chain transfers). */
   public UnmatchedTransferService(ActorSystem<?> system) {
+    this(system, true);
+  }
+
+  /** With {@code livemode} false, on the test ledgers: simulated transfers credited to test invoices. */
+  public UnmatchedTransferService(ActorSystem<?> system, boolean livemode) {
+    this.ledgerType = WalletLedger.key(livemode);
     this.sharding = ClusterSharding.get(system);
     this.settings = EngineSettings.fromConfig(system.settings().config());
   }
@@ -210,7 +219,7 @@ public final class UnmatchedTransferService implements AttachCompletion {
   }
 
   private EntityRef<WalletLedgerCommand> ledger(Chain chain, String address) {
-    return sharding.entityRefFor(WalletLedger.ENTITY_KEY, WalletLedger.entityId(chain, address));
+    return sharding.entityRefFor(ledgerType, WalletLedger.entityId(chain, address));
   }
 
 }

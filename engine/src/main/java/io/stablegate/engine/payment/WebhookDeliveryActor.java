@@ -217,7 +217,7 @@ public final class WebhookDeliveryActor {
    */
   public static WebhookPayload payload(Invoice invoice, WebhookDelivery delivery, String publicUrl) {
     return new WebhookPayload(delivery.eventId().toString(), delivery.type().wireName(), delivery.createdAt(),
-        Map.of("invoice", InvoiceView.of(invoice.atEvent(delivery), publicUrl)));
+        invoice.livemode(), Map.of("invoice", InvoiceView.of(invoice.atEvent(delivery), publicUrl)));
   }
 
   /** The transport's result in the invoice's terms. */

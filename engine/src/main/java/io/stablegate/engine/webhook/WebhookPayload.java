@@ -11,12 +11,13 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The body of a webhook request (docs/webhooks.md): {@code {id, type, createdAt, data}}. For an
+ * The body of a webhook request (docs/webhooks.md): {@code {id, type, createdAt, livemode, data}};
+ * {@code livemode} is false for the events of test invoices. For an
  * invoice's event {@code type} is its wire name ({@code invoice.paid}, …) and {@code data} is
  * {@code {invoice}}, the invoice as of the event (rendered by {@code payment.WebhookDeliveryActor}); a {@code ping} has
  * empty data. The bytes returned by {@link #toBytes()} are exactly the bytes signed and sent.
  */
-public record WebhookPayload(String id, String type, Instant createdAt, Map<String, Object> data) {
+public record WebhookPayload(String id, String type, Instant createdAt, boolean livemode, Map<String, Object> data) {
 
   /** The type of a {@link #ping}. */
   public static final String PING = "ping";
@@ -29,7 +30,7 @@ public record WebhookPayload(String id, String type, Instant createdAt, Map<Stri
 
   /** A {@code ping}: sent on the merchant's request to test the endpoint; it concerns no invoice. */
   public static WebhookPayload ping(UUID id, Instant createdAt) {
-    return new WebhookPayload(id.toString(), PING, createdAt, Map.of());
+    return new WebhookPayload(id.toString(), PING, createdAt, true, Map.of());
   }
 
   public byte[] toBytes() {

@@ -85,13 +85,15 @@ public final class AccountRoutes extends AllDirectives {
         path(ApiPaths.api("auth", "login"), () -> post(this::login)),
         path(ApiPaths.api("auth", "logout"), () -> post(this::logout)),
         path(ApiPaths.api("me"), () -> get(this::me)),
-        path(ApiPaths.api("api-keys", "rotate"), () -> post(this::rotateApiKey)));
+        path(ApiPaths.api("api-keys", "rotate"), () -> post(this::rotateApiKey)),
+        path(ApiPaths.api("api-keys", "test"), () -> post(this::rotateTestApiKey)));
   }
 
   /**
-   * Throttled per address before anything else; a taken email is 409 after one lookup, without
-   * hashing (registration says whether an email has an account anyway); the hash runs on the
-   * bounded password pool. Two registrations of one new email at once both hash, and one is 409.
+   * Throttled per address before anything else; refused (503) at once while the password pool is full;
+   * a taken email is 409 after one lookup, without hashing (registration says whether an email has an
+   * account anyway); the hash runs on the bounded password pool. Two registrations of one new email at
+   * once both hash, and one is 409.
    */
   private Route register() {
     return clientAddress.extract(address -> {
@@ -100,6 +102,8 @@ public final class AccountRoutes extends AllDirectives {
         policy.problem(credentials.password()).ifPresent(problem -> {
           throw ApiProblem.field("password", problem);
         });
+        // a flood beyond the password pool is refused here, before it costs a database lookup
+        hashing.refuseWhenFull();
         String email = credentials.email().strip();
         String apiKey = ApiKeys.generate();
         return onSuccess(blocking.run(() -> merchants.findByEmail(email).isPresent())
@@ -182,6 +186,22 @@ public final class AccountRoutes extends AllDirectives {
         apiKeys.evict(merchantId);
         changes.publish(new MerchantChanges.ApiKeyRotated(merchantId));
         return Instant.now();
+      }), done -> complete(Responses.json(200, Map.of("apiKey", apiKey))));
+    });
+  }
+
+  /**
+   * A new test API key (test mode), shown once, replacing the previous one; the live key is
+   * untouched. Every node forgets the old test key as for a rotation.
+   */
+  private Route rotateTestApiKey() {
+    return auth.confirmedSession(merchantId -> {
+      String apiKey = ApiKeys.generate();
+      return onSuccess(blocking.run(() -> {
+        merchants.rotateTestApiKey(merchantId, ApiKeys.hash(apiKey), MerchantAuthentication.Actor.SESSION.label());
+        apiKeys.evict(merchantId);
+        changes.publish(new MerchantChanges.ApiKeyRotated(merchantId));
+        return apiKey;
       }), done -> complete(Responses.json(200, Map.of("apiKey", apiKey))));
     });
   }

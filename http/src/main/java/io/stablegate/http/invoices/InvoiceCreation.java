@@ -67,7 +67,11 @@ public final class InvoiceCreation {
   }
 
   /** The JSON of the 201 answer. */
-  public CompletionStage<String> create(UUID merchantId, ValidRequest request, Optional<String> idempotencyKey) {
+  /** {@code livemode} false: a test invoice (test mode), allocated on the wallet's test ledger. */
+  public CompletionStage<String> create(UUID merchantId, boolean livemode, ValidRequest request,
+      Optional<String> idempotencyKey) {
+    // The same Idempotency-Key in the other mode is another request: it never returns the other mode's invoice.
+    String fingerprint = livemode ? request.fingerprint() : testFingerprint(request.fingerprint());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Instant expiresAt = now.plus(Duration.ofMinutes(request.expiresInMinutes()));
     return blocking.run(() -> wallets.find(merchantId, request.chain()).orElseThrow(() ->
@@ -76,20 +80,20 @@ public final class InvoiceCreation {
         .thenCompose(address -> {
           Terms terms = terms(request);
           if (idempotencyKey.isEmpty()) {
-            return createNow(merchantId, request, terms, UUID.randomUUID(), address, expiresAt);
+            return createNow(merchantId, livemode, request, terms, UUID.randomUUID(), address, expiresAt);
           }
           String key = idempotencyKey.get();
-          return blocking.run(() -> idempotency.claim(merchantId, key, request.fingerprint(), UUID.randomUUID(),
+          return blocking.run(() -> idempotency.claim(merchantId, key, fingerprint, UUID.randomUUID(),
                   address, expiresAt, now, retention))
               .thenCompose(claim -> {
-                if (!claim.requestHash().equals(request.fingerprint())) {
+                if (!claim.requestHash().equals(fingerprint)) {
                   throw ApiProblem.of(422, "Idempotency-Key reused",
                       "This Idempotency-Key was used with another request body in the last 24 hours.");
                 }
                 if (claim.responseBody().isPresent()) {
                   return CompletableFuture.completedFuture(claim.responseBody().get());
                 }
-                return createNow(merchantId, request, terms, claim.invoiceId(), claim.address(), claim.expiresAt())
+                return createNow(merchantId, livemode, request, terms, claim.invoiceId(), claim.address(), claim.expiresAt())
                     .handle((body, error) -> {
                       if (error == null) {
                         return blocking.run(() -> {
@@ -135,10 +139,10 @@ public final class InvoiceCreation {
     return new Terms(amount, new PriceLock(price, rate.rate(), rate.source(), rate.at()));
   }
 
-  private CompletionStage<String> createNow(UUID merchantId, ValidRequest r, Terms terms, UUID invoiceId,
-      String address, Instant expiresAt) {
+  private CompletionStage<String> createNow(UUID merchantId, boolean livemode, ValidRequest r, Terms terms,
+      UUID invoiceId, String address, Instant expiresAt) {
     InvoiceTerms invoiceTerms = new InvoiceTerms(merchantId, r.chain(), address, terms.amount(), r.orderId(),
-        r.description(), r.metadataJson(), expiresAt, r.redirectUrl(), terms.priceLock(), r.token());
+        r.description(), r.metadataJson(), expiresAt, r.redirectUrl(), terms.priceLock(), r.token(), !livemode);
     // The tolerance in force now goes with the invoice (its creation event carries it).
     return blocking.run(() -> paymentSettings.tolerancePercent(merchantId).orElse(BigDecimal.ZERO))
         .thenCompose(tolerance -> invoices.create(new NewInvoice(invoiceId, invoiceTerms, tolerance)))
@@ -147,5 +151,15 @@ public final class InvoiceCreation {
 
   private String render(Invoice invoice) {
     return new String(Responses.bytes(InvoiceView.of(invoice, publicUrl)), StandardCharsets.UTF_8);
+  }
+
+  /** A test request's fingerprint: as long as a live one (SHA-256 hex), never equal to it. */
+  private static String testFingerprint(String liveFingerprint) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(("test:" + liveFingerprint).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

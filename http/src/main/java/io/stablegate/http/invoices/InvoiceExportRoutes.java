@@ -70,7 +70,7 @@ public final class InvoiceExportRoutes extends AllDirectives {
   }
 
   public Route route() {
-    return path(ApiPaths.api("invoices", "export"), () -> get(() -> auth.merchant(merchantId ->
+    return path(ApiPaths.api("invoices", "export"), () -> get(() -> auth.modeAware(caller ->
         parameterOptional("from", from -> parameterOptional("to", to -> parameterOptional("format", format -> {
           Instant start = moment("from", from);
           Instant end = moment("to", to);
@@ -78,9 +78,9 @@ public final class InvoiceExportRoutes extends AllDirectives {
             throw ApiProblem.field("from", "must not be after to");
           }
           Format chosen = format(format);
-          Source<ByteString, ?> rows = exports.stream(merchantId, start, end, fetchSize)
+          Source<ByteString, ?> rows = exports.stream(caller.merchantId(), caller.livemode(), start, end, fetchSize)
               .map(invoice -> chosen == Format.CSV ? csvRow(invoice) : jsonLine(invoice));
-          String name = "invoices-" + fileStamp(start) + "-" + fileStamp(end);
+          String name = (caller.livemode() ? "invoices-" : "test-invoices-") + fileStamp(start) + "-" + fileStamp(end);
           HttpResponse response = chosen == Format.CSV
               ? HttpResponse.create()
                   .withEntity(HttpEntities.createChunked(CSV, Source.single(csvHeader()).concat(rows)))

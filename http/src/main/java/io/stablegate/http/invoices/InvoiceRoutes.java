@@ -28,7 +28,9 @@ import org.apache.pekko.pattern.StatusReply;
 
 /**
  * The merchant's invoices: create (API key, with Idempotency-Key), get, list (from the read table),
- * cancel, events. Another merchant's invoice is 404, never 403: its existence is not confirmed.
+ * cancel, events. Another merchant's invoice is 404, never 403: its existence is not confirmed. Live
+ * and test invoices are apart: a caller in one mode (the live or the test API key, a session's
+ * {@code livemode}) neither lists nor reaches the other mode's invoices (404).
  */
 public final class InvoiceRoutes extends AllDirectives {
   private final MerchantAuthentication auth;
@@ -58,33 +60,33 @@ public final class InvoiceRoutes extends AllDirectives {
             post(this::create),
             get(this::list))),
         path(PathMatchers.segment("api").slash("v1").slash("invoices").slash(PathMatchers.uuidSegment()),
-            id -> get(() -> auth.merchant(merchantId -> onSuccess(owned(merchantId, id),
+            id -> get(() -> auth.modeAware(caller -> onSuccess(owned(caller, id),
                 invoice -> complete(Responses.json(200, view(invoice))))))),
         path(PathMatchers.segment("api").slash("v1").slash("invoices").slash(PathMatchers.uuidSegment())
                 .slash("cancel"),
-            id -> post(() -> auth.merchant(merchantId -> onSuccess(cancel(merchantId, id),
+            id -> post(() -> auth.modeAware(caller -> onSuccess(cancel(caller, id),
                 invoice -> complete(Responses.json(200, view(invoice))))))),
         path(PathMatchers.segment("api").slash("v1").slash("invoices").slash(PathMatchers.uuidSegment())
                 .slash("events"),
-            id -> get(() -> auth.merchant(merchantId -> onSuccess(
-                owned(merchantId, id).thenCompose(invoice -> events.of(id)),
+            id -> get(() -> auth.modeAware(caller -> onSuccess(
+                owned(caller, id).thenCompose(invoice -> events.of(id)),
                 journal -> complete(Responses.json(200, journal)))))));
   }
 
   private Route create() {
-    return auth.merchant(merchantId -> optionalHeaderValueByName("Idempotency-Key", key -> {
+    return auth.modeAware(caller -> optionalHeaderValueByName("Idempotency-Key", key -> {
       Optional<String> idempotencyKey = key.map(InvoiceRequests::checkIdempotencyKey);
       return bodies.json(CreateInvoiceRequest.class, request -> {
         InvoiceRequests.ValidRequest valid = InvoiceRequests.check(request, settings.defaultExpiresInMinutes(),
             settings.production());
-        return onSuccess(creation.create(merchantId, valid, idempotencyKey),
+        return onSuccess(creation.create(caller.merchantId(), caller.livemode(), valid, idempotencyKey),
             body -> complete(Responses.rawJson(201, body)));
       });
     }));
   }
 
   private Route list() {
-    return auth.merchant(merchantId -> parameterOptional("status", status -> parameterOptional("orderId", orderId ->
+    return auth.modeAware(caller -> parameterOptional("status", status -> parameterOptional("orderId", orderId ->
         parameterOptional("limit", limit -> parameterOptional("cursor", cursor -> {
           Optional<InvoiceStatus> statusFilter = status.map(InvoiceRoutes::parseStatus);
           orderId.filter(o -> o.length() > 128).ifPresent(o -> {
@@ -99,7 +101,8 @@ public final class InvoiceRoutes extends AllDirectives {
               throw ApiProblem.field("cursor", "is not a cursor this API gave out");
             }
           });
-          return onSuccess(blocking.run(() -> list.list(merchantId, statusFilter, orderId, pageSize, after)), page -> {
+          return onSuccess(blocking.run(() -> list.list(caller.merchantId(), caller.livemode(), statusFilter, orderId,
+              pageSize, after)), page -> {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("items", page.items().stream().map(this::view).toList());
             body.put("nextCursor", page.next()
@@ -109,8 +112,11 @@ public final class InvoiceRoutes extends AllDirectives {
         })))));
   }
 
-  /** The invoice if it is the merchant's; 404 otherwise, whether it exists or not. */
-  private CompletionStage<Invoice> owned(UUID merchantId, UUID invoiceId) {
+  /**
+   * The invoice if it is the caller's merchant's and of the caller's mode; 404 otherwise, whether it
+   * exists or not.
+   */
+  private CompletionStage<Invoice> owned(MerchantAuthentication.Caller caller, UUID invoiceId) {
     return invoices.get(invoiceId).handle((invoice, error) -> {
       if (error != null) {
         if (Failures.cause(error) instanceof StatusReply.ErrorMessage) {
@@ -118,15 +124,15 @@ public final class InvoiceRoutes extends AllDirectives {
         }
         throw ErrorHandling.toProblem(error);
       }
-      if (!invoice.merchantId().equals(merchantId)) {
+      if (!invoice.merchantId().equals(caller.merchantId()) || invoice.livemode() != caller.livemode()) {
         throw ApiProblem.notFound("This invoice");
       }
       return invoice;
     });
   }
 
-  private CompletionStage<Invoice> cancel(UUID merchantId, UUID invoiceId) {
-    return owned(merchantId, invoiceId).thenCompose(invoice -> {
+  private CompletionStage<Invoice> cancel(MerchantAuthentication.Caller caller, UUID invoiceId) {
+    return owned(caller, invoiceId).thenCompose(invoice -> {
       if (invoice.status() != InvoiceStatus.PENDING) {
         throw ApiProblem.of(409, "Conflict", "Only a PENDING invoice can be cancelled; this one is "
             + invoice.status() + ".");

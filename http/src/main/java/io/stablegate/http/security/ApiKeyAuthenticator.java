@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link MerchantChanges}, and the node that rotated evicts before it answers.
  */
 public final class ApiKeyAuthenticator {
-  private record Cached(String hash, UUID merchantId) {}
+  private record Cached(String hash, MerchantRepository.KeyOwner owner) {}
 
   private final MerchantRepository merchants;
   private final Blocking blocking;
@@ -42,8 +42,8 @@ public final class ApiKeyAuthenticator {
     });
   }
 
-  /** The merchant whose key this is, or empty. */
-  public CompletionStage<Optional<UUID>> authenticate(String apiKey) {
+  /** The merchant whose key (live or test) this is, or empty. */
+  public CompletionStage<Optional<MerchantRepository.KeyOwner>> authenticate(String apiKey) {
     if (!ApiKeys.wellFormed(apiKey)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
@@ -52,7 +52,7 @@ public final class ApiKeyAuthenticator {
     // The map finds the entry by the hash; comparing the hash again in constant time costs nothing
     // and keeps every comparison of key material free of early exits.
     if (cached != null && constantTimeEquals(cached.hash(), hash)) {
-      return CompletableFuture.completedFuture(Optional.of(cached.merchantId()));
+      return CompletableFuture.completedFuture(Optional.of(cached.owner()));
     }
     long evictionsBefore = evictions.get();
     return blocking.run(() -> merchants.findByApiKeyHash(hash)).thenApply(found -> {
@@ -64,15 +64,15 @@ public final class ApiKeyAuthenticator {
   /** Forgets every cached key of the merchant. */
   public synchronized void evict(UUID merchantId) {
     evictions.incrementAndGet();
-    cache.values().removeIf(c -> c.merchantId().equals(merchantId));
+    cache.values().removeIf(c -> c.owner().merchantId().equals(merchantId));
   }
 
-  private synchronized void remember(String hash, UUID merchantId, long evictionsBefore) {
+  private synchronized void remember(String hash, MerchantRepository.KeyOwner owner, long evictionsBefore) {
     if (cache.size() >= maxEntries) {
       cache.clear();
     }
     if (evictions.get() == evictionsBefore) {
-      cache.put(hash, new Cached(hash, merchantId));
+      cache.put(hash, new Cached(hash, owner));
     }
   }
 

@@ -1,5 +1,7 @@
 package io.stablegate.http.security;
 
+import io.stablegate.persistence.merchant.MerchantRepository;
+
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Authenticated;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  * also carry {@code X-CSRF-Token} equal to the {@code csrf} cookie and to the token signed into the
  * session (double submit). A session must be live on the server ({@link Sessions}); its token is
  * renewed while in use. Anything else is 401 (CSRF: 403).
+ *
+ * <p>Test mode: the merchant's test API key reaches only the routes that serve test invoices
+ * ({@link #modeAware}); elsewhere it is 403. A session chooses the mode of those routes with the
+ * query parameter {@code livemode} ({@code true}, the default, or {@code false}).
  */
 public final class MerchantAuthentication extends AllDirectives implements Authenticated {
   /** Who made a change, for the settings-change log. */
@@ -39,8 +45,11 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
     }
   }
 
-  /** The authenticated merchant and how it authenticated. */
-  public record Caller(UUID merchantId, Actor actor) {}
+  /**
+   * The authenticated merchant, how it authenticated, and whether it acts on live invoices or on test
+   * invoices (test mode: the test API key, or a session asking {@code livemode=false}).
+   */
+  public record Caller(UUID merchantId, Actor actor, boolean livemode) {}
 
   private final ApiKeyAuthenticator apiKeys;
   private final Sessions sessions;
@@ -52,15 +61,34 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
     this.rateLimits = rateLimits;
   }
 
-  /** An API key or a session. */
+  /** The live API key or a session. */
   @Override
   public Route merchant(Function<UUID, Route> inner) {
-    return caller(true, true, c -> inner.apply(c.merchantId()));
+    return caller(true, true, live(c -> inner.apply(c.merchantId())));
   }
 
-  /** An API key or a session, telling which. */
+  /** The live API key or a session, telling which. */
   public Route caller(Function<Caller, Route> inner) {
+    return caller(true, true, live(inner));
+  }
+
+  /**
+   * Either API key, or a session in the mode its {@code livemode} parameter asks: the routes of
+   * invoices, which keep live and test invoices apart.
+   */
+  public Route modeAware(Function<Caller, Route> inner) {
     return caller(true, true, inner);
+  }
+
+  /** The test API key refused (403): the route serves live data only. */
+  private static Function<Caller, Route> live(Function<Caller, Route> inner) {
+    return c -> {
+      if (c.actor() == Actor.API_KEY && !c.livemode()) {
+        throw ApiProblem.of(403, "Forbidden", "The test API key serves invoices, their export and simulated "
+            + "payments only (docs/api.md#test-mode); use the live API key or the dashboard for this call.");
+      }
+      return inner.apply(c);
+    };
   }
 
   /** A dashboard session only (account settings). */
@@ -88,9 +116,19 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
     return rejectingApiKeys(() -> withSession(renew, inner));
   }
 
-  /** An API key only. */
+  /** An API key only (the live one). */
   public Route apiKey(Function<UUID, Route> inner) {
-    return caller(true, false, c -> inner.apply(c.merchantId()));
+    return caller(true, false, live(c -> inner.apply(c.merchantId())));
+  }
+
+  /** The test API key only; the live key gets 404, as if the route did not exist for it. */
+  public Route testApiKey(Function<UUID, Route> inner) {
+    return caller(true, false, c -> {
+      if (c.livemode()) {
+        throw ApiProblem.notFound("This test-mode call");
+      }
+      return inner.apply(c.merchantId());
+    });
   }
 
   private Route rejectingApiKeys(Supplier<Route> sessionRoute) {
@@ -101,7 +139,8 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
 
   private Route caller(boolean keyAllowed, boolean sessionAllowed, Function<Caller, Route> inner) {
     return authenticate(keyAllowed, sessionAllowed, inner,
-        () -> withSession(true, active -> inner.apply(new Caller(active.merchantId(), Actor.SESSION))));
+        () -> withSession(true, active -> parameterOptional("livemode", mode ->
+            inner.apply(new Caller(active.merchantId(), Actor.SESSION, sessionMode(mode))))));
   }
 
   private Route authenticate(boolean keyAllowed, boolean sessionAllowed, Function<Caller, Route> keyRoute,
@@ -117,9 +156,10 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
               throw ApiProblem.unauthorized("This call needs a dashboard session, not an API key.");
             }
             return onSuccess(apiKeys.authenticate(key.get()), merchant -> {
-              UUID id = merchant.orElseThrow(() -> ApiProblem.unauthorized("The API key is not valid."));
-              rateLimits.forApiKey(id.toString());
-              return keyRoute.apply(new Caller(id, Actor.API_KEY));
+              MerchantRepository.KeyOwner owner =
+                  merchant.orElseThrow(() -> ApiProblem.unauthorized("The API key is not valid."));
+              rateLimits.forApiKey(owner.merchantId().toString());
+              return keyRoute.apply(new Caller(owner.merchantId(), Actor.API_KEY, owner.livemode()));
             });
           }
           if (!sessionAllowed) {
@@ -159,6 +199,15 @@ public final class MerchantAuthentication extends AllDirectives implements Authe
             })));
       });
     });
+  }
+
+  /** A session's mode: {@code livemode=false} is test mode; absent or {@code true} is live. */
+  private static boolean sessionMode(Optional<String> livemode) {
+    return livemode.map(value -> switch (value) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw ApiProblem.field("livemode", "must be true or false");
+    }).orElse(true);
   }
 
   private static Optional<String> bearer(Optional<String> authorization) {

@@ -38,8 +38,23 @@ public final class PasswordHashing {
     try {
       return blocking.run(call);
     } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(ApiProblem.unavailable("Too many password checks at once; retry shortly."));
+      return CompletableFuture.failedFuture(full());
     }
+  }
+
+  /**
+   * Throws the 503 that {@link #run} would answer if the pool is full now (every thread busy, every
+   * waiting place taken), so that a request which will need a hash is refused before it does other
+   * work (a registration's database lookup). Only a shortcut: {@link #run} still decides.
+   */
+  public void refuseWhenFull() {
+    if (executor.getQueue().remainingCapacity() == 0) {
+      throw full();
+    }
+  }
+
+  private static ApiProblem full() {
+    return ApiProblem.unavailable("Too many password checks at once; retry shortly.");
   }
 
   /** Stops the pool's threads (after the work in hand). */

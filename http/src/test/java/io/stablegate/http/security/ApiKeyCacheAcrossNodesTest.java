@@ -69,7 +69,8 @@ class ApiKeyCacheAcrossNodesTest {
       String oldKey = ApiKeys.generate();
       merchants.create(merchantId, merchantId + "@example.com", "$2b$10$notarealhashnotarealhashnotarealhashnotarealha",
           ApiKeys.hash(oldKey), Instant.now());
-      assertThat(onB.authenticate(oldKey).toCompletableFuture().join()).hasValue(merchantId);
+      assertThat(onB.authenticate(oldKey).toCompletableFuture().join())
+          .hasValue(new MerchantRepository.KeyOwner(merchantId, true));
 
       // Rotated through node A: the database changes and A announces it.
       merchants.rotateApiKey(merchantId, ApiKeys.hash(ApiKeys.generate()), "session");

@@ -1,6 +1,8 @@
 package io.stablegate.http.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.ApiSettings.PasswordHashingSettings;
@@ -31,6 +33,29 @@ class PasswordHashingTest {
       release.countDown();
       assertThat(running.get(30, TimeUnit.SECONDS)).isTrue();
       assertThat(queued.get(30, TimeUnit.SECONDS)).isEqualTo("queued");
+    } finally {
+      release.countDown();
+      hashing.shutdown();
+    }
+  }
+
+  @Test
+  void aFullPoolRefusesBeforeTheWorkIsSubmitted() throws Exception {
+    PasswordHashing hashing = new PasswordHashing(new PasswordHashingSettings(1, 1));
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      CompletableFuture<Boolean> running = hashing.run(() -> release.await(30, TimeUnit.SECONDS)).toCompletableFuture();
+      assertThatCode(hashing::refuseWhenFull).as("a waiting place is free").doesNotThrowAnyException();
+      CompletableFuture<String> queued = hashing.run(() -> "queued").toCompletableFuture();
+
+      ApiProblem refused = catchThrowableOfType(ApiProblem.class, hashing::refuseWhenFull);
+      assertThat(refused.problem().status()).isEqualTo(503);
+      assertThat(refused.retryAfter()).isPresent();
+
+      release.countDown();
+      assertThat(running.get(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(queued.get(30, TimeUnit.SECONDS)).isEqualTo("queued");
+      assertThatCode(hashing::refuseWhenFull).as("drained").doesNotThrowAnyException();
     } finally {
       release.countDown();
       hashing.shutdown();

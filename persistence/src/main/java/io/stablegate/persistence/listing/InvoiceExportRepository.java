@@ -29,26 +29,28 @@ public final class InvoiceExportRepository {
     this.dataSource = dataSource;
   }
 
-  /** {@code fetchSize}: rows read from the database at a time. */
-  public Source<Invoice, NotUsed> stream(UUID merchantId, Instant from, Instant to, int fetchSize) {
-    return Source.unfoldResource(() -> open(merchantId, from, to, fetchSize), Rows::next, Rows::close);
+  /**
+   * The merchant's live invoices (its test invoices when not {@code livemode}) created in
+   * {@code [from, to)}, oldest first; {@code fetchSize}: rows read from the database at a time.
+   */
+  public Source<Invoice, NotUsed> stream(UUID merchantId, boolean livemode, Instant from, Instant to, int fetchSize) {
+    return Source.unfoldResource(() -> open(merchantId, livemode, from, to, fetchSize), Rows::next, Rows::close);
   }
 
-  private Rows open(UUID merchantId, Instant from, Instant to, int fetchSize) throws SQLException {
+  private Rows open(UUID merchantId, boolean livemode, Instant from, Instant to, int fetchSize) throws SQLException {
     Connection connection = dataSource.getConnection();
     try {
       connection.setAutoCommit(false);
       connection.setReadOnly(true);
-      // Test-mode invoices (livemode false) are to be left out here, by a condition on this query,
-      // once invoices carry a live/test flag.
       PreparedStatement statement = connection.prepareStatement("""
           SELECT document::text FROM invoices
-          WHERE merchant_id = ? AND created_at >= ? AND created_at < ?
+          WHERE merchant_id = ? AND livemode = ? AND created_at >= ? AND created_at < ?
           ORDER BY created_at, id""");
       statement.setFetchSize(fetchSize);
       statement.setObject(1, merchantId);
-      statement.setTimestamp(2, Timestamp.from(from));
-      statement.setTimestamp(3, Timestamp.from(to));
+      statement.setBoolean(2, livemode);
+      statement.setTimestamp(3, Timestamp.from(from));
+      statement.setTimestamp(4, Timestamp.from(to));
       return new Rows(connection, statement, statement.executeQuery());
     } catch (SQLException | RuntimeException e) {
       connection.close();

@@ -27,11 +27,14 @@ public final class InvoiceListRepository {
     this.dataSource = dataSource;
   }
 
-  public Page<Invoice, Cursor> list(UUID merchantId, Optional<InvoiceStatus> status, Optional<String> orderId,
-      int limit, Optional<Cursor> after) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT document::text, created_at, id FROM invoices WHERE merchant_id = ?");
+  /** The merchant's live invoices, or its test invoices when not {@code livemode}, newest first. */
+  public Page<Invoice, Cursor> list(UUID merchantId, boolean livemode, Optional<InvoiceStatus> status,
+      Optional<String> orderId, int limit, Optional<Cursor> after) throws SQLException {
+    StringBuilder sql = new StringBuilder(
+        "SELECT document::text, created_at, id FROM invoices WHERE merchant_id = ? AND livemode = ?");
     List<Object> parameters = new ArrayList<>();
     parameters.add(merchantId);
+    parameters.add(livemode);
     status.ifPresent(s -> {
       sql.append(" AND status = ?");
       parameters.add(s.name());

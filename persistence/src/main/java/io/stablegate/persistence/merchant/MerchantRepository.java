@@ -60,12 +60,42 @@ public final class MerchantRepository {
    * The merchant whose API key hashes to {@code apiKeyHash}. The lookup is by the hash, so its timing
    * says nothing about the key itself.
    */
-  public Optional<UUID> findByApiKeyHash(String apiKeyHash) throws SQLException {
+  public Optional<KeyOwner> findByApiKeyHash(String apiKeyHash) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT id FROM merchants WHERE api_key_hash = ?")) {
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT id, api_key_hash = ? FROM merchants WHERE api_key_hash = ? OR test_api_key_hash = ?")) {
       ps.setString(1, apiKeyHash);
+      ps.setString(2, apiKeyHash);
+      ps.setString(3, apiKeyHash);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
+        return rs.next() ? Optional.of(new KeyOwner(rs.getObject(1, UUID.class), rs.getBoolean(2))) : Optional.empty();
+      }
+    }
+  }
+
+  /** The merchant an API key belongs to, and whether it is the live key or the test key. */
+  public record KeyOwner(UUID merchantId, boolean livemode) {}
+
+  /**
+   * Sets the merchant's test API key (test mode), replacing the previous one, and records it. Hashes
+   * are 256-bit random keys' SHA-256, so a test key never equals any live one.
+   */
+  public void rotateTestApiKey(UUID merchantId, String newTestApiKeyHash, String actor) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE merchants SET test_api_key_hash = ? WHERE id = ?")) {
+          ps.setString(1, newTestApiKeyHash);
+          ps.setObject(2, merchantId);
+          if (ps.executeUpdate() != 1) {
+            throw new SQLException("no merchant " + merchantId);
+          }
+        }
+        changes.append(c, merchantId, SettingsChange.Kind.TEST_API_KEY_ROTATED, null, null, null, actor);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
       }
     }
   }

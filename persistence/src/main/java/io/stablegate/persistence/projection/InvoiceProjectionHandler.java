@@ -33,8 +33,8 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
       Invoice invoice = (Invoice) new InvoiceState.Empty().apply(event);
       try (PreparedStatement ps = connection.prepareStatement("""
           INSERT INTO invoices (id, merchant_id, chain, address, status, order_id, created_at, expires_at,
-                                updated_at, document, token, amount_paid)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                                updated_at, document, livemode, token, amount_paid)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
           ON CONFLICT (id) DO NOTHING""")) {
         ps.setObject(1, invoice.id());
         ps.setObject(2, invoice.merchantId());
@@ -46,8 +46,9 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
         ps.setTimestamp(8, Timestamp.from(invoice.expiresAt()));
         ps.setTimestamp(9, Timestamp.from(invoice.updatedAt()));
         ps.setString(10, ReadModelJson.write(invoice));
-        ps.setString(11, invoice.terms().token().name());
-        ps.setBigDecimal(12, invoice.amountPaid());
+        ps.setBoolean(11, invoice.livemode());
+        ps.setString(12, invoice.terms().token().name());
+        ps.setBigDecimal(13, invoice.amountPaid());
         ps.executeUpdate();
       }
       return;

@@ -30,12 +30,12 @@ public final class StatsRepository {
 
   public record Aggregates(List<Group> groups, long unmatchedOpen, long webhookFailures) {}
 
-  // Only live invoices count: test-mode invoices are left out by the one marked line.
+  // Only live invoices count: test invoices (docs/api.md#test-mode) are left out.
   private static final String GROUPS = """
       SELECT date_trunc(?, created_at AT TIME ZONE 'UTC') AS bucket, status, chain, token, count(*), sum(amount_paid)
       FROM invoices
       WHERE merchant_id = ? AND created_at >= ? AND created_at < ?
-        -- live invoices only, once invoices have a test mode: AND livemode
+        AND livemode
       GROUP BY 1, 2, 3, 4
       ORDER BY 1""";
 
@@ -44,13 +44,11 @@ public final class StatsRepository {
       JOIN merchant_wallets w ON w.chain = t.chain AND w.address = t.to_address
       WHERE w.merchant_id = ? AND t.state = 'open' AND t.seen_at >= ? AND t.seen_at < ?""";
 
-  // deliveries of the merchant's invoice events, and of its wallet ledgers' events ("chain:address")
+  // deliveries of the merchant's live invoices' events, and of its wallet ledgers' events ("chain:address")
   private static final String WEBHOOK_FAILURES = """
       SELECT count(*) FROM webhook_deliveries d
       WHERE d.status = 'FAILED' AND d.created_at >= ? AND d.created_at < ?
-        AND (EXISTS (SELECT 1 FROM invoices i WHERE i.id = d.invoice_id AND i.merchant_id = ?
-                    -- live invoices only, once invoices have a test mode: AND i.livemode
-                    )
+        AND (EXISTS (SELECT 1 FROM invoices i WHERE i.id = d.invoice_id AND i.merchant_id = ? AND i.livemode)
              OR EXISTS (SELECT 1 FROM merchant_wallets w
                         WHERE w.merchant_id = ? AND d.ledger_id = w.chain || ':' || w.address))""";
 
