@@ -7,7 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -16,28 +16,43 @@ import javax.sql.DataSource;
 /**
  * The merchant overview's aggregates over the read side (GET /api/v1/stats): the merchant's live
  * invoices created in {@code [from, to)} grouped by {@code granularity} bucket (UTC), status, chain
- * and token, counted and with their paid amounts summed, in one index-only scan of {@code
- * invoices_stats}; the open unmatched transfers seen and the webhook deliveries that gave up in the
+ * and token, counted and with their paid amounts summed, in one query over index-only range scans of
+ * {@code invoices_stats}; the open unmatched transfers seen and the webhook deliveries that gave up in the
  * same range. Blocking JDBC.
  */
 public final class StatsRepository {
 
-  /** A bucket's size: PostgreSQL's {@code date_trunc} field. */
-  public enum Granularity { DAY, HOUR }
+  /** A bucket's size. */
+  public enum Granularity {
+    DAY(ChronoUnit.DAYS), HOUR(ChronoUnit.HOURS);
+
+    private final ChronoUnit unit;
+
+    Granularity(ChronoUnit unit) {
+      this.unit = unit;
+    }
+
+    public ChronoUnit unit() {
+      return unit;
+    }
+  }
 
   /** One group: invoices created in the bucket starting {@code at}, in {@code status}, on a chain and token. */
   public record Group(Instant at, String status, String chain, String token, long count, BigDecimal amountPaid) {}
 
   public record Aggregates(List<Group> groups, long unmatchedOpen, long webhookFailures) {}
 
-  // Only live invoices count: test invoices (docs/api.md#test-mode) are left out.
-  private static final String GROUPS = """
-      SELECT date_trunc(?, created_at AT TIME ZONE 'UTC') AS bucket, status, chain, token, count(*), sum(amount_paid)
-      FROM invoices
-      WHERE merchant_id = ? AND created_at >= ? AND created_at < ?
-        AND livemode
-      GROUP BY 1, 2, 3, 4
-      ORDER BY 1""";
+  // One row per bucket (UTC, whole seconds: no daylight saving), each joined to its slice of the range by
+  // an index-only range scan of invoices_stats. Grouping by the bucket series rather than by an expression
+  // of created_at lets the planner see how few groups there are, so it hashes them instead of sorting
+  // every row. Only live invoices count: test invoices (docs/api.md#test-mode) are left out.
+  /** The aggregate's SQL (public so that the benchmark can show its plan). */
+  public static final String GROUPS = """
+      SELECT b.at, i.status, i.chain, i.token, count(*), sum(i.amount_paid)
+      FROM generate_series(?::timestamptz, ?::timestamptz, make_interval(secs => ?::double precision)) AS b(at)
+      JOIN invoices i ON i.merchant_id = ? AND i.livemode
+                     AND i.created_at >= greatest(b.at, ?) AND i.created_at < least(b.at + make_interval(secs => ?::double precision), ?)
+      GROUP BY 1, 2, 3, 4""";
 
   private static final String UNMATCHED_OPEN = """
       SELECT count(*) FROM unmatched_transfers t
@@ -62,16 +77,22 @@ public final class StatsRepository {
       throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       List<Group> groups = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(GROUPS)) {
-        ps.setString(1, granularity.name().toLowerCase(java.util.Locale.ROOT));
-        ps.setObject(2, merchantId);
-        ps.setTimestamp(3, Timestamp.from(from));
-        ps.setTimestamp(4, Timestamp.from(to));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            Instant at = rs.getObject(1, java.time.LocalDateTime.class).toInstant(ZoneOffset.UTC);
-            groups.add(new Group(at, rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
-                rs.getBigDecimal(6)));
+      if (from.isBefore(to)) {
+        try (PreparedStatement ps = c.prepareStatement(GROUPS)) {
+          long seconds = granularity.unit().getDuration().toSeconds();
+          ps.setTimestamp(1, Timestamp.from(from.truncatedTo(granularity.unit())));
+          ps.setTimestamp(2, Timestamp.from(to.minusNanos(1000).truncatedTo(granularity.unit())));
+          ps.setLong(3, seconds);
+          ps.setObject(4, merchantId);
+          ps.setTimestamp(5, Timestamp.from(from));
+          ps.setLong(6, seconds);
+          ps.setTimestamp(7, Timestamp.from(to));
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Instant at = rs.getTimestamp(1).toInstant();
+              groups.add(new Group(at, rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                  rs.getBigDecimal(6)));
+            }
           }
         }
       }
