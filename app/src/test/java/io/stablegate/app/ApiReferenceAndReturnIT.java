@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.FreePorts;
+import io.stablegate.app.testing.LoopbackNode;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.money.Chain;
@@ -24,7 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,31 +42,14 @@ class ApiReferenceAndReturnIT {
 
   @TempDir static Path temp;
 
-  private static StablegateNode node;
+  private static LoopbackNode node;
   private static String base;
   private static Browser browser;
 
   @BeforeAll
   static void startNodeAndBrowser() throws Exception {
-    int httpPort = FreePorts.next();
-    base = "http://127.0.0.1:" + httpPort;
-    Config config = ConfigFactory.parseString("""
-        stablegate.http.host = "127.0.0.1"
-        stablegate.http.port = %d
-        stablegate.public-url = "%s"
-        stablegate.db.data-dir = "%s"
-        stablegate.http.bcrypt-cost = 10
-        stablegate.chains.tron.enabled = false
-        stablegate.chains.ethereum.enabled = false
-        stablegate.chains.bsc.enabled = false
-        pekko.remote.artery.canonical.port = %d
-        pekko.management.http.port = %d
-        pekko.coordinated-shutdown.exit-jvm = off
-        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
-            FreePorts.next()));
-    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> send("GET", "/api/v1/health", null, Map.of()).statusCode() == 200);
+    node = LoopbackNode.start(temp.resolve("data"));
+    base = node.base();
     Files.createDirectories(SCREENSHOTS);
     browser = Browser.start(temp.resolve("chromium-profile"), SCREENSHOTS);
   }
@@ -132,8 +112,8 @@ class ApiReferenceAndReturnIT {
     browser.visible("#pay-details");
     assertThat(browser.find("#return").isDisplayed()).isFalse();
 
-    Invoice invoice = node.invoices().get(id).toCompletableFuture().get();
-    PaymentMatcher matcher = node.matcher();
+    Invoice invoice = node.node().invoices().get(id).toCompletableFuture().get();
+    PaymentMatcher matcher = node.node().matcher();
     Transfer transfer = new Transfer(Chain.ETHEREUM, "0x" + "ab".repeat(32), 0, Invoices.randomEvmWallet(),
         invoice.address(), invoice.payAmount(), 100, "0x" + "cd".repeat(32), Instant.now());
     matcher.observeAll(List.of(transfer), t -> 1).toCompletableFuture().get();

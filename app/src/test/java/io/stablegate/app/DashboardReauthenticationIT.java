@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.FreePorts;
+import io.stablegate.app.testing.LoopbackNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,32 +40,15 @@ class DashboardReauthenticationIT {
 
   @TempDir static Path temp;
 
-  private static StablegateNode node;
+  private static LoopbackNode node;
   private static String base;
   private static Browser browser;
 
   @BeforeAll
   static void startNodeAndBrowser() throws Exception {
-    int httpPort = FreePorts.next();
-    base = "http://127.0.0.1:" + httpPort;
-    Config config = ConfigFactory.parseString("""
-        stablegate.http.host = "127.0.0.1"
-        stablegate.http.port = %d
-        stablegate.public-url = "%s"
-        stablegate.db.data-dir = "%s"
-        stablegate.http.bcrypt-cost = 10
-        stablegate.http.session.confirmation-window = 4s
-        stablegate.chains.tron.enabled = false
-        stablegate.chains.ethereum.enabled = false
-        stablegate.chains.bsc.enabled = false
-        pekko.remote.artery.canonical.port = %d
-        pekko.management.http.port = %d
-        pekko.coordinated-shutdown.exit-jvm = off
-        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
-            FreePorts.next()));
-    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> send("GET", "/api/v1/health", null, null).statusCode() == 200);
+    node = LoopbackNode.start(temp.resolve("data"),
+        ConfigFactory.parseString("stablegate.http.session.confirmation-window = 4s"));
+    base = node.base();
     Files.createDirectories(SCREENSHOTS);
     browser = Browser.start(temp.resolve("chromium-profile"), SCREENSHOTS);
   }

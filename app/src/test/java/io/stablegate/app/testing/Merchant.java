@@ -27,6 +27,7 @@ public final class Merchant {
   private final String email;
   private final String apiKey;
   private final Map<String, String> cookies;
+  private String testApiKey;
 
   private Merchant(String base, String email, String apiKey, Map<String, String> cookies) {
     this.base = base;
@@ -77,6 +78,30 @@ public final class Merchant {
         JSON.writeValueAsString(Map.of("amount", amount, "chain", chain)));
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     return JSON.readTree(created.body());
+  }
+
+  /** Issues the merchant's test API key (test mode, a session call) and keeps it for {@link #withTestKey}. */
+  public String issueTestKey() throws Exception {
+    HttpResponse<String> issued = withSession("POST", "/api/v1/api-keys/test", null);
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+    testApiKey = JSON.readTree(issued.body()).get("apiKey").asText();
+    return testApiKey;
+  }
+
+  public HttpResponse<String> withTestKey(String method, String path, String body)
+      throws IOException, InterruptedException {
+    return send(base, method, path, body, Map.of("Authorization", "Bearer " + testApiKey));
+  }
+
+  /** A call with the session's cookies but without the CSRF header (what a forged cross-site form sends). */
+  public HttpResponse<String> withCookiesOnly(String method, String path, String body)
+      throws IOException, InterruptedException {
+    return send(base, method, path, body, Map.of("Cookie", "jwt=" + cookies.get("jwt") + "; csrf=" + cookies.get("csrf")));
+  }
+
+  /** {@code value} as a JSON body. */
+  public static String body(Object value) throws IOException {
+    return JSON.writeValueAsString(value);
   }
 
   public HttpResponse<String> withKey(String method, String path, String body) throws IOException, InterruptedException {

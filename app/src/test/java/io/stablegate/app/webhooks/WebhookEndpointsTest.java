@@ -1,26 +1,22 @@
 package io.stablegate.app.webhooks;
 
+import static io.stablegate.app.testing.Merchant.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.stablegate.app.NodeOptions;
 import io.stablegate.app.StablegateNode;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.FreePorts;
+import io.stablegate.app.testing.LoopbackNode;
+import io.stablegate.app.testing.Merchant;
 import io.stablegate.engine.webhook.StandardWebhooksVerifier;
 import io.stablegate.engine.webhook.WebhookReceiver;
 import io.stablegate.persistence.testing.Invoices;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,64 +37,44 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  */
 class WebhookEndpointsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String PLACEHOLDER_SECRET = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
 
   @TempDir
   static Path temp;
-  private static StablegateNode node;
+  private static LoopbackNode node;
   private static String base;
 
   @BeforeAll
   static void startNode() {
-    int httpPort = FreePorts.next();
-    base = "http://127.0.0.1:" + httpPort;
-    Config config = ConfigFactory.parseString("""
-        stablegate.http.host = "127.0.0.1"
-        stablegate.http.port = %d
-        stablegate.public-url = "%s"
-        stablegate.db.data-dir = "%s"
-        stablegate.http.bcrypt-cost = 10
-        stablegate.chains.tron.enabled = false
-        stablegate.chains.ethereum.enabled = false
-        stablegate.chains.bsc.enabled = false
-        stablegate.webhook.sweep-interval = 200ms
-        pekko.remote.artery.canonical.port = %d
-        pekko.management.http.port = %d
-        pekko.coordinated-shutdown.exit-jvm = off
-        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
-            FreePorts.next()));
-    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> new Merchant().call("GET", "/api/v1/health", null, Map.of()).statusCode() == 200);
+    node = LoopbackNode.start(temp.resolve("data"),
+        ConfigFactory.parseString("stablegate.webhook.sweep-interval = 200ms"));
+    base = node.base();
   }
 
   @AfterAll
   static void stop() {
     if (node != null) {
       node.close();
-      Awaitility.await().atMost(Duration.ofSeconds(60))
-          .until(() -> node.system().getWhenTerminated().toCompletableFuture().isDone());
     }
   }
 
   @Test
   void eachEndpointGetsOnlyItsTypesSignedWithItsOwnSecretAndA410DisablesOne() throws Exception {
-    Merchant merchant = new Merchant().signUp();
-    assertThat(merchant.session("PUT", "/api/v1/wallets/ETHEREUM", Map.of("address", Invoices.randomEvmWallet()))
+    Merchant merchant = Merchant.register(base);
+    assertThat(merchant.withSession("PUT", "/api/v1/wallets/ETHEREUM", body(Map.of("address", Invoices.randomEvmWallet())))
         .statusCode()).isEqualTo(200);
     try (WebhookReceiver cancellations = new WebhookReceiver(PLACEHOLDER_SECRET, WebhookReceiver.status(204));
         WebhookReceiver pings = new WebhookReceiver(PLACEHOLDER_SECRET, WebhookReceiver.status(200));
         WebhookReceiver gone = new WebhookReceiver(PLACEHOLDER_SECRET, WebhookReceiver.status(410))) {
 
       // a filter naming no known type is refused, naming the field
-      HttpResponse<String> unknown = merchant.session("POST", "/api/v1/webhook-endpoints",
-          Map.of("url", cancellations.url(), "events", List.of("invoice.nope")));
+      HttpResponse<String> unknown = merchant.withSession("POST", "/api/v1/webhook-endpoints",
+          body(Map.of("url", cancellations.url(), "events", List.of("invoice.nope"))));
       assertThat(unknown.statusCode()).isEqualTo(400);
       assertThat(json(unknown).get("errors").findValuesAsText("field")).containsExactly("events");
       // creating one needs the session, not the API key
-      assertThat(merchant.key("POST", "/api/v1/webhook-endpoints",
-          Map.of("url", cancellations.url(), "events", List.of("*"))).statusCode()).isEqualTo(401);
+      assertThat(merchant.withKey("POST", "/api/v1/webhook-endpoints",
+          body(Map.of("url", cancellations.url(), "events", List.of("*")))).statusCode()).isEqualTo(401);
 
       JsonNode a = created(merchant, cancellations.url(), List.of("invoice.cancelled"));
       JsonNode b = created(merchant, pings.url(), List.of("ping"));
@@ -109,17 +85,17 @@ class WebhookEndpointsTest {
       assertThat(java.util.Base64.getDecoder().decode(secretA.substring(6))).hasSize(32);
 
       // invoices can be created with the session too (the dashboard), but only with the CSRF header
-      assertThat(merchant.call("POST", "/api/v1/invoices", Map.of("amount", "1", "chain", "ETHEREUM"), Map.of())
+      assertThat(merchant.withCookiesOnly("POST", "/api/v1/invoices", body(Map.of("amount", "1", "chain", "ETHEREUM")))
           .statusCode()).isEqualTo(403);
-      assertThat(merchant.session("POST", "/api/v1/invoices", Map.of("amount", "1", "chain", "ETHEREUM"))
+      assertThat(merchant.withSession("POST", "/api/v1/invoices", body(Map.of("amount", "1", "chain", "ETHEREUM")))
           .statusCode()).isEqualTo(201);
 
       // an invoice.cancelled goes to A (its filter) and C (everything), not to B
-      HttpResponse<String> invoice = merchant.key("POST", "/api/v1/invoices",
-          Map.of("amount", "12.5", "chain", "ETHEREUM", "orderId", "endpoints-1"));
+      HttpResponse<String> invoice = merchant.withKey("POST", "/api/v1/invoices",
+          body(Map.of("amount", "12.5", "chain", "ETHEREUM", "orderId", "endpoints-1")));
       assertThat(invoice.statusCode()).as(invoice.body()).isEqualTo(201);
       String invoiceId = json(invoice).get("id").asText();
-      assertThat(merchant.key("POST", "/api/v1/invoices/" + invoiceId + "/cancel", null).statusCode()).isEqualTo(200);
+      assertThat(merchant.withKey("POST", "/api/v1/invoices/" + invoiceId + "/cancel", null).statusCode()).isEqualTo(200);
 
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !cancellations.received().isEmpty());
       WebhookReceiver.Received toA = cancellations.received().get(0);
@@ -139,7 +115,7 @@ class WebhookEndpointsTest {
       assertThat(gone.received().get(0).id()).isEqualTo(toA.id()).as("the same event id to every endpoint");
 
       // a ping goes to B (subscribed to ping) and to no other endpoint
-      assertThat(merchant.key("POST", "/api/v1/webhook/test", null).statusCode()).isEqualTo(202);
+      assertThat(merchant.withKey("POST", "/api/v1/webhook/test", null).statusCode()).isEqualTo(202);
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !pings.received().isEmpty());
       WebhookReceiver.Received toB = pings.received().get(0);
       assertThat(JSON.readTree(toB.body()).get("type").asText()).isEqualTo("ping");
@@ -148,7 +124,7 @@ class WebhookEndpointsTest {
 
       // the delivery log names the endpoint of every attempt
       Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        JsonNode attempts = json(merchant.key("GET", "/api/v1/webhook-deliveries?invoiceId=" + invoiceId, null));
+        JsonNode attempts = json(merchant.withKey("GET", "/api/v1/webhook-deliveries?invoiceId=" + invoiceId, null));
         List<String> endpoints = new ArrayList<>();
         attempts.forEach(at -> endpoints.add(at.path("endpointId").asText()));
         assertThat(endpoints).contains(a.get("id").asText(), c.get("id").asText())
@@ -158,26 +134,24 @@ class WebhookEndpointsTest {
       assertThat(pings.received()).hasSize(1);
 
       // re-enable C, rotate A's secret, delete B
-      HttpResponse<String> enabled = merchant.session("POST",
-          "/api/v1/webhook-endpoints/" + c.get("id").asText() + "/enable", null);
+      HttpResponse<String> enabled = merchant.withSession("POST", "/api/v1/webhook-endpoints/" + c.get("id").asText() + "/enable", null);
       assertThat(enabled.statusCode()).isEqualTo(200);
       assertThat(json(enabled).get("disabled").asBoolean()).isFalse();
-      HttpResponse<String> rotated = merchant.session("POST",
-          "/api/v1/webhook-endpoints/" + a.get("id").asText() + "/rotate-secret", null);
+      HttpResponse<String> rotated = merchant.withSession("POST", "/api/v1/webhook-endpoints/" + a.get("id").asText() + "/rotate-secret", null);
       assertThat(rotated.statusCode()).isEqualTo(200);
       assertThat(json(rotated).get("secret").asText()).startsWith("whsec_").isNotEqualTo(secretA);
-      assertThat(merchant.session("DELETE", "/api/v1/webhook-endpoints/" + b.get("id").asText(), null).statusCode())
+      assertThat(merchant.withSession("DELETE", "/api/v1/webhook-endpoints/" + b.get("id").asText(), null).statusCode())
           .isEqualTo(204);
-      assertThat(merchant.session("DELETE", "/api/v1/webhook-endpoints/" + b.get("id").asText(), null).statusCode())
+      assertThat(merchant.withSession("DELETE", "/api/v1/webhook-endpoints/" + b.get("id").asText(), null).statusCode())
           .isEqualTo(404);
-      JsonNode listed = json(merchant.key("GET", "/api/v1/webhook-endpoints", null)).get("items");
+      JsonNode listed = json(merchant.withKey("GET", "/api/v1/webhook-endpoints", null)).get("items");
       assertThat(listed.findValuesAsText("id")).containsExactly(a.get("id").asText(), c.get("id").asText());
       assertThat(listed.toString()).doesNotContain("whsec_");
 
       // another merchant sees none of them and cannot touch them
-      Merchant other = new Merchant().signUp();
-      assertThat(json(other.key("GET", "/api/v1/webhook-endpoints", null)).get("items")).isEmpty();
-      assertThat(other.session("DELETE", "/api/v1/webhook-endpoints/" + a.get("id").asText(), null).statusCode())
+      Merchant other = Merchant.register(base);
+      assertThat(json(other.withKey("GET", "/api/v1/webhook-endpoints", null)).get("items")).isEmpty();
+      assertThat(other.withSession("DELETE", "/api/v1/webhook-endpoints/" + a.get("id").asText(), null).statusCode())
           .isEqualTo(404);
     }
   }
@@ -231,7 +205,7 @@ class WebhookEndpointsTest {
   }
 
   private static JsonNode created(Merchant merchant, String url, List<String> events) throws Exception {
-    HttpResponse<String> answer = merchant.session("POST", "/api/v1/webhook-endpoints", Map.of("url", url, "events", events));
+    HttpResponse<String> answer = merchant.withSession("POST", "/api/v1/webhook-endpoints", body(Map.of("url", url, "events", events)));
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
     JsonNode body = json(answer);
     assertThat(body.get("url").asText()).isEqualTo(url);
@@ -242,7 +216,7 @@ class WebhookEndpointsTest {
   }
 
   private static JsonNode endpoint(Merchant merchant, String id) throws Exception {
-    for (JsonNode e : json(merchant.key("GET", "/api/v1/webhook-endpoints", null)).get("items")) {
+    for (JsonNode e : json(merchant.withKey("GET", "/api/v1/webhook-endpoints", null)).get("items")) {
       if (e.get("id").asText().equals(id)) {
         return e;
       }
@@ -252,52 +226,5 @@ class WebhookEndpointsTest {
 
   private static JsonNode json(HttpResponse<String> answer) throws Exception {
     return JSON.readTree(answer.body());
-  }
-
-  /** A merchant with its API key and its session cookies. */
-  static final class Merchant {
-    private final Map<String, String> cookies = new HashMap<>();
-    private String apiKey;
-
-    Merchant signUp() throws Exception {
-      String email = "m-" + UUID.randomUUID() + "@example.com";
-      String password = "correct horse battery staple";
-      HttpResponse<String> registered = call("POST", "/api/v1/auth/register",
-          Map.of("email", email, "password", password), Map.of());
-      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-      apiKey = json(registered).get("apiKey").asText();
-      assertThat(call("POST", "/api/v1/auth/login", Map.of("email", email, "password", password), Map.of())
-          .statusCode()).isEqualTo(200);
-      return this;
-    }
-
-    HttpResponse<String> key(String method, String path, Object body) throws Exception {
-      return call(method, path, body, Map.of("Authorization", "Bearer " + apiKey));
-    }
-
-    HttpResponse<String> session(String method, String path, Object body) throws Exception {
-      return call(method, path, body, Map.of("X-CSRF-Token", cookies.getOrDefault("csrf", "")));
-    }
-
-    HttpResponse<String> call(String method, String path, Object body, Map<String, String> headers) throws Exception {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-      if (body != null) {
-        request.header("Content-Type", "application/json");
-      }
-      headers.forEach(request::header);
-      if (!cookies.isEmpty()) {
-        request.header("Cookie", String.join("; ", cookies.entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue()).toList()));
-      }
-      HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      for (String set : answer.headers().allValues("Set-Cookie")) {
-        String pair = set.split(";", 2)[0];
-        int eq = pair.indexOf('=');
-        cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-      }
-      return answer;
-    }
   }
 }

@@ -1,30 +1,27 @@
 package io.stablegate.app;
 
+import static io.stablegate.app.testing.Merchant.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.audit.AuditCommand;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.FreePorts;
+import io.stablegate.app.testing.LoopbackNode;
+import io.stablegate.app.testing.Merchant;
 import io.stablegate.engine.webhook.StandardWebhooksVerifier;
 import io.stablegate.engine.webhook.WebhookReceiver;
 import io.stablegate.persistence.db.DbCoordinates;
 import io.stablegate.persistence.testing.Invoices;
 import java.io.StringWriter;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,72 +40,47 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * false}; live and test invoices kept apart in listings, reads and exports; the live key gets 404 on
  * the simulation endpoint; partial and over-payments by simulation.
  */
-class TestModeIT {
+class LiveAndTestModeIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir
   static Path temp;
-  private static StablegateNode node;
+  private static LoopbackNode node;
   private static String base;
 
   @BeforeAll
   static void startNode() {
-    int httpPort = FreePorts.next();
-    base = "http://127.0.0.1:" + httpPort;
-    Config config = ConfigFactory.parseString("""
-        stablegate.http.host = "127.0.0.1"
-        stablegate.http.port = %d
-        stablegate.public-url = "%s"
-        stablegate.db.data-dir = "%s"
-        stablegate.http.bcrypt-cost = 10
-        stablegate.chains.tron.enabled = false
-        stablegate.chains.ethereum.enabled = false
-        stablegate.chains.bsc.enabled = false
-        pekko.remote.artery.canonical.port = %d
-        pekko.management.http.port = %d
-        pekko.coordinated-shutdown.exit-jvm = off
-        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), FreePorts.next(),
-            FreePorts.next()));
-    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> new Merchant().call("GET", "/api/v1/health", null, Map.of()).statusCode() == 200);
+    node = LoopbackNode.start(temp.resolve("data"));
+    base = node.base();
   }
 
   @AfterAll
   static void stop() {
     if (node != null) {
       node.close();
-      Awaitility.await().atMost(Duration.ofSeconds(60))
-          .until(() -> node.system().getWhenTerminated().toCompletableFuture().isDone());
     }
   }
 
   @Test
   void aTestInvoicePaidBySimulationIsSignedAndMarkedAndKeptApartFromLiveOnes() throws Exception {
-    Merchant merchant = new Merchant().signUp();
+    Merchant merchant = Merchant.register(base);
     String wallet = Invoices.randomEvmWallet();
-    assertThat(merchant.session("PUT", "/api/v1/wallets/ETHEREUM", Map.of("address", wallet)).statusCode())
-        .isEqualTo(200);
+    merchant.wallet("ETHEREUM", wallet);
     try (WebhookReceiver receiver = new WebhookReceiver("whsec_" + java.util.Base64.getEncoder()
         .encodeToString(new byte[32]), WebhookReceiver.status(204))) {
-      HttpResponse<String> webhook = merchant.session("PUT", "/api/v1/webhook", Map.of("url", receiver.url()));
+      HttpResponse<String> webhook = merchant.withSession("PUT", "/api/v1/webhook", body(Map.of("url", receiver.url())));
       assertThat(webhook.statusCode()).as(webhook.body()).isEqualTo(200);
       String secret = json(webhook).get("secret").asText();
 
       // the test key: with a session only, shown once, a 64-hex key unlike the live one
-      assertThat(merchant.key("POST", "/api/v1/api-keys/test", null).statusCode()).isEqualTo(401);
-      HttpResponse<String> issued = merchant.session("POST", "/api/v1/api-keys/test", null);
-      assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-      merchant.testKey = json(issued).get("apiKey").asText();
-      assertThat(merchant.testKey).matches("[0-9a-f]{64}").isNotEqualTo(merchant.apiKey);
+      assertThat(merchant.withKey("POST", "/api/v1/api-keys/test", null).statusCode()).isEqualTo(401);
+      assertThat(merchant.issueTestKey()).matches("[0-9a-f]{64}").isNotEqualTo(merchant.apiKey());
 
-      HttpResponse<String> live = merchant.key("POST", "/api/v1/invoices", Map.of("amount", "10", "chain", "ETHEREUM"));
+      HttpResponse<String> live = merchant.withKey("POST", "/api/v1/invoices", body(Map.of("amount", "10", "chain", "ETHEREUM")));
       assertThat(live.statusCode()).as(live.body()).isEqualTo(201);
       assertThat(json(live).get("livemode").asBoolean()).isTrue();
       String liveId = json(live).get("id").asText();
-      HttpResponse<String> test = merchant.test("POST", "/api/v1/invoices",
-          Map.of("amount", "10", "chain", "ETHEREUM", "orderId", "T-1"));
+      HttpResponse<String> test = merchant.withTestKey("POST", "/api/v1/invoices", body(Map.of("amount", "10", "chain", "ETHEREUM", "orderId", "T-1")));
       assertThat(test.statusCode()).as(test.body()).isEqualTo(201);
       JsonNode testInvoice = json(test);
       String testId = testInvoice.get("id").asText();
@@ -116,41 +88,40 @@ class TestModeIT {
 
       // apart: each mode lists and reaches only its own invoices
       Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(ids(merchant.key("GET", "/api/v1/invoices", null))).containsExactly(liveId);
-        assertThat(ids(merchant.test("GET", "/api/v1/invoices", null))).containsExactly(testId);
-        assertThat(ids(merchant.session("GET", "/api/v1/invoices?livemode=false", null))).containsExactly(testId);
-        assertThat(ids(merchant.session("GET", "/api/v1/invoices", null))).containsExactly(liveId);
+        assertThat(ids(merchant.withKey("GET", "/api/v1/invoices", null))).containsExactly(liveId);
+        assertThat(ids(merchant.withTestKey("GET", "/api/v1/invoices", null))).containsExactly(testId);
+        assertThat(ids(merchant.withSession("GET", "/api/v1/invoices?livemode=false", null))).containsExactly(testId);
+        assertThat(ids(merchant.withSession("GET", "/api/v1/invoices", null))).containsExactly(liveId);
       });
-      assertThat(merchant.key("GET", "/api/v1/invoices/" + testId, null).statusCode()).isEqualTo(404);
-      assertThat(merchant.test("GET", "/api/v1/invoices/" + liveId, null).statusCode()).isEqualTo(404);
-      assertThat(merchant.test("GET", "/api/v1/settings-changes", null).statusCode()).isEqualTo(403);
+      assertThat(merchant.withKey("GET", "/api/v1/invoices/" + testId, null).statusCode()).isEqualTo(404);
+      assertThat(merchant.withTestKey("GET", "/api/v1/invoices/" + liveId, null).statusCode()).isEqualTo(404);
+      assertThat(merchant.withTestKey("GET", "/api/v1/settings-changes", null).statusCode()).isEqualTo(403);
       String today = LocalDate.now(ZoneOffset.UTC).toString();
       String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
       String export = "/api/v1/invoices/export?format=json&from=" + today + "&to=" + tomorrow;
-      assertThat(merchant.key("GET", export, null).body()).contains(liveId).doesNotContain(testId);
-      assertThat(merchant.test("GET", export, null).body()).contains(testId).doesNotContain(liveId);
+      assertThat(merchant.withKey("GET", export, null).body()).contains(liveId).doesNotContain(testId);
+      assertThat(merchant.withTestKey("GET", export, null).body()).contains(testId).doesNotContain(liveId);
 
       // the simulation: 404 for the live key and for a live invoice; bad input named
       String pay = "/api/v1/test/invoices/" + testId + "/payments";
-      assertThat(merchant.key("POST", pay, Map.of()).statusCode()).isEqualTo(404);
-      assertThat(merchant.test("POST", "/api/v1/test/invoices/" + liveId + "/payments", Map.of()).statusCode())
+      assertThat(merchant.withKey("POST", pay, body(Map.of())).statusCode()).isEqualTo(404);
+      assertThat(merchant.withTestKey("POST", "/api/v1/test/invoices/" + liveId + "/payments", body(Map.of())).statusCode())
           .isEqualTo(404);
-      HttpResponse<String> bad = merchant.test("POST", pay, Map.of("amount", "-1"));
+      HttpResponse<String> bad = merchant.withTestKey("POST", pay, body(Map.of("amount", "-1")));
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(json(bad).get("errors").findValuesAsText("field")).containsExactly("amount");
 
       // by default the payAmount with the required confirmations: final at once, PAID
-      HttpResponse<String> paid = merchant.test("POST", pay, Map.of());
+      HttpResponse<String> paid = merchant.withTestKey("POST", pay, body(Map.of()));
       assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
       assertThat(json(paid).get("status").asText()).isEqualTo("PAID");
       assertThat(json(paid).get("payments").get(0).get("amount").asText())
           .isEqualTo(testInvoice.get("payAmount").asText());
 
       // fewer confirmations than required: seen, not final
-      String other = json(merchant.test("POST", "/api/v1/invoices", Map.of("amount", "4", "chain", "ETHEREUM")))
+      String other = json(merchant.withTestKey("POST", "/api/v1/invoices", body(Map.of("amount", "4", "chain", "ETHEREUM"))))
           .get("id").asText();
-      HttpResponse<String> seen = merchant.test("POST", "/api/v1/test/invoices/" + other + "/payments",
-          Map.of("confirmations", 1));
+      HttpResponse<String> seen = merchant.withTestKey("POST", "/api/v1/test/invoices/" + other + "/payments", body(Map.of("confirmations", 1)));
       assertThat(seen.statusCode()).as(seen.body()).isEqualTo(200);
       assertThat(json(seen).get("status").asText()).isEqualTo("CONFIRMING");
 
@@ -165,7 +136,7 @@ class TestModeIT {
       assertThat(StandardWebhooksVerifier.verify(secret, first.id(), first.timestamp(), first.signature(),
           first.body())).isTrue();
       // the live invoice is untouched
-      JsonNode liveNow = json(merchant.key("GET", "/api/v1/invoices/" + liveId, null));
+      JsonNode liveNow = json(merchant.withKey("GET", "/api/v1/invoices/" + liveId, null));
       assertThat(liveNow.get("status").asText()).isEqualTo("PENDING");
       assertThat(liveNow.get("payments")).isEmpty();
     }
@@ -173,36 +144,34 @@ class TestModeIT {
 
   @Test
   void aPartialPaymentThenTheRestThenAnOverpaymentBySimulation() throws Exception {
-    Merchant merchant = new Merchant().signUp();
-    assertThat(merchant.session("PUT", "/api/v1/wallets/ETHEREUM", Map.of("address", Invoices.randomEvmWallet()))
-        .statusCode()).isEqualTo(200);
-    merchant.testKey = json(merchant.session("POST", "/api/v1/api-keys/test", null)).get("apiKey").asText();
-    JsonNode invoice = json(merchant.test("POST", "/api/v1/invoices", Map.of("amount", "20", "chain", "ETHEREUM")));
+    Merchant merchant = Merchant.register(base);
+    merchant.wallet("ETHEREUM", Invoices.randomEvmWallet());
+    merchant.issueTestKey();
+    JsonNode invoice = json(merchant.withTestKey("POST", "/api/v1/invoices", body(Map.of("amount", "20", "chain", "ETHEREUM"))));
     String pay = "/api/v1/test/invoices/" + invoice.get("id").asText() + "/payments";
 
     // another amount is credited only once final
-    HttpResponse<String> early = merchant.test("POST", pay, Map.of("amount", "5", "confirmations", 1));
+    HttpResponse<String> early = merchant.withTestKey("POST", pay, body(Map.of("amount", "5", "confirmations", 1)));
     assertThat(early.statusCode()).isEqualTo(400);
     assertThat(json(early).get("errors").findValuesAsText("field")).containsExactly("confirmations");
 
-    JsonNode partial = json(merchant.test("POST", pay, Map.of("amount", "5")));
+    JsonNode partial = json(merchant.withTestKey("POST", pay, body(Map.of("amount", "5"))));
     assertThat(partial.get("status").asText()).isEqualTo("PARTIALLY_PAID");
     assertThat(new BigDecimal(partial.get("amountPaid").asText())).isEqualByComparingTo("5");
     assertThat(new BigDecimal(partial.get("amountDue").asText())).isEqualByComparingTo("15");
 
     // the remainder's own payAmount pays the rest, exactly as a chain transfer of it would
-    JsonNode rest = json(merchant.test("POST", pay, Map.of("amount", partial.get("payAmount").asText())));
+    JsonNode rest = json(merchant.withTestKey("POST", pay, body(Map.of("amount", partial.get("payAmount").asText()))));
     assertThat(rest.get("status").asText()).isEqualTo("PAID");
 
-    JsonNode second = json(merchant.test("POST", "/api/v1/invoices", Map.of("amount", "3", "chain", "ETHEREUM")));
-    JsonNode over = json(merchant.test("POST", "/api/v1/test/invoices/" + second.get("id").asText() + "/payments",
-        Map.of("amount", "4.5")));
+    JsonNode second = json(merchant.withTestKey("POST", "/api/v1/invoices", body(Map.of("amount", "3", "chain", "ETHEREUM"))));
+    JsonNode over = json(merchant.withTestKey("POST", "/api/v1/test/invoices/" + second.get("id").asText() + "/payments", body(Map.of("amount", "4.5"))));
     assertThat(over.get("status").asText()).isEqualTo("PAID");
     assertThat(over.get("overpaid").asBoolean()).isTrue();
     assertThat(over.get("livemode").asBoolean()).isFalse();
 
     // the auditor replays and checks test invoices too, and keeps them out of the paid totals
-    DbCoordinates db = node.database().coordinates();
+    DbCoordinates db = node.node().database().coordinates();
     StringWriter out = new StringWriter();
     int code = new AuditCommand(ConfigFactory.load(), out, new StringWriter())
         .run("verify", "--db", db.url(), "--db-user", db.user(), "--db-password", db.password());
@@ -272,57 +241,5 @@ class TestModeIT {
 
   private static JsonNode json(HttpResponse<String> answer) throws Exception {
     return JSON.readTree(answer.body());
-  }
-
-  /** A merchant with its live API key, its test key and its session cookies. */
-  static final class Merchant {
-    private final Map<String, String> cookies = new HashMap<>();
-    String apiKey;
-    String testKey;
-
-    Merchant signUp() throws Exception {
-      String email = "m-" + UUID.randomUUID() + "@example.com";
-      String password = "correct horse battery staple";
-      HttpResponse<String> registered = call("POST", "/api/v1/auth/register",
-          Map.of("email", email, "password", password), Map.of());
-      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-      apiKey = json(registered).get("apiKey").asText();
-      assertThat(call("POST", "/api/v1/auth/login", Map.of("email", email, "password", password), Map.of())
-          .statusCode()).isEqualTo(200);
-      return this;
-    }
-
-    HttpResponse<String> key(String method, String path, Object body) throws Exception {
-      return call(method, path, body, Map.of("Authorization", "Bearer " + apiKey));
-    }
-
-    HttpResponse<String> test(String method, String path, Object body) throws Exception {
-      return call(method, path, body, Map.of("Authorization", "Bearer " + testKey));
-    }
-
-    HttpResponse<String> session(String method, String path, Object body) throws Exception {
-      return call(method, path, body, Map.of("X-CSRF-Token", cookies.getOrDefault("csrf", "")));
-    }
-
-    HttpResponse<String> call(String method, String path, Object body, Map<String, String> headers) throws Exception {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-      if (body != null) {
-        request.header("Content-Type", "application/json");
-      }
-      headers.forEach(request::header);
-      if (!cookies.isEmpty() && !headers.containsKey("Authorization")) {
-        request.header("Cookie", String.join("; ", cookies.entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue()).toList()));
-      }
-      HttpResponse<String> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      for (String set : answer.headers().allValues("Set-Cookie")) {
-        String pair = set.split(";", 2)[0];
-        int eq = pair.indexOf('=');
-        cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-      }
-      return answer;
-    }
   }
 }
