@@ -181,6 +181,10 @@ class MerchantExperienceIT {
       // the countdown runs, in the language's words
       browser.await(d -> !browser.find("#countdown-left").getText().isBlank());
       assertThat(browser.find("#countdown-left").getText()).containsPattern("\\d{1,2}:\\d{2}");
+      // the strings the script rewrites as the invoice changes are the page's, in its language
+      assertThat((String) browser.script("const t = JSON.parse(document.getElementById('checkout').dataset.strings);"
+          + " return t.confirmationsOf + '|' + t.title + '|' + t.left"))
+          .doesNotContain("undefined").contains("{done}", "{required}", "{amount}", "{time}");
       browser.screenshot("42-checkout-" + language.getKey() + "-phone", Browser.PHONE);
     }
     // the switcher changes the language

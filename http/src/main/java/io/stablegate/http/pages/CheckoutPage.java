@@ -106,6 +106,9 @@ public final class CheckoutPage {
         script.put(key.substring(3), value);
       }
     });
+    // the page's own strings that the script rewrites as the invoice changes
+    script.put("title", text.get("title"));
+    script.put("confirmationsOf", text.get("confirmationsOf"));
     script.put("lang", language.code());
     values.put("jsStrings", json(script));
     values.put("html.switcher", switcher(language, text.get("language")));
