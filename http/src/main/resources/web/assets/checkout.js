@@ -1,7 +1,8 @@
 // The payer's page: copy buttons, the countdown to expiry and live status by polling the public
 // invoice endpoint, and the claim form ("paid but not shown?"). Everything the payer must know is
 // already in the server-rendered HTML; this script keeps it current (a partial credit gives the
-// invoice a new payAmount and QR code) and sends claims.
+// invoice a new payAmount and QR code) and sends claims. Its words come from the page (data-strings,
+// in the payer's language); numbers it writes are formatted for that language, amounts never are.
 import {copyText} from './dom.js';
 
 const page = document.getElementById('checkout');
@@ -16,6 +17,14 @@ const POLL_CLOSED_MS = 15000;
 let status = page.dataset.status;
 let paidLate = page.dataset.paidLate === 'true';
 let payAmount = page.dataset.payAmount;
+const T = JSON.parse(page.dataset.strings);
+const integer = new Intl.NumberFormat(T.lang, {maximumFractionDigits: 0});
+const twoDigits = new Intl.NumberFormat(T.lang, {minimumIntegerDigits: 2, useGrouping: false});
+
+/** The string `key` with each {name} replaced by vars[name]. */
+function t(key, vars = {}) {
+  return (T[key] ?? key).replace(/\{(\w+)}/g, (marker, name) => (name in vars ? String(vars[name]) : marker));
+}
 
 function setUpCopyButtons() {
   const feedback = document.getElementById('copy-feedback');
@@ -24,16 +33,12 @@ function setUpCopyButtons() {
     button.addEventListener('click', async () => {
       const ok = await copyText(button.dataset.copy);
       feedback.textContent = ok
-        ? `The ${button.dataset.copyLabel} is copied.`
-        : `Copying failed: select the ${button.dataset.copyLabel} and copy it by hand.`;
+        ? t(`copied.${button.dataset.copyLabel}`)
+        : t(`copyFailed.${button.dataset.copyLabel}`);
       button.classList.toggle('copied', ok);
       setTimeout(() => button.classList.remove('copied'), 2000);
     });
   }
-}
-
-function twoDigits(n) {
-  return String(n).padStart(2, '0');
 }
 
 function updateCountdown() {
@@ -44,15 +49,17 @@ function updateCountdown() {
   }
   const ms = expiresAt.getTime() - Date.now();
   if (ms <= 0) {
-    left.textContent = ' (time is up)';
+    left.textContent = ` ${t('timeUp')}`;
     return;
   }
   const total = Math.floor(ms / 1000);
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  const text = hours > 0 ? `${hours}:${twoDigits(minutes)}:${twoDigits(seconds)}` : `${minutes}:${twoDigits(seconds)}`;
-  left.textContent = ` (${text} left)`;
+  const text = hours > 0
+    ? `${integer.format(hours)}:${twoDigits.format(minutes)}:${twoDigits.format(seconds)}`
+    : `${integer.format(minutes)}:${twoDigits.format(seconds)}`;
+  left.textContent = ` ${t('left', {time: text})}`;
 }
 
 function displayState(invoice) {
@@ -69,7 +76,7 @@ function showPayAmount(invoice) {
   const copyAmount = document.querySelector('.copy-button[data-copy-label="amount"]');
   if (copyAmount) copyAmount.dataset.copy = payAmount;
   document.getElementById('qr').src = `/pay/${invoiceId}/qr.png?amount=${encodeURIComponent(payAmount)}`;
-  document.title = `Pay ${payAmount} USDT on ${document.getElementById('network').textContent}`;
+  document.title = t('title', {amount: payAmount, network: document.getElementById('network').textContent});
 }
 
 function render(invoice) {
@@ -90,8 +97,9 @@ function render(invoice) {
   const done = state.startsWith('PAID') ? required : Math.min(invoice.confirmations, required);
   progress.max = required;
   progress.value = done;
-  progress.textContent = `${done} of ${required}`;
-  document.getElementById('confirmations-text').textContent = `${done} of ${required}`;
+  const of = t('confirmationsOf', {done: integer.format(done), required: integer.format(required)});
+  progress.textContent = of;
+  document.getElementById('confirmations-text').textContent = of;
   document.getElementById('progress').hidden = !(status === 'CONFIRMING' || status === 'PAID');
   document.getElementById('pay-details').hidden = !OPEN.has(status);
   if (!OPEN.has(status)) document.getElementById('copy-feedback').textContent = '';
@@ -122,9 +130,11 @@ async function poll() {
 // ---- the claim form: the node reads the transaction from the chain and answers in words
 
 const HASH_FORMS = {
-  TRON: {pattern: /^[0-9a-fA-F]{64}$/, hint: 'A Tron transaction id is 64 hexadecimal characters.'},
-  EVM: {pattern: /^0[xX][0-9a-fA-F]{64}$/, hint: 'A transaction hash is 0x followed by 64 hexadecimal characters.'},
+  TRON: {pattern: /^[0-9a-fA-F]{64}$/, hint: t('hash.tron')},
+  EVM: {pattern: /^0[xX][0-9a-fA-F]{64}$/, hint: t('hash.evm')},
 };
+// The node's own explanations (problem details) are in English: other languages show their own words.
+const ENGLISH = T.lang === 'en';
 
 function hashForm() {
   return document.getElementById('network').textContent.startsWith('Tron') ? HASH_FORMS.TRON : HASH_FORMS.EVM;
@@ -148,7 +158,9 @@ function setClaimFieldError(message) {
 
 function retryText(response) {
   const seconds = Number(response.headers.get('Retry-After') || 0);
-  return seconds > 0 ? ` Try again in ${seconds} second${seconds === 1 ? '' : 's'}.` : ' Try again shortly.';
+  return seconds > 0
+    ? ` ${t(seconds === 1 ? 'retryIn.one' : 'retryIn.other', {seconds: integer.format(seconds)})}`
+    : ` ${t('retrySoon')}`;
 }
 
 async function sendClaim(event) {
@@ -163,7 +175,7 @@ async function sendClaim(event) {
   }
   setClaimFieldError(null);
   button.disabled = true;
-  showClaimResult('pending', 'Looking your transaction up on the network…');
+  showClaimResult('pending', t('claim.pending'));
   try {
     const response = await fetch(`/api/v1/public/invoices/${invoiceId}/claims`, {
       method: 'POST',
@@ -178,27 +190,29 @@ async function sendClaim(event) {
       body = {};
     }
     if (response.status === 202 && body.status === 'CREDITED') {
-      showClaimResult('credited', 'This transaction already pays this invoice: it is credited. '
-        + 'The status above turns to paid once the network has confirmed it.');
+      showClaimResult('credited', t('claim.credited'));
       setTimeout(poll, 0);
     } else if (response.status === 202) {
-      showClaimResult('recorded', 'Thank you: your transaction is recorded and waiting for the merchant, '
-        + 'who will check it and credit this invoice. You can close this page.');
+      showClaimResult('recorded', t('claim.recorded'));
     } else if (response.status === 400) {
       const error = (body.errors ?? []).find((e) => e.field === 'txHash');
-      setClaimFieldError(error ? `The transaction hash ${error.message}.` : (body.detail ?? 'Check the transaction hash.'));
+      if (ENGLISH) {
+        setClaimFieldError(error ? `The transaction hash ${error.message}.` : (body.detail ?? t('claim.checkHash')));
+      } else {
+        setClaimFieldError(hashForm().hint);
+      }
       document.getElementById('claim-result').hidden = true;
     } else if (response.status === 422) {
-      showClaimResult('refused', body.detail ?? 'This transaction cannot pay this invoice.');
+      showClaimResult('refused', (ENGLISH && body.detail) || t('claim.refused'));
     } else if (response.status === 429) {
-      showClaimResult('refused', `Too many attempts.${retryText(response)}`);
+      showClaimResult('refused', `${t('claim.tooMany')}${retryText(response)}`);
     } else if (response.status === 503) {
-      showClaimResult('refused', `The network cannot be checked right now.${retryText(response)}`);
+      showClaimResult('refused', `${t('claim.unavailable')}${retryText(response)}`);
     } else {
-      showClaimResult('refused', body.detail ?? `The claim could not be sent (HTTP ${response.status}).`);
+      showClaimResult('refused', (ENGLISH && body.detail) || t('claim.failed', {status: response.status}));
     }
   } catch {
-    showClaimResult('refused', 'The server cannot be reached. Check your connection and try again.');
+    showClaimResult('refused', t('claim.offline'));
   } finally {
     button.disabled = false;
   }

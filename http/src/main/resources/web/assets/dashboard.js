@@ -3,6 +3,7 @@
 // rotation stays in this tab's memory only. The Test mode switch puts the invoice calls in test mode.
 import {ApiError, del, get, post, put, query, whenReauthenticationRequired, whenUnauthorized} from './api.js';
 import {copyText, h, replace, time} from './dom.js';
+import {overviewView} from './overview.js';
 
 const CHAINS = [
   {id: 'TRON', name: 'Tron (TRC-20)', placeholder: 'T…', pattern: /^T[1-9A-HJ-NP-Za-km-z]{33}$/,
@@ -61,7 +62,8 @@ function modeSwitch(onChange) {
 const routes = [
   [/^#\/login$/, () => loginView('login')],
   [/^#\/register$/, () => loginView('register')],
-  [/^#\/invoices$/, () => invoicesView()],
+  [/^#\/overview$/, () => overviewView(main)],
+  [/^#\/invoices(?:\?status=([A-Z_]+))?$/, (status) => invoicesView(status)],
   [/^#\/invoices\/([0-9a-f-]{36})$/, (id) => invoiceView(id)],
   [/^#\/settings$/, () => settingsView()],
   [/^#\/unmatched$/, () => unmatchedView()],
@@ -70,7 +72,7 @@ const routes = [
 async function route() {
   stopView();
   stopView = () => {};
-  const hash = location.hash || '#/invoices';
+  const hash = location.hash || '#/overview';
   const publicPage = hash === '#/login' || hash === '#/register';
   if (!publicPage && !session.me) {
     try {
@@ -90,7 +92,7 @@ async function route() {
       return;
     }
   }
-  location.hash = session.me ? '#/invoices' : '#/login';
+  location.hash = session.me ? '#/overview' : '#/login';
 }
 
 function showChrome() {
@@ -340,14 +342,14 @@ function loginView(mode) {
     }
     await post('/api/v1/auth/login', credentials);
     session.me = await get('/api/v1/me');
-    location.hash = registering ? '#/settings' : '#/invoices';
+    location.hash = registering ? '#/settings' : '#/overview';
   });
   form.querySelector('#email').focus();
 }
 
 // ---------------------------------------------------------------- invoices
 
-function invoicesView() {
+function invoicesView(initialStatus) {
   const filters = h('form', {class: 'filters', role: 'search', 'aria-label': 'Filter invoices'},
     field({id: 'filter-status', label: 'Status', tag: 'select', options: [
       h('option', {value: ''}, 'Any'), ...STATUSES.map((s) => h('option', {value: s}, s))]}),
@@ -378,6 +380,7 @@ function invoicesView() {
     h('section', {class: 'card', 'aria-labelledby': 'create-title'}, createTitle, createForm),
     exportForm);
 
+  if (STATUSES.includes(initialStatus)) filters.querySelector('#filter-status').value = initialStatus;
   const cursors = [null];
   let page = 0;
 
@@ -694,6 +697,7 @@ async function settingsView() {
       h('h2', {id: 'wallets-title'}, 'Wallets'),
       h('p', {class: 'hint'}, 'Payers send USDT straight to these addresses. Stablegate never holds keys or funds.'),
       CHAINS.map((chain) => walletForm(chain, wallets.get(chain.id)))),
+    profileSection(),
     paymentSettingsSection(),
     webhookSection(),
     webhookEndpointsSection(),
@@ -737,6 +741,27 @@ function walletForm(chain, current) {
     session.me = await get('/api/v1/me');
   });
   return form;
+}
+
+function profileSection() {
+  const status = h('p', {class: 'hint', role: 'status', 'aria-live': 'polite'});
+  const form = h('form', {novalidate: true, id: 'profile-form'},
+    formAlert(),
+    field({id: 'display-name', label: 'Shop name', autocomplete: 'organization', maxlength: 80,
+      hint: 'Shown to payers on the checkout page, as text. 1 to 80 characters, any script.'}),
+    h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Save shop name')),
+    status);
+  const input = form.querySelector('input');
+  input.name = 'displayName';
+  get('/api/v1/profile').then((profile) => { input.value = profile.displayName ?? ''; })
+    .catch((e) => showError(form, e));
+  onSubmit(form, async () => {
+    const saved = await put('/api/v1/profile', {displayName: input.value});
+    input.value = saved.displayName;
+    status.textContent = `Shop name saved: ${saved.displayName}`;
+  });
+  return h('section', {class: 'card', 'aria-labelledby': 'profile-title'},
+    h('h2', {id: 'profile-title'}, 'Shop'), form);
 }
 
 function paymentSettingsSection() {

@@ -213,6 +213,8 @@ class DashboardCheckoutIT {
         + "&uint256=" + payAmount.movePointRight(6).toBigIntegerExact();
     WebElement qr = browser.visible("#qr");
     browser.await(d -> (Boolean) browser.script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr));
+    // the whole code in the viewport: an element's screenshot is cut at the viewport's edge
+    browser.script("arguments[0].scrollIntoView({block: 'center'})", qr);
     byte[] qrScreenshot = qr.getScreenshotAs(OutputType.BYTES);
     Files.write(SCREENSHOTS.resolve("qr-as-rendered.png"), qrScreenshot);
     assertThat(QrCodes.decode(ImageIO.read(new ByteArrayInputStream(qrScreenshot)))).isEqualTo(expectedUri);

@@ -139,7 +139,7 @@ class PaymentResolutionPagesIT {
     browser.type("#email", merchant.email());
     browser.type("#password", merchant.password());
     browser.click("button[type=submit]");
-    browser.await(d -> d.getCurrentUrl().endsWith("#/invoices"));
+    browser.await(d -> d.getCurrentUrl().endsWith("#/overview"));
     browser.click("a[data-nav=settings]");
     browser.visible("#tolerance");
     browser.await(d -> new BigDecimal("0").compareTo(new BigDecimal(

@@ -276,7 +276,27 @@ class BadInputTest {
             "GET /api/v1/invoices/%ZZ HTTP/1.1\r\nHost: localhost", new byte[0]), 400, "url"),
         new Case("invalid percent-encoding in the query", () -> RawHttp.exchange(server.port(),
             "GET /api/v1/invoices?orderId=%ZZ HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                + merchant.apiKey(), new byte[0]), 400, "url"));
+                + merchant.apiKey(), new byte[0]), 400, "url"),
+        // the merchant overview and the shop's name
+        new Case("stats from after to", () -> merchant.withKey("GET",
+            "/api/v1/stats?from=2026-12-02&to=2026-12-01", null), 400, "from"),
+        new Case("stats over a year at hour granularity", () -> merchant.withKey("GET",
+            "/api/v1/stats?from=2025-01-01&to=2026-12-01&granularity=hour", null), 400, "granularity"),
+        new Case("stats at week granularity", () -> merchant.withKey("GET",
+            "/api/v1/stats?from=2026-11-01&to=2026-12-01&granularity=week", null), 400, "granularity"),
+        new Case("stats from not a date", () -> merchant.withKey("GET",
+            "/api/v1/stats?from=last-week&to=2026-12-01", null), 400, "from"),
+        new Case("stats without to", () -> merchant.withKey("GET", "/api/v1/stats?from=2026-12-01", null), 400, "to"),
+        new Case("display name empty", () -> merchant.withSession("PUT", "/api/v1/profile",
+            Map.of("displayName", "   ")), 400, "displayName"),
+        new Case("display name of 81 characters", () -> merchant.withSession("PUT", "/api/v1/profile",
+            Map.of("displayName", "商".repeat(81))), 400, "displayName"),
+        new Case("display name with a line break", () -> merchant.withSession("PUT", "/api/v1/profile",
+            Map.of("displayName", "Shop\nName")), 400, "displayName"),
+        new Case("display name missing", () -> merchant.withSession("PUT", "/api/v1/profile", Map.of()),
+            400, "displayName"),
+        new Case("checkout in an unknown language", () -> merchant.send("GET", "/pay/" + strangersInvoice
+            + "?lang=fr", null, Map.of()), 400, "lang"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -359,7 +379,7 @@ class BadInputTest {
     try (Connection c = server.dataSource().getConnection(); Statement st = c.createStatement()) {
       for (String query : List.of(
           "SELECT count(*) FROM event_journal",
-          "SELECT string_agg(id || email || api_key_hash, ',' ORDER BY id) FROM merchants",
+          "SELECT string_agg(id || email || api_key_hash || coalesce(display_name, '-'), ',' ORDER BY id) FROM merchants",
           "SELECT string_agg(merchant_id || chain || address, ',' ORDER BY merchant_id, chain) FROM merchant_wallets",
           "SELECT string_agg(merchant_id || url || encode(secret_ciphertext, 'hex'), ',' ORDER BY merchant_id) FROM merchant_webhooks",
           "SELECT count(*) FROM settings_changes",

@@ -21,6 +21,7 @@ import io.stablegate.engine.payment.UnmatchedTransferService;
 import io.stablegate.http.invoices.UnmatchedTransferRoutes;
 import io.stablegate.http.pages.PageRoutes;
 import io.stablegate.http.payments.PaymentSettingsRoutes;
+import io.stablegate.http.profile.ProfileRoutes;
 import io.stablegate.http.security.ApiKeyAuthenticator;
 import io.stablegate.http.security.ClientAddress;
 import io.stablegate.http.security.LoginThrottle;
@@ -36,6 +37,7 @@ import io.stablegate.http.security.SessionCookies;
 import io.stablegate.http.security.SessionLimits;
 import io.stablegate.http.security.SessionTokens;
 import io.stablegate.http.security.Sessions;
+import io.stablegate.http.stats.StatsRoutes;
 import io.stablegate.http.wallets.WalletRoutes;
 import io.stablegate.http.webhookendpoints.WebhookEndpointRoutes;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
@@ -121,12 +123,14 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new PaymentSettingsRoutes(authentication, repositories.paymentSettings(), bodies, work).route());
     routes.add(new TestPaymentRoutes(authentication, invoices, simulator, bodies,
         settings.publicUrl()).route());
-    routes.add(new PublicInvoiceRoutes(invoices).route());
+    routes.add(new PublicInvoiceRoutes(invoices, repositories.profiles(), work).route());
     routes.add(new PayerClaimRoutes(claims, invoices, settings, system.settings().config()).route());
     routes.add(new WebhookDeliveryRoutes(authentication, repositories.webhookDeliveries(), webhookService, blocking)
         .route());
     routes.add(new WebhookTestRoutes(authentication, pinger).route());
-    routes.add(new PageRoutes(invoices, system.settings().config()).route());
+    routes.add(new PageRoutes(invoices, repositories.profiles(), work, system.settings().config()).route());
+    routes.add(new ProfileRoutes(authentication, repositories.profiles(), bodies, work).route());
+    routes.add(new StatsRoutes(authentication, repositories.stats(), work, system.settings().config()).route());
   }
 
   /** Server-side dashboard sessions: signed tokens naming rows of {@code merchant_sessions}. */

@@ -6,6 +6,7 @@ import io.stablegate.persistence.listing.UnmatchedTransferRepository;
 import io.stablegate.persistence.merchant.IdempotencyRepository;
 import io.stablegate.persistence.merchant.MerchantRepository;
 import io.stablegate.persistence.merchant.PaymentSettingsRepository;
+import io.stablegate.persistence.merchant.ProfileRepository;
 import io.stablegate.persistence.merchant.SecretCipher;
 import io.stablegate.persistence.merchant.SessionRepository;
 import io.stablegate.persistence.merchant.SettingsChangeRepository;
@@ -13,6 +14,7 @@ import io.stablegate.persistence.merchant.WalletRepository;
 import io.stablegate.persistence.merchant.WebhookEndpointRepository;
 import io.stablegate.persistence.merchant.WebhookSettingsRepository;
 import io.stablegate.persistence.projection.InvoiceReadRepository;
+import io.stablegate.persistence.stats.StatsRepository;
 import io.stablegate.persistence.webhook.WebhookDeliveryRepository;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -35,7 +37,9 @@ public record Repositories(
     UnmatchedTransferRepository unmatchedTransfers,
     WebhookDeliveryRepository webhookDeliveries,
     SessionRepository sessions,
-    PaymentSettingsRepository paymentSettings) {
+    PaymentSettingsRepository paymentSettings,
+    ProfileRepository profiles,
+    StatsRepository stats) {
 
   /** {@code cipher} encrypts the merchants' webhook secrets at rest. */
   public static Repositories create(DataSource dataSource, SecretCipher cipher, Clock clock) {
@@ -52,6 +56,8 @@ public record Repositories(
         new UnmatchedTransferRepository(dataSource),
         new WebhookDeliveryRepository(dataSource),
         new SessionRepository(dataSource),
-        new PaymentSettingsRepository(dataSource));
+        new PaymentSettingsRepository(dataSource),
+        new ProfileRepository(dataSource),
+        new StatsRepository(dataSource));
   }
 }

@@ -93,7 +93,7 @@ public final class InvoiceExportRoutes extends AllDirectives {
   }
 
   /** A UTC date ({@code 2026-12-01}, its midnight) or an RFC 3339 instant ({@code 2026-12-01T10:00:00Z}). */
-  static Instant moment(String name, Optional<String> text) {
+  public static Instant moment(String name, Optional<String> text) {
     String value = text.orElseThrow(() -> ApiProblem.field(name, "is required: a UTC date (2026-12-01) or an "
         + "RFC 3339 instant (2026-12-01T10:00:00Z)"));
     try {

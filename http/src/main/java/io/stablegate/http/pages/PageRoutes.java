@@ -6,6 +6,9 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.InvoiceService;
+import io.stablegate.http.ApiProblem;
+import io.stablegate.http.Blocking;
+import io.stablegate.persistence.merchant.ProfileRepository;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,8 @@ public final class PageRoutes extends AllDirectives {
   private static final HttpHeader CACHE_QR = RawHeader.create("Cache-Control", "public, max-age=86400, immutable");
 
   private final InvoiceService invoices;
+  private final ProfileRepository profiles;
+  private final Blocking blocking;
   private final Map<Chain, PaymentToken> tokens;
   private final StaticAssets assets;
   private final CheckoutPage checkout;
@@ -54,8 +59,10 @@ public final class PageRoutes extends AllDirectives {
   private final byte[] notFoundPage;
   private final byte[] unavailablePage;
 
-  public PageRoutes(InvoiceService invoices, Config config) {
+  public PageRoutes(InvoiceService invoices, ProfileRepository profiles, Blocking blocking, Config config) {
     this.invoices = invoices;
+    this.profiles = profiles;
+    this.blocking = blocking;
     this.tokens = PaymentToken.fromConfig(config);
     this.assets = StaticAssets.load();
     this.qrPixelsPerModule = config.getInt("stablegate.pages.qr-pixels-per-module");
@@ -76,8 +83,21 @@ public final class PageRoutes extends AllDirectives {
         pathPrefix("docs", () -> path("api", () -> html(200, apiReference, REVALIDATE))),
         pathPrefix("assets", () -> pathPrefix(assets.version(), () -> path(PathMatchers.segment(), this::asset))),
         pathPrefix("pay", () -> pathPrefix(PathMatchers.uuidSegment(), id -> concat(
-            pathEnd(() -> checkoutPage(id)),
+            pathEnd(() -> parameterOptional("lang", lang -> optionalHeaderValueByName("Accept-Language",
+                accept -> checkoutPage(id, language(lang, accept))))),
             path("qr.png", () -> parameterOptional("amount", amount -> qrCode(id, amount)))))))));
+  }
+
+  /**
+   * The checkout's language: {@code ?lang=} when given (an unknown code is a 400 naming {@code lang}),
+   * else the first of {@code Accept-Language} the page speaks, else English.
+   */
+  static CheckoutLanguage language(java.util.Optional<String> lang, java.util.Optional<String> acceptLanguage) {
+    if (lang.isPresent()) {
+      return CheckoutLanguage.parse(lang.get()).orElseThrow(() ->
+          ApiProblem.field("lang", "must be one of " + CheckoutLanguage.codes()));
+    }
+    return CheckoutLanguage.fromAcceptLanguage(acceptLanguage);
   }
 
   private Route asset(String name) {
@@ -86,10 +106,12 @@ public final class PageRoutes extends AllDirectives {
         .orElseGet(() -> html(404, notFoundPage, REVALIDATE));
   }
 
-  private Route checkoutPage(UUID id) {
-    return onSuccess(find(id), found -> switch (found) {
-      case Found.Yes yes -> html(200, checkout.render(yes.invoice(), tokens.get(yes.invoice().chain()))
-          .getBytes(StandardCharsets.UTF_8), PRIVATE_NO_STORE);
+  private Route checkoutPage(UUID id, CheckoutLanguage language) {
+    return onSuccess(find(id).thenCompose(this::withMerchantName), found -> switch (found) {
+      case Found.Yes yes -> complete(HttpResponse.create().withStatus(200).withEntity(ContentTypes.TEXT_HTML_UTF8,
+          checkout.render(yes.invoice(), tokens.get(yes.invoice().chain()), yes.merchantName(), language)
+              .getBytes(StandardCharsets.UTF_8))
+          .addHeaders(List.of(PRIVATE_NO_STORE, RawHeader.create("Vary", "Accept-Language"))));
       case Found.No no -> html(404, notFoundPage, REVALIDATE);
       case Found.Unavailable u -> html(503, unavailablePage, PRIVATE_NO_STORE);
     });
@@ -121,11 +143,24 @@ public final class PageRoutes extends AllDirectives {
   }
 
   private sealed interface Found {
-    record Yes(Invoice invoice) implements Found {}
+    record Yes(Invoice invoice, String merchantName) implements Found {
+      Yes(Invoice invoice) {
+        this(invoice, null);
+      }
+    }
 
     record No() implements Found {}
 
     record Unavailable() implements Found {}
+  }
+
+  /** The shop's display name beside a found invoice (null while none is set). */
+  private CompletionStage<Found> withMerchantName(Found found) {
+    if (found instanceof Found.Yes yes) {
+      return blocking.run(() -> new Found.Yes(yes.invoice(),
+          profiles.displayName(yes.invoice().merchantId()).orElse(null)));
+    }
+    return java.util.concurrent.CompletableFuture.completedFuture(found);
   }
 
   /** The invoice, or why not: the entity refused (no such invoice: 404) or did not answer (503). */

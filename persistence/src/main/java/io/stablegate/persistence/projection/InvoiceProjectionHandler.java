@@ -33,8 +33,8 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
       Invoice invoice = (Invoice) new InvoiceState.Empty().apply(event);
       try (PreparedStatement ps = connection.prepareStatement("""
           INSERT INTO invoices (id, merchant_id, chain, address, status, order_id, created_at, expires_at,
-                                updated_at, document, livemode)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
+                                updated_at, document, livemode, token, amount_paid)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
           ON CONFLICT (id) DO NOTHING""")) {
         ps.setObject(1, invoice.id());
         ps.setObject(2, invoice.merchantId());
@@ -47,6 +47,8 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
         ps.setTimestamp(9, Timestamp.from(invoice.updatedAt()));
         ps.setString(10, ReadModelJson.write(invoice));
         ps.setBoolean(11, invoice.livemode());
+        ps.setString(12, invoice.terms().token().name());
+        ps.setBigDecimal(13, invoice.amountPaid());
         ps.executeUpdate();
       }
       return;
@@ -64,11 +66,12 @@ final class InvoiceProjectionHandler extends JdbcHandler<EventEnvelope<InvoiceEv
     }
     Invoice next = (Invoice) current.apply(event);
     try (PreparedStatement ps = connection.prepareStatement(
-        "UPDATE invoices SET status = ?, updated_at = ?, document = ?::jsonb WHERE id = ?")) {
+        "UPDATE invoices SET status = ?, updated_at = ?, document = ?::jsonb, amount_paid = ? WHERE id = ?")) {
       ps.setString(1, next.status().name());
       ps.setTimestamp(2, Timestamp.from(next.updatedAt()));
       ps.setString(3, ReadModelJson.write(next));
-      ps.setObject(4, next.id());
+      ps.setBigDecimal(4, next.amountPaid());
+      ps.setObject(5, next.id());
       ps.executeUpdate();
     }
   }
