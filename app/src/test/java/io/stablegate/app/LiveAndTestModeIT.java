@@ -102,6 +102,12 @@ class LiveAndTestModeIT {
       assertThat(merchant.withKey("GET", export, null).body()).contains(liveId).doesNotContain(testId);
       assertThat(merchant.withTestKey("GET", export, null).body()).contains(testId).doesNotContain(liveId);
 
+      // the checkout page of a test invoice warns the payer; a live invoice's page does not
+      assertThat(Merchant.send(base, "GET", "/pay/" + testId, null, Map.of()).body())
+          .contains("<p id=\"test-invoice\" class=\"notice notice-warning\" >Test invoice:");
+      assertThat(Merchant.send(base, "GET", "/pay/" + liveId, null, Map.of()).body())
+          .contains("<p id=\"test-invoice\" class=\"notice notice-warning\" hidden>");
+
       // the simulation: 404 for the live key and for a live invoice; bad input named
       String pay = "/api/v1/test/invoices/" + testId + "/payments";
       assertThat(merchant.withKey("POST", pay, body(Map.of())).statusCode()).isEqualTo(404);

@@ -76,6 +76,8 @@ public final class CheckoutPage {
     values.put("lang", language.code());
     values.put("merchantName", merchantName == null ? "" : merchantName);
     values.put("hidden.merchant", merchantName == null ? "hidden" : "");
+    // a test invoice (test mode) says so: a payer must not send real funds to it
+    values.put("hidden.test", invoice.livemode() ? "hidden" : "");
     values.put("status", invoice.status().name());
     values.put("statusClass", state.toLowerCase(Locale.ROOT).replace('_', '-'));
     values.put("paidLate", Boolean.toString(invoice.paidLate()));
