@@ -104,9 +104,11 @@ class InvoiceApiTest {
     assertThat(view.status()).isEqualTo(200);
     List<String> fields = new ArrayList<>();
     view.json().fieldNames().forEachRemaining(fields::add);
-    // amountPaid, amountDue and paidLate let the checkout page show a partial payment; nothing of the merchant's
+    // amountPaid, amountDue and paidLate let the checkout page show a partial payment; of the merchant's, only
+    // the shop's return address and display name
     assertThat(fields).containsExactly("id", "status", "chain", "token", "payAmount", "address", "expiresAt",
-        "confirmations", "requiredConfirmations", "amountPaid", "amountDue", "paidLate", "redirectUrl");
+        "confirmations", "requiredConfirmations", "amountPaid", "amountDue", "paidLate", "redirectUrl",
+        "merchantName");
     assertThat(view.json().get("payAmount").asText()).isEqualTo(invoice.get("payAmount").asText());
     assertThat(view.json().get("confirmations").asInt()).isZero();
     assertThat(server.client().send("GET", "/api/v1/public/invoices/" + UUID.randomUUID(), null, Map.of()).status())
