@@ -27,7 +27,9 @@ public final class TestDatabase {
       return createOn(externalUrl, env("STABLEGATE_TEST_DB_USER"), env("STABLEGATE_TEST_DB_PASSWORD"), name);
     }
     if (embedded == null) {
-      embedded = EmbeddedPostgresServer.start(Path.of("target", "embedded-postgres"), 0, false);
+      // one server per test JVM: the build runs test JVMs side by side (pom.xml, test.forks), each numbered
+      embedded = EmbeddedPostgresServer.start(
+          Path.of("target", "embedded-postgres-" + System.getProperty("stablegate.test.fork", "1")), 0, false);
       Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "embedded-postgres-stop"));
     }
     return embedded.database(name);
