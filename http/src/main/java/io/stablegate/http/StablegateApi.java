@@ -6,6 +6,7 @@ import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.WebhookService;
 import io.stablegate.engine.rates.RateSource;
 import io.stablegate.engine.webhook.WebhookPinger;
+import io.stablegate.engine.webhook.WebhookTargetGuard;
 import io.stablegate.http.audit.SettingsChangeRoutes;
 import io.stablegate.http.auth.AccountRoutes;
 import io.stablegate.http.claims.PayerClaimRoutes;
@@ -43,6 +44,7 @@ import io.stablegate.http.webhookendpoints.WebhookEndpointRoutes;
 import io.stablegate.http.webhooks.WebhookDeliveryRoutes;
 import io.stablegate.http.webhooks.WebhookTestRoutes;
 import io.stablegate.http.webhooksettings.WebhookSettingsRoutes;
+import io.stablegate.http.webhooksettings.WebhookUrls;
 import io.stablegate.persistence.Repositories;
 import io.stablegate.persistence.merchant.MerchantChanges;
 import io.stablegate.persistence.merchant.MerchantRepository;
@@ -107,10 +109,11 @@ public final class StablegateApi extends AllDirectives {
     routes.add(new PasswordRoutes(authentication, merchants, sessions, passwords, passwordPolicy, loginThrottle,
         clientAddress, bodies, work, hashing).route());
     routes.add(new WalletRoutes(authentication, wallets, changes, bodies, work).route());
-    routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, settings.production(),
+    WebhookUrls webhookUrls = new WebhookUrls(settings.production(), WebhookTargetGuard.HostResolver.system());
+    routes.add(new WebhookSettingsRoutes(authentication, webhooks, bodies, work, webhookUrls,
         settings.webhookSecretGrace(), clock).route());
-    routes.add(new WebhookEndpointRoutes(authentication, repositories.webhookEndpoints(), bodies, work,
-        settings.production(), settings.webhookSecretGrace(), clock).route());
+    routes.add(new WebhookEndpointRoutes(authentication, repositories.webhookEndpoints(), bodies, work, webhookUrls,
+        settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, repositories.settingsChanges(), work).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.paymentSettings(),
         repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock, rates);

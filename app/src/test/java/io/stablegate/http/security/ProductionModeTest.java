@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.webhook.WebhookTargetGuard;
 import io.stablegate.http.testing.ApiClient;
 import io.stablegate.http.testing.ApiTestServer;
+import io.stablegate.http.webhooksettings.WebhookUrls;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -143,9 +145,9 @@ class ProductionModeTest {
   @Test
   void productionRefusesPlainHttpWebhookUrls() {
     io.stablegate.http.ApiProblem refused = org.junit.jupiter.api.Assertions.assertThrows(io.stablegate.http.ApiProblem.class,
-        () -> io.stablegate.http.webhooksettings.WebhookUrls.check("http://shop.example.com/hook", true));
+        () -> new WebhookUrls(true, WebhookTargetGuard.HostResolver.system()).check("http://shop.example.com/hook"));
     assertThat(refused.problem().errors()).extracting(e -> e.field()).containsExactly("url");
-    assertThat(io.stablegate.http.webhooksettings.WebhookUrls.check("http://shop.example.com/hook", false))
+    assertThat(new WebhookUrls(false, WebhookTargetGuard.HostResolver.system()).check("http://shop.example.com/hook"))
         .isEqualTo("http://shop.example.com/hook");
   }
 

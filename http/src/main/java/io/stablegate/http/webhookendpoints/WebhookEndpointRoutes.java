@@ -2,7 +2,6 @@ package io.stablegate.http.webhookendpoints;
 
 import io.stablegate.engine.invoice.WebhookEventType;
 import io.stablegate.engine.webhook.WebhookPayload;
-import io.stablegate.engine.webhook.WebhookTargetGuard;
 import io.stablegate.http.ApiPaths;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
@@ -45,21 +44,19 @@ public final class WebhookEndpointRoutes extends AllDirectives {
   private final WebhookEndpointRepository endpoints;
   private final RequestBodies bodies;
   private final Blocking blocking;
-  private final boolean production;
+  private final WebhookUrls urls;
   private final Duration grace;
   private final Clock clock;
-  private final WebhookTargetGuard targets;
 
   public WebhookEndpointRoutes(MerchantAuthentication auth, WebhookEndpointRepository endpoints, RequestBodies bodies,
-      Blocking blocking, boolean production, Duration grace, Clock clock) {
+      Blocking blocking, WebhookUrls urls, Duration grace, Clock clock) {
     this.auth = auth;
     this.endpoints = endpoints;
     this.bodies = bodies;
     this.blocking = blocking;
-    this.production = production;
+    this.urls = urls;
     this.grace = grace;
     this.clock = clock;
-    this.targets = new WebhookTargetGuard(production, WebhookTargetGuard.HostResolver.system());
   }
 
   public Route route() {
@@ -67,11 +64,11 @@ public final class WebhookEndpointRoutes extends AllDirectives {
     return concat(
         path(ApiPaths.api("webhook-endpoints"), () -> concat(
             post(() -> auth.confirmedSession(merchantId -> bodies.json(WebhookEndpointRequest.class, request -> {
-              String url = WebhookUrls.check(request.url(), production);
+              String url = urls.check(request.url());
               List<String> events = events(request.events());
               String secret = WebhookSecrets.generate();
               return onSuccess(blocking.run(() -> {
-                checkTarget(url);
+                urls.checkTarget(url);
                 return endpoints.create(merchantId, url, events, secret, actor);
               }),
                   created -> {
@@ -134,20 +131,6 @@ public final class WebhookEndpointRoutes extends AllDirectives {
     return events;
   }
 
-  /**
-   * In production, as for {@code PUT /api/v1/webhook}: the URL's host, literal or resolved now, must be a
-   * public address (400 naming {@code url} otherwise). Resolving blocks; run on the blocking dispatcher.
-   */
-  private void checkTarget(String url) {
-    if (!production) {
-      return;
-    }
-    try {
-      targets.resolve(targets.checkUrl(url).getHost());
-    } catch (WebhookTargetGuard.RefusedTargetException e) {
-      throw ApiProblem.field("url", "is not a public address: " + e.getMessage());
-    }
-  }
 
   private static Map<String, Object> view(WebhookEndpointRepository.Endpoint e) {
     Map<String, Object> body = new LinkedHashMap<>();

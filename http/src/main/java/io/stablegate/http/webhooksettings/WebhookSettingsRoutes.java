@@ -1,6 +1,5 @@
 package io.stablegate.http.webhooksettings;
 
-import io.stablegate.engine.webhook.WebhookTargetGuard;
 import io.stablegate.http.ApiPaths;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
@@ -20,37 +19,35 @@ import org.apache.pekko.http.javadsl.server.Route;
  * was confirmed recently). The secret is shown when created and when rotated, and stored only
  * encrypted; the previous secret keeps signing for the grace period. In production a URL whose host
  * is, or resolves to, a loopback, private, link-local or reserved address is refused when it is set,
- * by the same {@link WebhookTargetGuard} that checks every delivery.
+ * by the same guard that checks every delivery ({@link WebhookUrls}).
  */
 public final class WebhookSettingsRoutes extends AllDirectives {
   private final MerchantAuthentication auth;
   private final WebhookSettingsRepository webhooks;
   private final RequestBodies bodies;
   private final Blocking blocking;
-  private final boolean production;
+  private final WebhookUrls urls;
   private final Duration grace;
   private final Clock clock;
-  private final WebhookTargetGuard targets;
 
   public WebhookSettingsRoutes(MerchantAuthentication auth, WebhookSettingsRepository webhooks, RequestBodies bodies,
-      Blocking blocking, boolean production, Duration grace, Clock clock) {
+      Blocking blocking, WebhookUrls urls, Duration grace, Clock clock) {
     this.auth = auth;
     this.webhooks = webhooks;
     this.bodies = bodies;
     this.blocking = blocking;
-    this.production = production;
+    this.urls = urls;
     this.grace = grace;
     this.clock = clock;
-    this.targets = new WebhookTargetGuard(production, WebhookTargetGuard.HostResolver.system());
   }
 
   public Route route() {
     return concat(
         path(ApiPaths.api("webhook"), () -> put(() -> auth.confirmedSession(merchantId ->
             bodies.json(WebhookUrlRequest.class, request -> {
-              String url = WebhookUrls.check(request.url(), production);
+              String url = urls.check(request.url());
               return onSuccess(blocking.run(() -> {
-                checkTarget(url);
+                urls.checkTarget(url);
                 return webhooks.setUrl(merchantId, url, WebhookSecrets::generate,
                     MerchantAuthentication.Actor.SESSION.label());
               }), created -> {
@@ -72,18 +69,4 @@ public final class WebhookSettingsRoutes extends AllDirectives {
         }))));
   }
 
-  /**
-   * In production: the URL's host, literal or resolved now, must be a public address (400 naming
-   * {@code url} otherwise). Resolving blocks; run on the blocking dispatcher.
-   */
-  private void checkTarget(String url) {
-    if (!production) {
-      return;
-    }
-    try {
-      targets.resolve(targets.checkUrl(url).getHost());
-    } catch (WebhookTargetGuard.RefusedTargetException e) {
-      throw ApiProblem.field("url", "is not a public address: " + e.getMessage());
-    }
-  }
 }
