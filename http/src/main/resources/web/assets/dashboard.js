@@ -650,9 +650,10 @@ async function invoiceView(id) {
     try {
       attempts = await get(`/api/v1/webhook-deliveries${query({invoiceId: id})}`);
     } catch (e) {
-      replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Webhook deliveries'),
-        notice(e.status === 404 ? 'Webhook delivery history is not available on this node.' : e.message,
-          e.status === 404 ? 'info' : 'error'));
+      // 404: the invoice is not in the read side yet (it was just created); the next poll shows its history
+      replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Webhook deliveries'), e.status === 404
+        ? h('p', {class: 'empty'}, 'No delivery attempt yet.')
+        : notice(e.message, 'error'));
       return;
     }
     const list = Array.isArray(attempts) ? attempts : (attempts.items ?? []);

@@ -2,15 +2,14 @@ package io.stablegate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.FreePorts;
+import io.stablegate.app.testing.LoopbackNode;
 import io.stablegate.app.testing.QrCodes;
 import io.stablegate.chain.evm.Anvil;
 import io.stablegate.chain.evm.EvmChain;
 import io.stablegate.persistence.testing.Invoices;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +51,7 @@ class DashboardCheckoutIT {
 
   @TempDir static Path temp;
 
-  private static StablegateNode node;
+  private static LoopbackNode node;
   private static Anvil anvil;
   private static EvmChain chain;
   private static String token;
@@ -65,30 +63,9 @@ class DashboardCheckoutIT {
     anvil = Anvil.start();
     chain = new EvmChain(anvil.url());
     token = chain.deployToken(6);
-    int httpPort = FreePorts.next();
-    base = "http://127.0.0.1:" + httpPort;
-    Config config = ConfigFactory.parseString("""
-        stablegate.http.host = "127.0.0.1"
-        stablegate.http.port = %d
-        stablegate.public-url = "%s"
-        stablegate.db.data-dir = "%s"
-        stablegate.http.bcrypt-cost = 10
-        stablegate.chains.tron.enabled = false
-        stablegate.chains.ethereum.rpc-urls = "%s"
-        stablegate.chains.ethereum.chain-id = %d
-        stablegate.chains.ethereum.usdt-contract = "%s"
-        stablegate.chains.ethereum.confirmations = %d
-        stablegate.chains.ethereum.poll-interval-ms = 200
-        stablegate.chains.ethereum.start-block = "%d"
-        stablegate.chains.bsc.enabled = false
-        pekko.remote.artery.canonical.port = %d
-        pekko.management.http.port = %d
-        pekko.coordinated-shutdown.exit-jvm = off
-        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), anvil.url(),
-            ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head(), FreePorts.next(), FreePorts.next()));
-    node = StablegateNode.start(NodeOptions.production().withOverrides(config));
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> get("/api/v1/health", null).statusCode() == 200);
+    node = LoopbackNode.start(temp.resolve("data"),
+        LoopbackNode.ethereum(anvil.url(), ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head()));
+    base = node.base();
     Files.createDirectories(SCREENSHOTS);
     browser = Browser.start(temp.resolve("chromium-profile"), SCREENSHOTS);
   }
@@ -213,11 +190,20 @@ class DashboardCheckoutIT {
         + "&uint256=" + payAmount.movePointRight(6).toBigIntegerExact();
     WebElement qr = browser.visible("#qr");
     browser.await(d -> (Boolean) browser.script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr));
-    // the whole code in the viewport: an element's screenshot is cut at the viewport's edge
+    // the whole code in the viewport: an element's screenshot is cut at the viewport's edge. The page may
+    // still move under it (the copy feedback fades), which shifts a capture taken between the element's
+    // position and the pixels: capture again until the code reads, then check what it says.
     browser.script("arguments[0].scrollIntoView({block: 'center'})", qr);
-    byte[] qrScreenshot = qr.getScreenshotAs(OutputType.BYTES);
-    Files.write(SCREENSHOTS.resolve("qr-as-rendered.png"), qrScreenshot);
-    assertThat(QrCodes.decode(ImageIO.read(new ByteArrayInputStream(qrScreenshot)))).isEqualTo(expectedUri);
+    String read = browser.await(d -> {
+      byte[] qrScreenshot = qr.getScreenshotAs(OutputType.BYTES);
+      try {
+        Files.write(SCREENSHOTS.resolve("qr-as-rendered.png"), qrScreenshot);
+        return QrCodes.decode(ImageIO.read(new ByteArrayInputStream(qrScreenshot)));
+      } catch (IOException | AssertionError unreadable) {
+        return null;
+      }
+    });
+    assertThat(read).isEqualTo(expectedUri);
     HttpResponse<byte[]> png = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/pay/" + invoiceId + "/qr.png"))
         .build(), HttpResponse.BodyHandlers.ofByteArray());
     assertThat(QrCodes.decode(png.body())).isEqualTo(expectedUri);
@@ -295,6 +281,7 @@ class DashboardCheckoutIT {
 
     // ---- log out, and be refused
     browser.click("#logout");
+    browser.await(d -> d.getCurrentUrl().endsWith("#/login"));
     assertThat(browser.visible(".notice").getText()).contains("logged out");
     assertThat(browser.cookies()).doesNotContainKey("jwt");
     Object me = browser.asyncScript("const done = arguments[arguments.length - 1];"

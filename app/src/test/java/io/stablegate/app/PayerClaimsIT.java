@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.stablegate.app.testing.FreePorts;
+import io.stablegate.app.testing.LoopbackNode;
 import io.stablegate.app.testing.Merchant;
 import io.stablegate.chain.evm.Anvil;
 import io.stablegate.chain.evm.EvmChain;
@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +50,7 @@ class PayerClaimsIT {
 
   @TempDir static Path temp;
 
-  private static ActorSystem<Void> node;
+  private static LoopbackNode node;
   private static Anvil anvil;
   private static EvmChain evm;
   private static String token;
@@ -66,46 +65,26 @@ class PayerClaimsIT {
     token = evm.deployToken(DECIMALS);
     tron = new FakeTronChain(FakeTronChain.newAddress(), DECIMALS, 60_000_000L);
     tronNode = new FakeTronNode(tron);
-    int httpPort = FreePorts.next();
-    base = "http://127.0.0.1:" + httpPort;
-    Config config = ConfigFactory.parseString("""
-        stablegate.http.host = "127.0.0.1"
-        stablegate.http.port = %d
-        stablegate.public-url = "%s"
-        stablegate.db.data-dir = "%s"
-        stablegate.http.bcrypt-cost = 10
+    Config claims = ConfigFactory.parseString("""
         stablegate.claims.mined-before-margin = 0s
         # every claim of this test comes from 127.0.0.1; the per-address limit is ClaimRateLimitsTest's
         stablegate.http.claims.per-address-per-minute = 1000
-        stablegate.chains.ethereum.rpc-urls = "%s"
-        stablegate.chains.ethereum.chain-id = %d
-        stablegate.chains.ethereum.usdt-contract = "%s"
-        stablegate.chains.ethereum.confirmations = %d
-        stablegate.chains.ethereum.poll-interval-ms = 200
-        stablegate.chains.ethereum.start-block = "%d"
+        stablegate.chains.tron.enabled = true
         stablegate.chains.tron.grpc-endpoints = "%s"
         stablegate.chains.tron.usdt-contract = "%s"
         stablegate.chains.tron.confirmations = %d
         stablegate.chains.tron.poll-interval-ms = 200
         stablegate.chains.tron.start-block = "%d"
-        stablegate.chains.bsc.enabled = false
-        pekko.remote.artery.canonical.port = %d
-        pekko.management.http.port = %d
-        pekko.coordinated-shutdown.exit-jvm = off
-        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), anvil.url(),
-            ANVIL_CHAIN_ID, token, CONFIRMATIONS, evm.head(), tronNode.endpoint(), tron.usdt().value(), CONFIRMATIONS,
-            tron.headNumber(), FreePorts.next(), FreePorts.next()));
-    node = StablegateNode.start(NodeOptions.production().withOverrides(config)).system();
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> Merchant.send(base, "GET", "/api/v1/health", null, Map.of()).statusCode() == 200);
+        """.formatted(tronNode.endpoint(), tron.usdt().value(), CONFIRMATIONS, tron.headNumber()));
+    node = LoopbackNode.start(temp.resolve("data"),
+        claims.withFallback(LoopbackNode.ethereum(anvil.url(), ANVIL_CHAIN_ID, token, CONFIRMATIONS, evm.head())));
+    base = node.base();
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (node != null) {
-      node.terminate();
-      Awaitility.await().atMost(Duration.ofSeconds(60))
-          .until(() -> node.getWhenTerminated().toCompletableFuture().isDone());
+      node.close();
     }
     if (evm != null) {
       evm.close();

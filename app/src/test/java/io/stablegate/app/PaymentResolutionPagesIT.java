@@ -3,10 +3,8 @@ package io.stablegate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.FreePorts;
+import io.stablegate.app.testing.LoopbackNode;
 import io.stablegate.app.testing.Merchant;
 import io.stablegate.app.testing.QrCodes;
 import io.stablegate.chain.evm.Anvil;
@@ -19,8 +17,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Map;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +44,7 @@ class PaymentResolutionPagesIT {
 
   @TempDir static Path temp;
 
-  private static ActorSystem<Void> node;
+  private static LoopbackNode node;
   private static Anvil anvil;
   private static EvmChain chain;
   private static String token;
@@ -60,30 +56,9 @@ class PaymentResolutionPagesIT {
     anvil = Anvil.start();
     chain = new EvmChain(anvil.url());
     token = chain.deployToken(6);
-    int httpPort = FreePorts.next();
-    base = "http://127.0.0.1:" + httpPort;
-    Config config = ConfigFactory.parseString("""
-        stablegate.http.host = "127.0.0.1"
-        stablegate.http.port = %d
-        stablegate.public-url = "%s"
-        stablegate.db.data-dir = "%s"
-        stablegate.http.bcrypt-cost = 10
-        stablegate.chains.tron.enabled = false
-        stablegate.chains.ethereum.rpc-urls = "%s"
-        stablegate.chains.ethereum.chain-id = %d
-        stablegate.chains.ethereum.usdt-contract = "%s"
-        stablegate.chains.ethereum.confirmations = %d
-        stablegate.chains.ethereum.poll-interval-ms = 200
-        stablegate.chains.ethereum.start-block = "%d"
-        stablegate.chains.bsc.enabled = false
-        pekko.remote.artery.canonical.port = %d
-        pekko.management.http.port = %d
-        pekko.coordinated-shutdown.exit-jvm = off
-        """.formatted(httpPort, base, temp.resolve("data").toString().replace("\\", "/"), anvil.url(),
-            ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head(), FreePorts.next(), FreePorts.next()));
-    node = StablegateNode.start(NodeOptions.production().withOverrides(config)).system();
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-        .until(() -> Merchant.send(base, "GET", "/api/v1/health", null, Map.of()).statusCode() == 200);
+    node = LoopbackNode.start(temp.resolve("data"),
+        LoopbackNode.ethereum(anvil.url(), ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head()));
+    base = node.base();
     Files.createDirectories(SCREENSHOTS);
     browser = Browser.start(temp.resolve("chromium-profile"), SCREENSHOTS);
   }
@@ -94,9 +69,7 @@ class PaymentResolutionPagesIT {
       browser.close();
     }
     if (node != null) {
-      node.terminate();
-      Awaitility.await().atMost(Duration.ofSeconds(60))
-          .until(() -> node.getWhenTerminated().toCompletableFuture().isDone());
+      node.close();
     }
     if (chain != null) {
       chain.close();

@@ -50,6 +50,23 @@ public final class LoopbackNode implements AutoCloseable {
     return start(dataDir, ConfigFactory.empty());
   }
 
+  /**
+   * The overrides that turn the node's Ethereum watcher on against a local chain (anvil): its RPC URL and
+   * chain id, the USDT contract, the confirmations, polled every 200 ms from {@code startBlock}.
+   */
+  public static Config ethereum(String rpcUrl, long chainId, String usdtContract, int confirmations,
+      long startBlock) {
+    return ConfigFactory.parseString("""
+        stablegate.chains.ethereum.enabled = true
+        stablegate.chains.ethereum.rpc-urls = "%s"
+        stablegate.chains.ethereum.chain-id = %d
+        stablegate.chains.ethereum.usdt-contract = "%s"
+        stablegate.chains.ethereum.confirmations = %d
+        stablegate.chains.ethereum.poll-interval-ms = 200
+        stablegate.chains.ethereum.start-block = "%d"
+        """.formatted(rpcUrl, chainId, usdtContract, confirmations, startBlock));
+  }
+
   public StablegateNode node() {
     return node;
   }
