@@ -50,22 +50,36 @@ public final class ParkedReplay {
     this.handlers = handlers;
   }
 
-  /** Replays every parked envelope, oldest first. */
+  /**
+   * Replays every parked envelope, oldest first. While a pass runs, the live projection may park more
+   * envelopes behind an entity the pass is releasing (they saw its earlier envelopes still parked): a pass
+   * that released something is followed by another over what is parked then, until one releases nothing
+   * new. An entity whose envelope fails again keeps it and every later one parked.
+   */
   public Outcome replayAll() throws Exception {
-    List<Parked> parked;
-    try (Connection connection = dataSource.getConnection()) {
-      parked = ParkedEnvelopes.list(connection);
-    }
     List<Long> replayed = new ArrayList<>();
     List<Long> stillParked = new ArrayList<>();
+    Set<Long> tried = new HashSet<>();
     Set<String> stuck = new HashSet<>();
-    for (Parked envelope : parked) {
-      String entity = envelope.projection() + "/" + envelope.persistenceId();
-      if (!stuck.contains(entity) && replay(envelope)) {
-        replayed.add(envelope.id());
-      } else {
-        stuck.add(entity);
-        stillParked.add(envelope.id());
+    boolean released = true;
+    while (released) {
+      released = false;
+      List<Parked> parked;
+      try (Connection connection = dataSource.getConnection()) {
+        parked = ParkedEnvelopes.list(connection);
+      }
+      for (Parked envelope : parked) {
+        if (!tried.add(envelope.id())) {
+          continue;
+        }
+        String entity = envelope.projection() + "/" + envelope.persistenceId();
+        if (!stuck.contains(entity) && replay(envelope)) {
+          replayed.add(envelope.id());
+          released = true;
+        } else {
+          stuck.add(entity);
+          stillParked.add(envelope.id());
+        }
       }
     }
     return new Outcome(replayed, stillParked);
