@@ -228,12 +228,24 @@ public final class StatsBenchmark {
     }
   }
 
+  /** The plan with the first run's figures, then the execution times of five more (cache warm). */
   private static void print(PreparedStatement ps) throws Exception {
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         System.out.println("#   " + rs.getString(1));
       }
     }
+    List<String> again = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (rs.getString(1).startsWith("Execution Time")) {
+            again.add(rs.getString(1).replace("Execution Time: ", ""));
+          }
+        }
+      }
+    }
+    System.out.println("#   run again: " + String.join(", ", again));
   }
 
   private static HttpResponse<String> get(String url, String apiKey) throws IOException, InterruptedException {

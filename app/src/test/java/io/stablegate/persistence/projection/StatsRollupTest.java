@@ -44,6 +44,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.awaitility.Awaitility;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -179,6 +180,54 @@ class StatsRollupTest {
       }
       try (Connection c = connect(db)) {
         assertThat(rollup(c)).isEqualTo(aggregate(c));
+      }
+    }
+  }
+
+  @Test
+  void theMigrationFillsTheRollupFromTheInvoicesInUtcHoursWhateverTheSessionTimeZone() throws Exception {
+    DbCoordinates db = TestDatabase.fresh();
+    // the schema before the rollup, on a session whose time zone is half an hour off the UTC hours
+    String sep = db.url().contains("?") ? "&" : "?";
+    DbCoordinates kolkata = new DbCoordinates(db.url() + sep + "options=-c%20TimeZone=Asia/Kolkata", db.user(),
+        db.password());
+    Flyway.configure().dataSource(kolkata.url(), kolkata.user(), kolkata.password())
+        .locations("classpath:db/migration").target("050").load().migrate();
+    UUID merchant = UUID.randomUUID();
+    Instant t0 = Instant.parse("2026-11-30T09:20:00Z");
+    try (Connection c = connect(kolkata);
+        PreparedStatement ps = c.prepareStatement("""
+            INSERT INTO invoices (id, merchant_id, chain, address, status, created_at, expires_at, updated_at,
+                                  document, livemode, token, amount_paid)
+            VALUES (?, ?, ?, '0xabc', ?, ?, ?, ?, '{}'::jsonb, ?, ?, ?)""")) {
+      String[] statuses = {"PAID", "PENDING", "EXPIRED", "CANCELLED", "PARTIALLY_PAID", "PAID"};
+      for (int k = 0; k < 30; k++) {
+        Instant created = t0.plus(Duration.ofMinutes(k * 23L));
+        ps.setObject(1, UUID.randomUUID());
+        ps.setObject(2, k % 7 == 0 ? UUID.randomUUID() : merchant);
+        ps.setString(3, k % 3 == 0 ? "TRON" : "ETHEREUM");
+        ps.setString(4, statuses[k % statuses.length]);
+        ps.setObject(5, java.time.OffsetDateTime.ofInstant(created, java.time.ZoneOffset.UTC));
+        ps.setObject(6, java.time.OffsetDateTime.ofInstant(created.plusSeconds(1800), java.time.ZoneOffset.UTC));
+        ps.setObject(7, java.time.OffsetDateTime.ofInstant(created, java.time.ZoneOffset.UTC));
+        ps.setBoolean(8, k % 5 != 0);
+        ps.setString(9, k % 4 == 0 ? "USDC" : "USDT");
+        ps.setBigDecimal(10, statuses[k % statuses.length].contains("PAID") ? new BigDecimal(k + ".000001")
+            : BigDecimal.ZERO);
+        ps.executeUpdate();
+      }
+    }
+    Flyway.configure().dataSource(kolkata.url(), kolkata.user(), kolkata.password())
+        .locations("classpath:db/migration").load().migrate();
+    try (Connection c = connect(db)) {
+      Map<String, String> rollup = rollup(c);
+      assertThat(rollup).isEqualTo(aggregate(c)).hasSizeGreaterThan(10);
+      assertThat(rollup.keySet()).allMatch(group -> group.split(" ")[2].endsWith(":00:00Z"));
+      for (Granularity g : Granularity.values()) {
+        Instant from = t0.minusSeconds(7);
+        Instant to = t0.plus(Duration.ofHours(11)).plusSeconds(13);
+        assertThat(DirectStats.node(c, merchant, from, to, g)).isEqualTo(DirectStats.direct(c, merchant, from, to, g))
+            .isNotEmpty();
       }
     }
   }
