@@ -11,7 +11,9 @@ import io.stablegate.engine.money.Token;
 import io.stablegate.http.testing.ApiClient;
 import io.stablegate.http.testing.ApiTestServer;
 import io.stablegate.persistence.projection.ReadModelJson;
+import io.stablegate.persistence.projection.StatsRollup;
 import io.stablegate.persistence.stats.StatsRepository;
+import io.stablegate.persistence.testing.DirectStats;
 import io.stablegate.persistence.testing.Invoices;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -44,13 +46,14 @@ import org.slf4j.LoggerFactory;
  * SQL statement per status from a document the projection itself would write (ReadModelJson of a real
  * {@link Invoice}), with the status mix of a real shop (70 % PAID with a final payment, 25 % EXPIRED,
  * 5 % CANCELLED; none PENDING, as none older than its 30 minutes would be), three chains, one webhook delivery per invoice (0.5 % of them FAILED) and
- * 2,000 open unmatched transfers; then VACUUM ANALYZE (what autovacuum does after a bulk load). Another
- * merchant's 200,000 invoices share the table.
+ * 2,000 open unmatched transfers; then the stats rollup is built from the table (the bulk load bypassed the
+ * projection that keeps it; {@link StatsRollup#REBUILD}, what migration V051 does) and VACUUM ANALYZE run
+ * (what autovacuum does after a bulk load). Another merchant's 200,000 invoices share the table.
  *
  * <p>Then the last 30 days at day granularity (and the last 7 days at hour granularity) are asked
  * over HTTP on loopback, after 100 warm-up requests each: by {@code wrk} (one connection, outside this JVM, its latency percentiles) if it
  * is on the PATH, and always by a JDK client in this JVM (sequential requests, exact p50/p99). The
- * answer's totals are checked against a count in SQL first.
+ * answer's totals are checked against a count in SQL first, and the plans of the node's three queries printed.
  *
  * <p>Arguments: {@code [invoices=1000000] [days=365] [seconds=30]}.
  */
@@ -68,7 +71,15 @@ public final class StatsBenchmark {
       long seeding = System.nanoTime();
       seed(server, merchant.merchantId(), invoices, days, now);
       seed(server, other.merchantId(), 200_000, days, now);
+      try (Connection c = server.dataSource().getConnection()) {
+        // the bulk load bypassed the projection: build the stats rollup from the table, as migration V051 does
+        c.setAutoCommit(false);
+        StatsRollup.rebuild(c);
+        c.commit();
+        c.setAutoCommit(true);
+      }
       try (Connection c = server.dataSource().getConnection(); Statement st = c.createStatement()) {
+        st.execute("VACUUM ANALYZE invoice_stats_hourly");
         st.execute("VACUUM ANALYZE invoices");
         st.execute("VACUUM ANALYZE webhook_deliveries");
         st.execute("VACUUM ANALYZE unmatched_transfers");
@@ -85,6 +96,16 @@ public final class StatsBenchmark {
       }
       System.out.printf(Locale.ROOT, "# %,d invoices of one merchant over %d days (%,d in the last 30 days), "
           + "%,d of another merchant; answer %,d bytes%n", invoices, days, expected, 200_000, answer.length());
+      try (Connection c = server.dataSource().getConnection()) {
+        for (StatsRepository.Granularity g : StatsRepository.Granularity.values()) {
+          Instant from = now.minus(g == StatsRepository.Granularity.DAY ? 30 : 7, ChronoUnit.DAYS);
+          if (!DirectStats.node(c, merchant.merchantId(), from, now, g)
+              .equals(DirectStats.direct(c, merchant.merchantId(), from, now, g))) {
+            throw new IllegalStateException("the rollup's aggregate by " + g + " differs from the invoices'");
+          }
+        }
+      }
+      System.out.println("# the rollup's aggregates (30 days by day, 7 by hour) equal those of the invoices");
       explain(server, merchant.merchantId(), now.minus(30, ChronoUnit.DAYS), now);
       for (String path : List.of(month, week)) {
         for (int i = 0; i < 100; i++) {
@@ -175,23 +196,56 @@ public final class StatsBenchmark {
     }
   }
 
-  /** The plan of the aggregate (StatsRepository's own SQL), so the figure says what it measured. */
+  /** The plans of the node's three queries (StatsRepository's own SQL), so the figure says what it measured. */
   private static void explain(ApiTestServer server, UUID merchantId, Instant from, Instant to) throws Exception {
-    try (Connection c = server.dataSource().getConnection();
-        PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + StatsRepository.GROUPS)) {
-      ps.setTimestamp(1, Timestamp.from(from.truncatedTo(ChronoUnit.DAYS)));
-      ps.setTimestamp(2, Timestamp.from(to.minusNanos(1000).truncatedTo(ChronoUnit.DAYS)));
-      ps.setLong(3, 86_400);
-      ps.setObject(4, merchantId);
-      ps.setTimestamp(5, Timestamp.from(from));
-      ps.setLong(6, 86_400);
-      ps.setTimestamp(7, Timestamp.from(to));
+    try (Connection c = server.dataSource().getConnection()) {
+      System.out.println("# before: the aggregate straight from the invoices (30 days by day):");
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + DirectStats.GROUPS)) {
+        DirectStats.bind(ps, merchantId, from, to, StatsRepository.Granularity.DAY);
+        print(ps);
+      }
+      System.out.println("# the aggregate (30 days by day):");
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + StatsRepository.GROUPS)) {
+        StatsRepository.bind(ps, merchantId, from, to, StatsRepository.Granularity.DAY);
+        print(ps);
+      }
+      System.out.println("# the open unmatched transfers:");
+      try (PreparedStatement ps = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + StatsRepository.UNMATCHED_OPEN)) {
+        ps.setObject(1, merchantId);
+        ps.setTimestamp(2, Timestamp.from(from));
+        ps.setTimestamp(3, Timestamp.from(to));
+        print(ps);
+      }
+      System.out.println("# the webhook deliveries that gave up:");
+      try (PreparedStatement ps =
+          c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + StatsRepository.WEBHOOK_FAILURES)) {
+        ps.setTimestamp(1, Timestamp.from(from));
+        ps.setTimestamp(2, Timestamp.from(to));
+        ps.setObject(3, merchantId);
+        ps.setObject(4, merchantId);
+        print(ps);
+      }
+    }
+  }
+
+  /** The plan with the first run's figures, then the execution times of five more (cache warm). */
+  private static void print(PreparedStatement ps) throws Exception {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        System.out.println("#   " + rs.getString(1));
+      }
+    }
+    List<String> again = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          System.out.println("#   " + rs.getString(1));
+          if (rs.getString(1).startsWith("Execution Time")) {
+            again.add(rs.getString(1).replace("Execution Time: ", ""));
+          }
         }
       }
     }
+    System.out.println("#   run again: " + String.join(", ", again));
   }
 
   private static HttpResponse<String> get(String url, String apiKey) throws IOException, InterruptedException {

@@ -143,10 +143,7 @@ public final class ReadSideProjections {
           if (ProjectionFailure.of(e) == ProjectionFailure.TRANSIENT || at < 0) {
             throw e;
           }
-          session.withConnection(connection -> {
-            connection.rollback(start);
-            return null;
-          });
+          session.rollbackTo(start);
           parking.put(at, Parking.failed(e));
         }
       }

@@ -16,9 +16,13 @@ import javax.sql.DataSource;
 /**
  * The merchant overview's aggregates over the read side (GET /api/v1/stats): the merchant's live
  * invoices created in {@code [from, to)} grouped by {@code granularity} bucket (UTC), status, chain
- * and token, counted and with their paid amounts summed, in one query over index-only range scans of
- * {@code invoices_stats}; the open unmatched transfers seen and the webhook deliveries that gave up in the
- * same range. Blocking JDBC.
+ * and token, counted and with their paid amounts summed; the open unmatched transfers seen and the
+ * webhook deliveries that gave up in the same range. The whole UTC hours of the range are read from the
+ * rollup {@code invoice_stats_hourly} (one row per hour and group, kept by the invoice projection:
+ * {@link io.stablegate.persistence.projection.StatsRollup}), the part of an hour at either end of a range
+ * that does not start or end on the hour from the {@code invoices} table (an index-only range scan of
+ * {@code invoices_stats}), in one query; so its cost grows with the hours asked for, not with the
+ * invoices in them. Blocking JDBC.
  */
 public final class StatsRepository {
 
@@ -42,25 +46,38 @@ public final class StatsRepository {
 
   public record Aggregates(List<Group> groups, long unmatchedOpen, long webhookFailures) {}
 
-  // One row per bucket (UTC, whole seconds: no daylight saving), each joined to its slice of the range by
-  // an index-only range scan of invoices_stats. Grouping by the bucket series rather than by an expression
-  // of created_at lets the planner see how few groups there are, so it hashes them instead of sorting
-  // every row. Only live invoices count: test invoices (docs/api.md#test-mode) are left out.
-  /** The aggregate's SQL (public so that the benchmark can show its plan). */
+  // The rollup's whole hours in [hoursFrom, hoursTo), and the invoices themselves in the two slices of the range
+  // outside them ([from, hoursFrom) and [hoursTo, to), empty when the range starts or ends on the hour), each
+  // row binned to its bucket: date_bin on absolute time from the epoch, so UTC days and hours whatever the
+  // session's time zone. Groups every invoice has left are in the rollup with 0 and skipped. Only live
+  // invoices count: test invoices (docs/api.md#test-mode) are left out.
+  /** The aggregate's SQL (public so that the benchmark can show its plan); bind it with {@link #bind}. */
   public static final String GROUPS = """
-      SELECT b.at, i.status, i.chain, i.token, count(*), sum(i.amount_paid)
-      FROM generate_series(?::timestamptz, ?::timestamptz, make_interval(secs => ?::double precision)) AS b(at)
-      JOIN invoices i ON i.merchant_id = ? AND i.livemode
-                     AND i.created_at >= greatest(b.at, ?) AND i.created_at < least(b.at + make_interval(secs => ?::double precision), ?)
-      GROUP BY 1, 2, 3, 4""";
+      SELECT date_bin(make_interval(secs => ?), g.at, TIMESTAMPTZ '1970-01-01 00:00:00+00'),
+             g.status, g.chain, g.token, sum(g.invoices)::bigint, sum(g.amount_paid)
+      FROM (SELECT r.hour AS at, r.status, r.chain, r.token, r.invoices, r.amount_paid
+            FROM invoice_stats_hourly r
+            WHERE r.merchant_id = ? AND r.livemode AND r.hour >= ? AND r.hour < ?
+            UNION ALL
+            SELECT i.created_at, i.status, i.chain, i.token, 1, i.amount_paid
+            FROM invoices i
+            WHERE i.merchant_id = ? AND i.livemode AND i.created_at >= ? AND i.created_at < ?
+            UNION ALL
+            SELECT i.created_at, i.status, i.chain, i.token, 1, i.amount_paid
+            FROM invoices i
+            WHERE i.merchant_id = ? AND i.livemode AND i.created_at >= ? AND i.created_at < ?) g
+      GROUP BY 1, 2, 3, 4
+      HAVING sum(g.invoices) > 0""";
 
-  private static final String UNMATCHED_OPEN = """
+  /** The open unmatched transfers to the merchant's wallets (public, as {@link #GROUPS}): merchant, from, to. */
+  public static final String UNMATCHED_OPEN = """
       SELECT count(*) FROM unmatched_transfers t
       JOIN merchant_wallets w ON w.chain = t.chain AND w.address = t.to_address
       WHERE w.merchant_id = ? AND t.state = 'open' AND t.seen_at >= ? AND t.seen_at < ?""";
 
   // deliveries of the merchant's live invoices' events, and of its wallet ledgers' events ("chain:address")
-  private static final String WEBHOOK_FAILURES = """
+  /** The webhook deliveries that gave up (public, as {@link #GROUPS}): from, to, merchant, merchant. */
+  public static final String WEBHOOK_FAILURES = """
       SELECT count(*) FROM webhook_deliveries d
       WHERE d.status = 'FAILED' AND d.created_at >= ? AND d.created_at < ?
         AND (EXISTS (SELECT 1 FROM invoices i WHERE i.id = d.invoice_id AND i.merchant_id = ? AND i.livemode)
@@ -79,14 +96,7 @@ public final class StatsRepository {
       List<Group> groups = new ArrayList<>();
       if (from.isBefore(to)) {
         try (PreparedStatement ps = c.prepareStatement(GROUPS)) {
-          long seconds = granularity.unit().getDuration().toSeconds();
-          ps.setTimestamp(1, Timestamp.from(from.truncatedTo(granularity.unit())));
-          ps.setTimestamp(2, Timestamp.from(to.minusNanos(1000).truncatedTo(granularity.unit())));
-          ps.setLong(3, seconds);
-          ps.setObject(4, merchantId);
-          ps.setTimestamp(5, Timestamp.from(from));
-          ps.setLong(6, seconds);
-          ps.setTimestamp(7, Timestamp.from(to));
+          bind(ps, merchantId, from, to, granularity);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
               Instant at = rs.getTimestamp(1).toInstant();
@@ -113,6 +123,34 @@ public final class StatsRepository {
       }
       return new Aggregates(groups, unmatched, failures);
     }
+  }
+
+  /**
+   * Binds {@link #GROUPS} for the merchant's {@code [from, to)} ({@code from} before {@code to}): the whole
+   * hours inside it from the rollup, the rest from the invoices.
+   */
+  public static void bind(PreparedStatement ps, UUID merchantId, Instant from, Instant to, Granularity granularity)
+      throws SQLException {
+    // the first and the last whole hour's bounds; none when the range does not hold a whole hour
+    Instant hoursFrom = from.truncatedTo(ChronoUnit.HOURS);
+    if (hoursFrom.isBefore(from)) {
+      hoursFrom = hoursFrom.plus(1, ChronoUnit.HOURS);
+    }
+    Instant hoursTo = to.truncatedTo(ChronoUnit.HOURS);
+    if (!hoursFrom.isBefore(hoursTo)) {
+      hoursFrom = to;
+      hoursTo = to;
+    }
+    ps.setLong(1, granularity.unit().getDuration().toSeconds());
+    ps.setObject(2, merchantId);
+    ps.setTimestamp(3, Timestamp.from(hoursFrom));
+    ps.setTimestamp(4, Timestamp.from(hoursTo));
+    ps.setObject(5, merchantId);
+    ps.setTimestamp(6, Timestamp.from(from));
+    ps.setTimestamp(7, Timestamp.from(hoursFrom));
+    ps.setObject(8, merchantId);
+    ps.setTimestamp(9, Timestamp.from(hoursTo));
+    ps.setTimestamp(10, Timestamp.from(to));
   }
 
   private static long count(PreparedStatement ps) throws SQLException {
