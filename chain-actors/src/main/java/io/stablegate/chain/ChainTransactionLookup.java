@@ -11,7 +11,6 @@ import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +42,7 @@ public final class ChainTransactionLookup implements ChainTransactions, AutoClos
 
   /** Pools for every chain enabled in {@code config}; calls block on {@code blocking}. */
   public static ChainTransactionLookup create(Config config, Executor blocking, Clock clock) {
-    Map<Chain, ChainAccess> chains = new EnumMap<>(Chain.class);
+    Map<Chain, ChainAccess> chains = new java.util.TreeMap<>();
     for (Chain chain : Chain.values()) {
       WatcherSettings settings = WatcherSettings.fromConfig(config, chain);
       if (!settings.enabled()) {

@@ -12,7 +12,6 @@ import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +63,7 @@ final class OnChainVerifier {
   }
 
   List<ChainReport> verify(CreditedTransfers credits, Findings findings) throws SQLException, InterruptedException {
-    Map<Chain, ChainLookup> lookups = new EnumMap<>(Chain.class);
+    Map<Chain, ChainLookup> lookups = new java.util.TreeMap<>();
     ExecutorService workers = Executors.newFixedThreadPool(parallelism, r -> {
       Thread t = new Thread(r, "audit-onchain");
       t.setDaemon(true);

@@ -2,7 +2,9 @@ package io.stablegate.http.pages;
 
 import com.typesafe.config.Config;
 import io.stablegate.engine.money.Chain;
-import java.util.EnumMap;
+import io.stablegate.engine.money.ChainRegistry;
+import io.stablegate.engine.money.Token;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,21 +14,15 @@ import java.util.Map;
 public record PaymentToken(Chain chain, long chainId, String usdtContract, int decimals) {
 
   public static Map<Chain, PaymentToken> fromConfig(Config config) {
-    Map<Chain, PaymentToken> tokens = new EnumMap<>(Chain.class);
-    for (Chain chain : Chain.values()) {
-      Config c = config.getConfig("stablegate.chains." + chain.configKey());
-      long chainId = chain.isEvm() ? c.getLong("chain-id") : 0;
-      tokens.put(chain, new PaymentToken(chain, chainId, c.getString("usdt-contract"), c.getInt("token-decimals")));
-    }
+    Map<Chain, PaymentToken> tokens = new LinkedHashMap<>();
+    ChainRegistry.specs(config).forEach((chain, spec) -> spec.token(Token.USDT).ifPresent(usdt ->
+        tokens.put(chain, new PaymentToken(chain, spec.chainId(), usdt.contract(), usdt.decimals().orElse(6)))));
     return Map.copyOf(tokens);
   }
 
   /** How the page names the network to the payer. */
   public String networkName() {
-    return switch (chain) {
-      case TRON -> "Tron (TRC-20)";
-      case ETHEREUM -> chainId == 1 ? "Ethereum (ERC-20)" : "Ethereum (ERC-20, chain id " + chainId + ")";
-      case BSC -> chainId == 56 ? "BNB Smart Chain (BEP-20)" : "BNB Smart Chain (BEP-20, chain id " + chainId + ")";
-    };
+    boolean mainnet = !chain.isEvm() || chain.mainnetChainId() == chainId;
+    return chain.label() + " (" + chain.tokenStandard() + (mainnet ? "" : ", chain id " + chainId) + ")";
   }
 }

@@ -36,7 +36,7 @@ class PaymentUriTest {
   @Test
   void configuredChainIdContractAndDecimalsAreUsed() {
     Map<Chain, PaymentToken> local = PaymentToken.fromConfig(ConfigFactory.parseString("""
-        stablegate.chains.ethereum { chain-id = 31337, usdt-contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3", token-decimals = 6 }
+        stablegate.chains.ethereum { chain-id = 31337, usdt-contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3", usdt-decimals = 6 }
         """).withFallback(ConfigFactory.load()));
     assertThat(PaymentUri.of(local.get(Chain.ETHEREUM), WALLET, new BigDecimal("1.000001")))
         .isEqualTo("ethereum:0x5FbDB2315678afecb367f032d93F642f64180aa3@31337/transfer?address=" + WALLET
