@@ -29,10 +29,10 @@ public record EngineSettings(Duration askTimeout, Map<Chain, ChainSpec> chains) 
   }
 
   /**
-   * The tokens an invoice on {@code chain} may be asked in: those its watcher watches. Today every
-   * chain's watcher watches its USDT contract only.
+   * The tokens an invoice on {@code chain} may be asked in: those with a contract configured on it
+   * (not {@code none}).
    */
   public Set<Token> tokens(Chain chain) {
-    return chains.get(chain).tokens().containsKey(Token.USDT) ? Set.of(Token.USDT) : Set.of();
+    return chains.get(chain).tokens().keySet();
   }
 }

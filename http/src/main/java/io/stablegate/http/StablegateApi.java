@@ -99,7 +99,7 @@ public final class StablegateApi extends AllDirectives {
     PasswordPolicy passwordPolicy = PasswordPolicy.load();
     LoginThrottle loginThrottle = new LoginThrottle(settings.loginThrottle(), clock);
 
-    routes.add(new HealthRoutes(chains, rates).route());
+    routes.add(new HealthRoutes(chains, rates, system.settings().config()).route());
     routes.add(new OpenApiRoutes().route());
     routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, passwords, passwordPolicy,
         loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, work, hashing,

@@ -74,6 +74,11 @@ public final class InvoiceCreation {
     String fingerprint = livemode ? request.fingerprint() : testFingerprint(request.fingerprint());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Instant expiresAt = now.plus(Duration.ofMinutes(request.expiresInMinutes()));
+    try {
+      checkToken(request); // before the wallet: a token the chain does not serve is wrong whatever the wallets
+    } catch (ApiProblem problem) {
+      return java.util.concurrent.CompletableFuture.failedFuture(problem);
+    }
     return blocking.run(() -> wallets.find(merchantId, request.chain()).orElseThrow(() ->
             ApiProblem.field("chain", "no wallet is set for " + request.chain() + "; PUT /api/v1/wallets/"
                 + request.chain() + " first")))
@@ -122,11 +127,15 @@ public final class InvoiceCreation {
    * with the rate source's latest fresh rate, from memory; without one the answer is 503 with
    * Retry-After (the next refresh). An amount request needs no rate.
    */
-  private Terms terms(ValidRequest request) {
+  private void checkToken(ValidRequest request) {
     if (!invoices.tokens(request.chain()).contains(request.token())) {
       throw ApiProblem.field("token", request.token() + " is not served on " + request.chain() + "; it serves "
           + invoices.tokens(request.chain()).stream().map(Enum::name).sorted().toList());
     }
+  }
+
+  private Terms terms(ValidRequest request) {
+    checkToken(request);
     Price price = request.price();
     if (price == null) {
       return new Terms(request.amount(), null);
