@@ -9,7 +9,6 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceStatus;
-import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.ledger.AttachCompletion;
 import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.Resolution;
@@ -218,19 +217,10 @@ public final class UnmatchedTransferService implements AttachCompletion {
       throw new ResolutionRefused(ResolutionRefused.Kind.UNPROCESSABLE, "token",
           "the invoice is in " + invoice.token() + ", the transfer is " + transfer.asset());
     }
-    if (!InvoiceView.TOKEN.equals(tokenOf(transfer))) {
-      throw new ResolutionRefused(ResolutionRefused.Kind.UNPROCESSABLE, "token",
-          "the invoice is in " + InvoiceView.TOKEN + ", the transfer in " + tokenOf(transfer));
-    }
     if (!invoice.address().equals(address) || !transfer.to().equals(address)) {
       throw new ResolutionRefused(ResolutionRefused.Kind.UNPROCESSABLE, "address",
           "the invoice is payable to " + invoice.address() + ", the transfer went to " + transfer.to());
     }
-  }
-
-  /** Every watched transfer is of the chain's USDT contract: the only token a ledger sees. */
-  private static String tokenOf(Transfer transfer) {
-    return InvoiceView.TOKEN;
   }
 
   private static UnmatchedTransfer accepted(Resolution r) {
