@@ -120,6 +120,14 @@ class PricedInvoiceApiTest {
     assertThat(rates.get("lastError").asText()).contains("HTTP 503");
     assertThat(rates.get("ageSeconds").asLong()).isGreaterThanOrEqualTo(3);
     assertThat(rates.get("failures").asLong()).isPositive();
+    // Every known chain is listed with its state, watched or not (this node watches none).
+    JsonNode chains = health.json().get("chains");
+    assertThat(chains.fieldNames()).toIterable().containsExactly("TRON", "ETHEREUM", "BSC", "POLYGON", "ARBITRUM",
+        "BASE", "OPTIMISM", "AVALANCHE");
+    assertThat(chains.get("POLYGON").get("enabled").asBoolean()).isFalse();
+    assertThat(chains.get("POLYGON").get("state").asText()).isEqualTo("disabled");
+    assertThat(chains.get("POLYGON").get("tokens").get("USDC").asText()).isEqualTo("disabled");
+    assertThat(chains.get("BASE").get("tokens").has("USDT")).as("USDT is off on Base by default").isFalse();
 
     coinbase.answer(Map.of("EUR", "0.95"));
     JsonNode recovered = awaitCreated(TEN_EURO).json();
