@@ -113,7 +113,7 @@ public final class StablegateApi extends AllDirectives {
         settings.production(), settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, repositories.settingsChanges(), work).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.paymentSettings(),
-        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock, rates);
+        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock, rates, chains);
     routes.add(new InvoiceExportRoutes(authentication, repositories.invoiceExports(),
         system.settings().config().getInt("stablegate.http.export-fetch-size"), settings.publicUrl()).route());
     routes.add(new InvoiceRoutes(authentication, invoices, creation, repositories.invoiceListings(),

@@ -1,6 +1,8 @@
 package io.stablegate.http.invoices;
 
 import io.stablegate.engine.Failures;
+import io.stablegate.engine.chain.ChainStatus;
+import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.InvoiceView;
@@ -51,10 +53,22 @@ public final class InvoiceCreation {
   private final Duration retention;
   private final Clock clock;
   private final RateSource rates;
+  private final ChainStatusBoard chains;
 
   public InvoiceCreation(InvoiceService invoices, WalletRepository wallets, PaymentSettingsRepository paymentSettings,
       IdempotencyRepository idempotency, Blocking blocking, String publicUrl, Duration retention, Clock clock,
       RateSource rates) {
+    this(invoices, wallets, paymentSettings, idempotency, blocking, publicUrl, retention, clock, rates, null);
+  }
+
+  /**
+   * With the chains' latest statuses ({@code chains}, null: none): a token its chain's watcher turned
+   * off (no contract code at the configured address, decimals other than configured) is refused.
+   */
+  public InvoiceCreation(InvoiceService invoices, WalletRepository wallets, PaymentSettingsRepository paymentSettings,
+      IdempotencyRepository idempotency, Blocking blocking, String publicUrl, Duration retention, Clock clock,
+      RateSource rates, ChainStatusBoard chains) {
+    this.chains = chains;
     this.rates = rates;
     this.invoices = invoices;
     this.wallets = wallets;
@@ -131,6 +145,12 @@ public final class InvoiceCreation {
     if (!invoices.tokens(request.chain()).contains(request.token())) {
       throw ApiProblem.field("token", request.token() + " is not served on " + request.chain() + "; it serves "
           + invoices.tokens(request.chain()).stream().map(Enum::name).sorted().toList());
+    }
+    ChainStatus status = chains == null ? null : chains.current().get(request.chain());
+    String state = status == null ? null : status.tokens().get(request.token().name());
+    if (state != null && state.startsWith("off")) {
+      throw ApiProblem.field("token", request.token() + " is turned off on " + request.chain() + " ("
+          + state.substring(Math.min(state.length(), 5)) + ")");
     }
   }
 
