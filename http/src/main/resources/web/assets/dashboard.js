@@ -12,6 +12,9 @@ const CHAINS = [
     hint: 'An Ethereum address: 0x followed by 40 hexadecimal characters.'},
   {id: 'BSC', name: 'BNB Smart Chain (BEP-20)', placeholder: '0x…', pattern: /^0x[0-9a-fA-F]{40}$/,
     hint: 'A BSC address: 0x followed by 40 hexadecimal characters.'},
+  ...[['POLYGON', 'Polygon PoS'], ['ARBITRUM', 'Arbitrum One'], ['BASE', 'Base'], ['OPTIMISM', 'OP Mainnet'],
+    ['AVALANCHE', 'Avalanche C-Chain']].map(([id, label]) => ({id, name: `${label} (ERC-20)`, placeholder: '0x…',
+    pattern: /^0x[0-9a-fA-F]{40}$/, hint: `A ${label} address: 0x followed by 40 hexadecimal characters.`})),
 ];
 const STATUSES = ['PENDING', 'CONFIRMING', 'PARTIALLY_PAID', 'PAID', 'EXPIRED', 'CANCELLED'];
 const OPEN = new Set(['PENDING', 'CONFIRMING', 'PARTIALLY_PAID']);
@@ -424,7 +427,7 @@ function invoicesView(initialStatus) {
         ['Status', 'Amount', 'Chain', 'Order id', 'Created', ''].map((c) => h('th', {scope: 'col'}, c)))),
       h('tbody', {}, items.map((i) => h('tr', {dataset: {invoiceId: i.id}},
         h('td', {}, badge(i.status, i.paidLate)),
-        h('td', {class: 'num'}, `${i.amount} USDT`),
+        h('td', {class: 'num'}, `${i.amount} ${i.token ?? 'USDT'}`),
         h('td', {}, i.chain),
         h('td', {}, i.orderId ?? '—'),
         h('td', {}, time(i.createdAt)),
@@ -459,10 +462,12 @@ function createInvoiceForm() {
     wallets.size === 0
       ? notice('Set a wallet in Settings first: invoices are paid straight to your wallet.', 'warning')
       : null,
-    field({id: 'amount', label: 'Amount (USDT)', inputmode: 'decimal', required: true, placeholder: '10.50',
+    field({id: 'amount', label: 'Amount', inputmode: 'decimal', required: true, placeholder: '10.50',
       pattern: '\\d{1,7}(\\.\\d{1,6})?', hint: 'Up to 1,000,000, at most 6 decimals.'}),
     field({id: 'chain', label: 'Chain', tag: 'select', options: CHAINS.map((c) =>
       h('option', {value: c.id, disabled: !wallets.has(c.id)}, wallets.has(c.id) ? c.name : `${c.name} (no wallet)`))}),
+    field({id: 'token', label: 'Token', tag: 'select', options: ['USDT', 'USDC'].map((t) => h('option', {value: t}, t)),
+      hint: 'USDC where the chain serves it (not on Tron; USDT is off on Base unless configured).'}),
     field({id: 'orderId', label: 'Order id (optional)', maxlength: 128}),
     field({id: 'description', label: 'Description (optional)', maxlength: 500}),
     field({id: 'expiresInMinutes', label: 'Expires in (minutes)', type: 'number', min: 1, max: 10080, value: 30}),
@@ -471,7 +476,7 @@ function createInvoiceForm() {
   const firstWithWallet = CHAINS.find((c) => wallets.has(c.id));
   if (firstWithWallet) chain.value = firstWithWallet.id;
   onSubmit(form, async (data) => {
-    const body = {amount: String(data.get('amount')).trim(), chain: data.get('chain')};
+    const body = {amount: String(data.get('amount')).trim(), chain: data.get('chain'), token: data.get('token')};
     for (const name of ['orderId', 'description']) {
       const value = String(data.get(name) ?? '').trim();
       if (value) body[name] = value;
@@ -577,10 +582,10 @@ async function invoiceView(id) {
       h('h2', {id: 'summary-title'}, 'Summary ', h('span', {id: 'invoice-status'}, badge(invoice.status, invoice.paidLate))),
       h('dl', {class: 'facts'},
         row('Invoice id', h('code', {}, invoice.id)),
-        row('Amount', `${invoice.amount} USDT`),
-        row('Payer sends', h('span', {id: 'invoice-pay-amount'}, `${invoice.payAmount} USDT`)),
-        row('Paid so far', h('span', {id: 'invoice-amount-paid'}, `${invoice.amountPaid} USDT`)),
-        invoice.amountDue !== undefined ? row('Still due', h('span', {id: 'invoice-amount-due'}, `${invoice.amountDue} USDT`)) : null,
+        row('Amount', `${invoice.amount} ${invoice.token ?? 'USDT'}`),
+        row('Payer sends', h('span', {id: 'invoice-pay-amount'}, `${invoice.payAmount} ${invoice.token ?? 'USDT'}`)),
+        row('Paid so far', h('span', {id: 'invoice-amount-paid'}, `${invoice.amountPaid} ${invoice.token ?? 'USDT'}`)),
+        invoice.amountDue !== undefined ? row('Still due', h('span', {id: 'invoice-amount-due'}, `${invoice.amountDue} ${invoice.token ?? 'USDT'}`)) : null,
         invoice.underpaid ? row('Underpaid', 'Paid within your underpayment tolerance, below the full amount.') : null,
         invoice.overpaid ? row('Overpaid', 'Credits exceed what was due: settle the difference with the payer.') : null,
         row('Chain', invoice.chain),
@@ -621,7 +626,7 @@ async function invoiceView(id) {
           h('tbody', {}, invoice.payments.map((p) => h('tr', {},
             h('td', {}, h('code', {class: 'hash'}, `${p.txHash}#${p.logIndex}`)),
             h('td', {}, h('code', {class: 'address'}, p.from)),
-            h('td', {class: 'num'}, `${p.amount} USDT`),
+            h('td', {class: 'num'}, `${p.amount} ${invoice.token ?? 'USDT'}`),
             h('td', {class: 'num'}, p.blockNumber),
             h('td', {class: 'num'}, `${Math.min(p.confirmations, invoice.requiredConfirmations)} / ${invoice.requiredConfirmations}`),
             h('td', {}, p.status),
@@ -696,7 +701,7 @@ async function settingsView() {
   view('Settings',
     h('section', {class: 'card', 'aria-labelledby': 'wallets-title'},
       h('h2', {id: 'wallets-title'}, 'Wallets'),
-      h('p', {class: 'hint'}, 'Payers send USDT straight to these addresses. Stablegate never holds keys or funds.'),
+      h('p', {class: 'hint'}, 'Payers send USDT or USDC straight to these addresses (one per chain serves every token on it). Stablegate never holds keys or funds.'),
       CHAINS.map((chain) => walletForm(chain, wallets.get(chain.id)))),
     profileSection(),
     paymentSettingsSection(),
@@ -1052,7 +1057,7 @@ function unmatchedView() {
   const outcome = h('p', {class: 'hint', id: 'resolve-outcome', role: 'status', 'aria-live': 'polite'});
   view('Unmatched transfers',
     h('section', {class: 'card'},
-      h('p', {class: 'hint'}, 'Final USDT transfers to your wallets that paid no invoice: a wrong amount, '
+      h('p', {class: 'hint'}, 'Final token transfers to your wallets that paid no invoice: a wrong amount, '
         + 'a payment after the late-payment window, or money sent without an invoice. Attach each to the invoice it '
         + 'pays, or dismiss it with a note (for example after refunding the payer).'),
       filters, outcome, table, pager),
@@ -1099,7 +1104,7 @@ function unmatchedView() {
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(invoiceId)) {
         throw new ApiError(400, {errors: [{field: 'invoiceId', message: 'Enter an invoice id (a UUID).'}]});
       }
-      confirmStep(t, `Credit ${t.amount} USDT from transaction ${t.txHash} to invoice ${invoiceId}? `
+      confirmStep(t, `Credit ${t.amount} ${t.token ?? 'USDT'} from transaction ${t.txHash} to invoice ${invoiceId}? `
         + 'The invoice is paid, partially paid or marked overpaid accordingly; this cannot be undone.',
       'Attach now', 'confirm-attach', async () => {
         const invoice = await post('/api/v1/unmatched-transfers/attach',

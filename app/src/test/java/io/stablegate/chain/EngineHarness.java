@@ -14,6 +14,7 @@ import io.stablegate.engine.payment.PaymentMatcher;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import io.stablegate.persistence.merchant.MerchantChanges;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
@@ -171,6 +172,13 @@ public final class EngineHarness implements AutoCloseable {
 
   public Invoice createInvoice(Chain chain, String address, String amount) {
     return await(createInvoiceAsync(chain, address, new BigDecimal(amount)));
+  }
+
+  /** An invoice in {@code token}. */
+  public Invoice createInvoice(Chain chain, Token token, String address, String amount) {
+    return await(invoices().create(new InvoiceService.NewInvoice(UUID.randomUUID(), new InvoiceTerms(UUID.randomUUID(),
+        chain, address, new BigDecimal(amount), null, null, "{}", Instant.now().plus(Duration.ofMinutes(30)), null,
+        null, token))));
   }
 
   public CompletionStage<Invoice> createInvoiceAsync(Chain chain, String address, BigDecimal amount) {

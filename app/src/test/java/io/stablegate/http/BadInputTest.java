@@ -126,7 +126,8 @@ class BadInputTest {
         // tokens
         invoice("unknown token", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"DAI\"}", 400, "token"),
         invoice("lower-case token", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"usdt\"}", 400, "token"),
-        invoice("token the chain does not serve", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": \"USDC\"}", 400, "token"),
+        invoice("token the chain does not serve", "{\"amount\": \"1\", \"chain\": \"TRON\", \"token\": \"USDC\"}", 400, "token"),
+        invoice("token turned off with none", "{\"amount\": \"1\", \"chain\": \"BASE\", \"token\": \"USDT\"}", 400, "token"),
         invoice("token as a number", "{\"amount\": \"1\", \"chain\": \"ETHEREUM\", \"token\": 1}", 400, "token"),
         // chains
         invoice("unknown chain", body("1", "SOLANA"), 400, "chain"),

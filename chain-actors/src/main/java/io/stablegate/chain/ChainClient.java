@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.stablegate.engine.money.Token;
 
 /**
  * One chain node behind one endpoint. Every call blocks and may throw; callers run it on the
@@ -38,14 +39,27 @@ public interface ChainClient extends AutoCloseable {
   }
 
   /**
-   * The token's transfers to one of {@code watched} in {@code blocks} (consecutive, as returned by
+   * The watched tokens' transfers to one of {@code watched} in {@code blocks} (consecutive, as returned by
    * {@link #blocks}), in chain order. Each transfer carries the hash of the block the node read it
    * from, so the caller can tell whether the chain moved under it.
    */
   List<Transfer> transfers(List<BlockRef> blocks, Set<String> watched) throws Exception;
 
-  /** The token's decimals, read from its contract when the client connected. */
-  int decimals();
+  /** The tokens this client reads, each with the decimals read from its contract when it connected. */
+  List<WatchedToken> tokens();
+
+  /**
+   * The configured tokens turned off, with the reason (no contract code at that address on this chain,
+   * no {@code decimals()}, decimals other than configured); the chain's other tokens keep working.
+   */
+  default Map<Token, String> tokensOff() {
+    return Map.of();
+  }
+
+  /** The watched token whose contract (canonical form) is {@code contract}, if any. */
+  default Optional<WatchedToken> token(String contract) {
+    return tokens().stream().filter(t -> t.contract().equals(contract)).findFirst();
+  }
 
   /**
    * One transaction as the node has it now, with every {@code Transfer} log it emitted (whatever

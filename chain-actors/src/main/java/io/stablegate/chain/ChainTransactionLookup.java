@@ -11,7 +11,7 @@ import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ChainTransactionLookup implements ChainTransactions, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChainTransactionLookup.class);
 
-  private record ChainAccess(EndpointPool<ChainClient> pool, String token, int attempts) {}
+  private record ChainAccess(EndpointPool<ChainClient> pool, int attempts) {}
 
   private final Map<Chain, ChainAccess> chains;
   private final Executor blocking;
@@ -43,7 +43,7 @@ public final class ChainTransactionLookup implements ChainTransactions, AutoClos
 
   /** Pools for every chain enabled in {@code config}; calls block on {@code blocking}. */
   public static ChainTransactionLookup create(Config config, Executor blocking, Clock clock) {
-    Map<Chain, ChainAccess> chains = new EnumMap<>(Chain.class);
+    Map<Chain, ChainAccess> chains = new java.util.TreeMap<>();
     for (Chain chain : Chain.values()) {
       WatcherSettings settings = WatcherSettings.fromConfig(config, chain);
       if (!settings.enabled()) {
@@ -54,8 +54,7 @@ public final class ChainTransactionLookup implements ChainTransactions, AutoClos
           : TronChainClient.connector(settings);
       EndpointPool<ChainClient> pool = new EndpointPool<>(settings.endpoints(), connector::connect,
           settings.minBackoff(), settings.maxBackoff(), clock);
-      chains.put(chain, new ChainAccess(pool, ChainAddress.parse(chain, settings.usdtContract()).value(),
-          settings.endpoints().size()));
+      chains.put(chain, new ChainAccess(pool, settings.endpoints().size()));
     }
     return new ChainTransactionLookup(chains, blocking);
   }
@@ -80,7 +79,7 @@ public final class ChainTransactionLookup implements ChainTransactions, AutoClos
         throw unavailable(chain, access, e.getMessage());
       }
       try {
-        Optional<ChainTransaction> found = read(chain, client, access.token(), txHash);
+        Optional<ChainTransaction> found = read(chain, client, txHash);
         access.pool().succeeded(client);
         return found;
       } catch (Exception e) {
@@ -90,7 +89,7 @@ public final class ChainTransactionLookup implements ChainTransactions, AutoClos
     throw unavailable(chain, access, "every endpoint failed");
   }
 
-  private static Optional<ChainTransaction> read(Chain chain, ChainClient client, String token, String txHash)
+  private static Optional<ChainTransaction> read(Chain chain, ChainClient client, String txHash)
       throws Exception {
     Optional<TransactionLogs> found = client.transactionLogs(txHash);
     if (found.isEmpty()) {
@@ -102,13 +101,13 @@ public final class ChainTransactionLookup implements ChainTransactions, AutoClos
       // The block moved under the lookup (a reorganisation): as good as not mined yet.
       return Optional.empty();
     }
-    int decimals = client.decimals();
+    List<ChainTransaction.TokenTransfer> transfers = new java.util.ArrayList<>();
+    for (TransactionLogs.TransferLog t : tx.transfers()) {
+      client.token(t.contract()).ifPresent(token -> transfers.add(new ChainTransaction.TokenTransfer(t.logIndex(),
+          t.from(), t.to(), Amounts.fromBaseUnits(t.units(), token.decimals()), token.token())));
+    }
     return Optional.of(new ChainTransaction(chain, tx.txHash(), tx.blockNumber(), block.get().time(), tx.succeeded(),
-        tx.transfers().stream()
-            .filter(t -> t.contract().equals(token))
-            .map(t -> new ChainTransaction.TokenTransfer(t.logIndex(), t.from(), t.to(),
-                Amounts.fromBaseUnits(t.units(), decimals)))
-            .toList()));
+        transfers));
   }
 
   private static CompletionException unavailable(Chain chain, ChainAccess access, String why) {

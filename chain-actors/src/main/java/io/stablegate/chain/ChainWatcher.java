@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -83,6 +84,8 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
   private boolean pollAgain;
   private long head = -1;
   private String endpoint;
+  /** Set off the actor's thread by each cycle, read when publishing. */
+  private volatile Map<String, String> tokens = Map.of();
   private String lastError;
   private Instant lastErrorAt;
 
@@ -192,7 +195,15 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
   private void publish(Checkpoint state) {
     board.publish(new ChainStatus(settings.chain(), Math.max(head, state.scanned()), state.scanned(),
         endpoint == null ? null : EndpointPool.redact(endpoint), lastError, lastErrorAt, state.deepReorg(),
-        clock.instant()));
+        clock.instant(), tokens));
+  }
+
+  /** Each configured token's state as the client connected found it. */
+  private static Map<String, String> tokenStates(ChainClient client) {
+    Map<String, String> states = new java.util.TreeMap<>();
+    client.tokens().forEach(t -> states.put(t.token().name(), "watching"));
+    client.tokensOff().forEach((token, why) -> states.put(token.name(), "off: " + why));
+    return states;
   }
 
   // ---- one cycle, off the actor's thread: read the chain, then tell the engine ----
@@ -215,6 +226,7 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
       } catch (EndpointPool.NoEndpointAvailable e) {
         throw new CompletionException(last != null ? last : e);
       }
+      tokens = tokenStates(client);
       try {
         ScanResult result = scanner.scan(client, checkpoint, this::watchedWallets);
         pool.succeeded(client);

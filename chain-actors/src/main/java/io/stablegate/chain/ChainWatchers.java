@@ -6,7 +6,6 @@ import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.money.Chain;
 import io.stablegate.engine.payment.PaymentMatcher;
 import java.time.Clock;
-import java.util.EnumMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -26,7 +25,7 @@ public final class ChainWatchers {
    */
   public static Map<Chain, ActorRef<WatcherCommand>> start(ActorSystem<?> system, PaymentMatcher matcher,
       WatchedWallets wallets, ChainStatusBoard board) {
-    Map<Chain, ActorRef<WatcherCommand>> refs = new EnumMap<>(Chain.class);
+    Map<Chain, ActorRef<WatcherCommand>> refs = new java.util.TreeMap<>();
     for (Chain chain : Chain.values()) {
       WatcherSettings settings = WatcherSettings.fromConfig(system.settings().config(), chain);
       if (settings.enabled()) {

@@ -1,7 +1,9 @@
 package io.stablegate.chain;
 
 import com.typesafe.config.Config;
-import io.stablegate.engine.EngineSettings;
+import io.stablegate.engine.money.ChainRegistry;
+import io.stablegate.engine.money.ChainSpec;
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.money.Chain;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,6 +16,7 @@ import java.util.OptionalLong;
  *
  * @param endpoints JSON-RPC URLs (EVM) or gRPC {@code host:port} (Tron), in order of preference
  * @param chainId the chain id every EVM endpoint must report; unused on Tron
+ * @param tokens the chain's tokens with their contracts (those set to {@code none} absent)
  * @param startBlock where a chain without checkpoint starts; empty means the head at first start
  * @param confirmations blocks on top of and including a transfer's block before it is final
  */
@@ -23,7 +26,7 @@ public record WatcherSettings(
     List<String> endpoints,
     long chainId,
     Optional<Secret> apiKey,
-    String usdtContract,
+    List<ChainSpec.TokenSpec> tokens,
     OptionalLong startBlock,
     Duration pollInterval,
     int confirmations,
@@ -48,6 +51,7 @@ public record WatcherSettings(
 
   public WatcherSettings {
     endpoints = List.copyOf(endpoints);
+    tokens = List.copyOf(tokens);
     if (endpoints.isEmpty()) {
       throw new IllegalArgumentException(chain + ": no endpoint configured");
     }
@@ -59,6 +63,7 @@ public record WatcherSettings(
 
   public static WatcherSettings fromConfig(Config root, Chain chain) {
     Config c = root.getConfig("stablegate.chains." + chain.configKey());
+    ChainSpec spec = ChainRegistry.spec(root, chain);
     Config shared = root.getConfig("stablegate.chain-watcher");
     String startBlock = c.getString("start-block").trim();
     String apiKey = c.hasPath("api-key") ? c.getString("api-key").trim() : "";
@@ -66,12 +71,12 @@ public record WatcherSettings(
         chain,
         c.getBoolean("enabled"),
         splitList(c.getString(chain.isEvm() ? "rpc-urls" : "grpc-endpoints")),
-        chain.isEvm() ? c.getLong("chain-id") : 0L,
+        spec.chainId(),
         apiKey.isEmpty() ? Optional.empty() : Optional.of(new Secret(apiKey)),
-        c.getString("usdt-contract").trim(),
+        spec.tokens().values().stream().sorted(java.util.Comparator.comparing(ChainSpec.TokenSpec::token)).toList(),
         startBlock.equalsIgnoreCase("latest") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(startBlock)),
         Duration.ofMillis(c.getLong("poll-interval-ms")),
-        EngineSettings.fromConfig(root).requiredConfirmations(chain),
+        spec.confirmations(),
         c.getInt("max-blocks-per-cycle"),
         shared.getInt("max-log-range"),
         shared.getInt("hash-history"),
@@ -80,6 +85,12 @@ public record WatcherSettings(
         shared.getDuration("min-backoff"),
         shared.getDuration("max-backoff"),
         shared.getInt("snapshot-every"));
+  }
+
+  /** The USDT contract as configured, or null when USDT is off on this chain. */
+  public String usdtContract() {
+    return tokens.stream().filter(t -> t.token() == Token.USDT).map(ChainSpec.TokenSpec::contract).findFirst()
+        .orElse(null);
   }
 
   /** Environment overrides are plain strings, so lists arrive comma-separated. */

@@ -53,8 +53,8 @@ class EndpointPoolTest {
     }
 
     @Override
-    public int decimals() {
-      return 6;
+    public List<WatchedToken> tokens() {
+      return List.of(new WatchedToken(io.stablegate.engine.money.Token.USDT, "0x0", 6));
     }
 
     @Override

@@ -1,6 +1,10 @@
 package io.stablegate.http;
 
+import com.typesafe.config.Config;
 import io.stablegate.engine.chain.ChainStatus;
+import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.ChainRegistry;
+import io.stablegate.engine.money.ChainSpec;
 import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.rates.RateSource;
 import java.util.LinkedHashMap;
@@ -11,7 +15,9 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /api/v1/health}: 200 once the node serves, with each watched chain's head, last
+ * {@code GET /api/v1/health}: 200 once the node serves, with every known chain: whether it is
+ * enabled, its state ({@code disabled}, {@code starting}, {@code watching}, {@code degraded}), each
+ * token's state ({@code watching} or {@code off: <reason>}), and for a watched chain its head, last
  * scanned block and lag, the endpoint in use and the last error; and the exchange-rate source: its
  * provider, last good refresh and its age, how many currencies it can price now, its last error.
  */
@@ -19,9 +25,17 @@ public final class HealthRoutes extends AllDirectives {
   private final ChainStatusBoard chains;
   private final RateSource rates;
 
-  public HealthRoutes(ChainStatusBoard chains, RateSource rates) {
+  private final Map<Chain, Boolean> enabled = new LinkedHashMap<>();
+  private final Map<Chain, ChainSpec> specs;
+
+  public HealthRoutes(ChainStatusBoard chains, RateSource rates, Config config) {
     this.chains = chains;
     this.rates = rates;
+    this.specs = ChainRegistry.specs(config);
+    for (Chain chain : Chain.values()) {
+      String path = "stablegate.chains." + chain.configKey() + ".enabled";
+      enabled.put(chain, config.hasPath(path) && config.getBoolean(path));
+    }
   }
 
   public Route route() {
@@ -29,8 +43,23 @@ public final class HealthRoutes extends AllDirectives {
       Map<String, Object> body = new LinkedHashMap<>();
       Map<String, Object> perChain = new LinkedHashMap<>();
       boolean degraded = false;
-      for (ChainStatus status : chains.current().values()) {
+      Map<Chain, ChainStatus> current = chains.current();
+      for (Chain chain : Chain.values()) {
+        ChainStatus status = current.get(chain);
         Map<String, Object> c = new LinkedHashMap<>();
+        boolean on = enabled.get(chain);
+        c.put("enabled", on);
+        if (status == null) {
+          // Not watched here (yet): what is configured, so that every known chain is listed.
+          c.put("state", on ? "starting" : "disabled");
+          Map<String, String> tokens = new java.util.TreeMap<>();
+          specs.get(chain).tokens().keySet().forEach(t -> tokens.put(t.name(), on ? "starting" : "disabled"));
+          c.put("tokens", tokens);
+          perChain.put(chain.name(), c);
+          continue;
+        }
+        c.put("state", status.deepReorg() ? "degraded" : "watching");
+        c.put("tokens", status.tokens());
         c.put("head", status.head());
         c.put("scanned", status.scanned());
         c.put("lag", status.lag());
@@ -39,7 +68,7 @@ public final class HealthRoutes extends AllDirectives {
         c.put("lastErrorAt", status.lastErrorAt());
         c.put("deepReorg", status.deepReorg());
         c.put("updatedAt", status.updatedAt());
-        perChain.put(status.chain().name(), c);
+        perChain.put(chain.name(), c);
         degraded |= status.deepReorg();
       }
       body.put("status", degraded ? "degraded" : "ok");

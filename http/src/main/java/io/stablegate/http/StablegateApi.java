@@ -101,7 +101,7 @@ public final class StablegateApi extends AllDirectives {
     PasswordPolicy passwordPolicy = PasswordPolicy.load();
     LoginThrottle loginThrottle = new LoginThrottle(settings.loginThrottle(), clock);
 
-    routes.add(new HealthRoutes(chains, rates).route());
+    routes.add(new HealthRoutes(chains, rates, system.settings().config()).route());
     routes.add(new OpenApiRoutes().route());
     routes.add(new AccountRoutes(authentication, merchants, wallets, webhooks, passwords, passwordPolicy,
         loginThrottle, sessions, apiKeys, changes, clientAddress, bodies, work, hashing,
@@ -116,7 +116,7 @@ public final class StablegateApi extends AllDirectives {
         settings.webhookSecretGrace(), clock).route());
     routes.add(new SettingsChangeRoutes(authentication, repositories.settingsChanges(), work).route());
     InvoiceCreation creation = new InvoiceCreation(invoices, wallets, repositories.paymentSettings(),
-        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock, rates);
+        repositories.idempotency(), work, settings.publicUrl(), settings.idempotencyRetention(), clock, rates, chains);
     routes.add(new InvoiceExportRoutes(authentication, repositories.invoiceExports(),
         system.settings().config().getInt("stablegate.http.export-fetch-size"), settings.publicUrl()).route());
     routes.add(new InvoiceRoutes(authentication, invoices, creation, repositories.invoiceListings(),

@@ -245,7 +245,7 @@ final class JournalVerifier {
     private final CreditedTransfers credits;
     private final Findings findings;
     private final Map<InvoiceStatus, Long> statuses = new EnumMap<>(InvoiceStatus.class);
-    private final Map<Chain, ChainTotal> paid = new EnumMap<>(Chain.class);
+    private final Map<Chain, ChainTotal> paid = new java.util.TreeMap<>();
     private long invoices;
     private long testInvoices;
     private long events;

@@ -3,6 +3,7 @@ package io.stablegate.app.audit;
 import com.typesafe.config.Config;
 import io.stablegate.chain.EndpointPool;
 import io.stablegate.chain.TransactionLogs;
+import io.stablegate.chain.WatchedToken;
 import io.stablegate.chain.WatcherSettings;
 import io.stablegate.chain.evm.EvmChainClient;
 import io.stablegate.chain.tron.TronChainClient;
@@ -12,7 +13,6 @@ import io.stablegate.engine.money.Chain;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +64,7 @@ final class OnChainVerifier {
   }
 
   List<ChainReport> verify(CreditedTransfers credits, Findings findings) throws SQLException, InterruptedException {
-    Map<Chain, ChainLookup> lookups = new EnumMap<>(Chain.class);
+    Map<Chain, ChainLookup> lookups = new java.util.TreeMap<>();
     ExecutorService workers = Executors.newFixedThreadPool(parallelism, r -> {
       Thread t = new Thread(r, "audit-onchain");
       t.setDaemon(true);
@@ -129,7 +129,6 @@ final class OnChainVerifier {
     final AtomicLong finalTransfers = new AtomicLong();
     final AtomicLong checked = new AtomicLong();
     final AtomicLong mismatches = new AtomicLong();
-    private final String token;
     private int endpoint;
     private Client client;
     private String unreachable;
@@ -139,7 +138,6 @@ final class OnChainVerifier {
       this.chain = chain;
       this.settings = settings;
       this.notChecked = notChecked;
-      this.token = settings == null ? null : ChainAddress.parse(chain, settings.usdtContract()).value();
     }
 
     synchronized boolean usable() {
@@ -161,13 +159,13 @@ final class OnChainVerifier {
           continue;
         }
         checked.incrementAndGet();
-        Optional<String> mismatch = mismatch(credit, found, current.decimals());
+        Optional<String> mismatch = mismatch(credit, found, current.tokens());
         mismatch.ifPresent(m -> mismatches.incrementAndGet());
         return mismatch.map(m -> new Violation(credit.persistenceId(), credit.seqNr(), m));
       }
     }
 
-    private Optional<String> mismatch(Credit credit, Optional<TransactionLogs> found, int decimals) {
+    private Optional<String> mismatch(Credit credit, Optional<TransactionLogs> found, List<WatchedToken> tokens) {
       String recorded = "final transfer " + credit.transfer() + " (" + Amounts.format(credit.amount()) + " to "
           + credit.to() + " in block " + credit.blockNumber() + ")";
       if (found.isEmpty()) {
@@ -184,9 +182,12 @@ final class OnChainVerifier {
             + " (its Transfer logs: " + tx.transfers().stream().map(t -> String.valueOf(t.logIndex())).toList() + ")");
       }
       TransactionLogs.TransferLog t = logged.get();
-      if (!t.contract().equals(token)) {
-        return Optional.of(recorded + ": the log was emitted by " + t.contract() + ", not the token " + token);
+      Optional<WatchedToken> token = tokens.stream().filter(w -> w.contract().equals(t.contract())).findFirst();
+      if (token.isEmpty()) {
+        return Optional.of(recorded + ": the log was emitted by " + t.contract() + ", not by a token of the chain "
+            + tokens.stream().map(w -> w.token() + " " + w.contract()).toList());
       }
+      int decimals = token.get().decimals();
       if (!t.to().equals(credit.to())) {
         return Optional.of(recorded + ": on chain it pays " + t.to());
       }
@@ -243,10 +244,10 @@ final class OnChainVerifier {
     private Client connect(String url) throws Exception {
       if (chain.isEvm()) {
         EvmChainClient evm = EvmChainClient.connector(settings).connect(url);
-        return new Client(url, evm.decimals(), evm::transactionLogs, evm);
+        return new Client(url, evm.tokens(), evm::transactionLogs, evm);
       }
       TronChainClient tron = TronChainClient.connector(settings).connect(url);
-      return new Client(url, tron.decimals(), tron::transactionLogs, tron);
+      return new Client(url, tron.tokens(), tron::transactionLogs, tron);
     }
 
     synchronized ChainReport report() {
@@ -285,7 +286,7 @@ final class OnChainVerifier {
   }
 
   /** A connected EVM or Tron client, as far as the audit uses it. */
-  private record Client(String endpoint, int decimals, Finder finder, AutoCloseable closeable) {
+  private record Client(String endpoint, List<WatchedToken> tokens, Finder finder, AutoCloseable closeable) {
     Optional<TransactionLogs> find(String txHash) throws Exception {
       return finder.find(txHash);
     }

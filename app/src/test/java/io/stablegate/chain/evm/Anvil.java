@@ -31,14 +31,21 @@ public final class Anvil implements AutoCloseable {
   }
 
   public static Anvil start() throws IOException {
+    return start(31337);
+  }
+
+  /** An anvil reporting {@code chainId}, with {@code extra} arguments (like {@code --block-time}). */
+  public static Anvil start(long chainId, String... extra) throws IOException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(BINARY.toAbsolutePath() + " is missing: run the Maven build (npm ci)");
     }
     int port = freePort();
     Path log = Path.of("target", "anvil-" + port + ".log");
     Files.createDirectories(log.getParent());
-    Process process = new ProcessBuilder(List.of(BINARY.toString(), "--host", "127.0.0.1", "--port",
-        String.valueOf(port), "--chain-id", "31337"))
+    List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--host", "127.0.0.1", "--port",
+        String.valueOf(port), "--chain-id", String.valueOf(chainId)));
+    command.addAll(List.of(extra));
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
@@ -51,7 +58,7 @@ public final class Anvil implements AutoCloseable {
             if (!process.isAlive()) {
               throw new IllegalStateException("anvil exited; see " + log.toAbsolutePath());
             }
-            return probe.ethChainId().send().getChainId().longValue() == 31337;
+            return probe.ethChainId().send().getChainId().longValue() == chainId;
           });
     } catch (RuntimeException e) {
       anvil.close();

@@ -30,13 +30,19 @@ public final class EvmChain implements AutoCloseable {
   /** anvil's first well-known development key: public knowledge, worthless off a dev chain. */
   private static final Credentials PAYER =
       Credentials.create("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
-  private static final long CHAIN_ID = 31337;
+  private final long chainId;
   private static final BigInteger GAS_PRICE = BigInteger.valueOf(5_000_000_000L);
 
   private final Web3j web3j;
   private final HttpService service;
 
   public EvmChain(String url) {
+    this(url, 31337);
+  }
+
+  /** A chain whose node was started with {@code chainId} (transactions are signed for it). */
+  public EvmChain(String url, long chainId) {
+    this.chainId = chainId;
     this.service = new HttpService(url);
     this.web3j = Web3j.build(service);
   }
@@ -150,7 +156,7 @@ public final class EvmChain implements AutoCloseable {
     RawTransaction tx = to == null
         ? RawTransaction.createContractTransaction(nonce, GAS_PRICE, gas, BigInteger.ZERO, data)
         : RawTransaction.createTransaction(nonce, GAS_PRICE, gas, to, data);
-    byte[] signed = TransactionEncoder.signMessage(tx, CHAIN_ID, PAYER);
+    byte[] signed = TransactionEncoder.signMessage(tx, chainId, PAYER);
     return call(web3j.ethSendRawTransaction(Numeric.toHexString(signed))).getTransactionHash();
   }
 

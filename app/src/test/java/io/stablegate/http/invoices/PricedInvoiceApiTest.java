@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
+import io.stablegate.engine.chain.ChainStatus;
+import io.stablegate.engine.money.Chain;
 import io.stablegate.http.rates.CoinbaseImitation;
 import io.stablegate.http.testing.ApiClient;
 import io.stablegate.http.testing.ApiClient.Answer;
@@ -50,6 +52,22 @@ class PricedInvoiceApiTest {
   static void stop() {
     server.close();
     coinbase.close();
+  }
+
+  @Test
+  void aTokenItsChainsWatcherTurnedOffIsRefusedNamingToken() {
+    Chain optimism = Chain.valueOf("OPTIMISM");
+    server.node().node().chains().publish(new ChainStatus(optimism, 100, 90, "http://rpc.test", null, null, false,
+        Instant.now(), Map.of("USDT", "watching", "USDC", "off: no contract code at 0x0b2C… on chain id 10")));
+    Answer refused = merchant.withKey("POST", "/api/v1/invoices",
+        Map.of("amount", "10", "chain", "OPTIMISM", "token", "USDC"));
+    assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+    assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("token");
+    assertThat(refused.json().get("errors").get(0).get("message").asText())
+        .contains("USDC is turned off on OPTIMISM", "no contract code");
+    // USDT on the same chain is not refused for its token (this merchant has no OPTIMISM wallet: chain).
+    Answer usdt = merchant.withKey("POST", "/api/v1/invoices", Map.of("amount", "10", "chain", "OPTIMISM"));
+    assertThat(usdt.json().get("errors").get(0).get("field").asText()).isEqualTo("chain");
   }
 
   @Test
@@ -120,6 +138,14 @@ class PricedInvoiceApiTest {
     assertThat(rates.get("lastError").asText()).contains("HTTP 503");
     assertThat(rates.get("ageSeconds").asLong()).isGreaterThanOrEqualTo(3);
     assertThat(rates.get("failures").asLong()).isPositive();
+    // Every known chain is listed with its state, watched or not (this node watches none).
+    JsonNode chains = health.json().get("chains");
+    assertThat(chains.fieldNames()).toIterable().containsExactly("TRON", "ETHEREUM", "BSC", "POLYGON", "ARBITRUM",
+        "BASE", "OPTIMISM", "AVALANCHE");
+    assertThat(chains.get("POLYGON").get("enabled").asBoolean()).isFalse();
+    assertThat(chains.get("POLYGON").get("state").asText()).isEqualTo("disabled");
+    assertThat(chains.get("POLYGON").get("tokens").get("USDC").asText()).isEqualTo("disabled");
+    assertThat(chains.get("BASE").get("tokens").has("USDT")).as("USDT is off on Base by default").isFalse();
 
     coinbase.answer(Map.of("EUR", "0.95"));
     JsonNode recovered = awaitCreated(TEN_EURO).json();

@@ -6,15 +6,19 @@ import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.testing.QrCodes;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
+import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.ledger.TransferRoute;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
+import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.engine.payment.Observation;
 import io.stablegate.engine.payment.PaymentMatcher;
 import io.stablegate.persistence.testing.Invoices;
 import io.stablegate.persistence.testing.TestDatabase;
 import io.stablegate.persistence.testing.TestNode;
 import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -90,6 +94,25 @@ class PageRoutesTest {
   }
 
   @Test
+  void aUsdcInvoiceOnPolygonNamesUsdcAndItsQrCodeIsTheUsdcContractOnChain137() throws Exception {
+    String wallet = Invoices.randomEvmWallet();
+    Invoice invoice = node.invoices().create(new InvoiceService.NewInvoice(UUID.randomUUID(), new InvoiceTerms(
+            UUID.randomUUID(), Chain.valueOf("POLYGON"), wallet, new BigDecimal("42"), "order-1", "mugs", "{}",
+            Instant.now().plusSeconds(1800), null, null, Token.USDC)))
+        .toCompletableFuture().get();
+    String payAmount = Amounts.format(invoice.payAmount());
+    String html = get("/pay/" + invoice.id()).body();
+    assertThat(html).contains(">" + payAmount + "</span> USDC", "Polygon PoS (ERC-20)",
+        "Send only USDC on Polygon PoS (ERC-20), and exactly <span class=\"pay-amount-text\">" + payAmount
+            + "</span> USDC", "<strong id=\"token\">USDC</strong>");
+    assertThat(html).doesNotContain("USDT").doesNotContainPattern("\\{\\{");
+    HttpResponse<byte[]> qr = HTTP.send(request("/pay/" + invoice.id() + "/qr.png").build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(QrCodes.decode(qr.body())).isEqualTo("ethereum:0x3c499c542cEF5E3811e1192ce70d8cC03d5c3359@137/transfer"
+        + "?address=" + wallet + "&uint256=" + invoice.payAmount().movePointRight(6).toBigIntegerExact());
+  }
+
+  @Test
   void aCancelledInvoiceTellsThePayerNotToPayAndHidesThePaymentDetails() throws Exception {
     Invoice invoice = node.invoices().create(
         Invoices.newInvoice(Invoices.randomEvmWallet(), "3", Instant.now().plusSeconds(600))).toCompletableFuture().get();
@@ -156,8 +179,8 @@ class PageRoutesTest {
   @Test
   void tronAndBscNameTheirNetworkPlainly() {
     var tokens = PaymentToken.fromConfig(ConfigFactory.load());
-    assertThat(tokens.get(Chain.TRON).networkName()).isEqualTo("Tron (TRC-20)");
-    assertThat(tokens.get(Chain.BSC).networkName()).isEqualTo("BNB Smart Chain (BEP-20)");
+    assertThat(tokens.get(Chain.TRON).get(Token.USDT).networkName()).isEqualTo("Tron (TRC-20)");
+    assertThat(tokens.get(Chain.BSC).get(Token.USDT).networkName()).isEqualTo("BNB Smart Chain (BEP-20)");
   }
 
   private static String visibleMessage(String html) {

@@ -4,7 +4,10 @@ import io.stablegate.chain.BlockRef;
 import io.stablegate.chain.ChainClient;
 import io.stablegate.chain.EndpointPool;
 import io.stablegate.chain.TransactionLogs;
+import io.stablegate.chain.WatchedToken;
 import io.stablegate.chain.WatcherSettings;
+import io.stablegate.engine.money.ChainSpec;
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.chain.EvmAddress;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.money.Amounts;
@@ -13,6 +16,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +38,11 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 
-/** An Ethereum or BSC node behind one JSON-RPC URL, read with web3j. */
+/**
+ * An EVM node behind one JSON-RPC URL, read with web3j. One client reads every token configured on
+ * the chain: one {@code eth_getLogs} per range filters the {@code Transfer} logs of all their
+ * contracts, and each transfer is tagged with the token whose contract emitted it.
+ */
 public final class EvmChainClient implements ChainClient {
 
   /** keccak256("Transfer(address,address,uint256)"), the same topic on every EVM chain and on Tron. */
@@ -42,38 +50,47 @@ public final class EvmChainClient implements ChainClient {
   private static final String DECIMALS_SELECTOR = "0x313ce567";
   private static final int HEADER_BATCH = 50;
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EvmChainClient.class);
+
   private final Chain chain;
   private final String url;
   private final Web3j web3j;
   private final OkHttpClient http;
-  private final String token;
-  private final int decimals;
+  private final List<WatchedToken> tokens;
+  private final Map<Token, String> tokensOff;
+  /** The watched tokens by contract, lower case (as logs give it). */
+  private final Map<String, WatchedToken> byContract = new HashMap<>();
   private final LogRange logRange;
   private volatile boolean batchesWork = true;
 
-  private EvmChainClient(Chain chain, String url, Web3j web3j, OkHttpClient http, String token, int decimals,
-      LogRange logRange) {
+  private EvmChainClient(Chain chain, String url, Web3j web3j, OkHttpClient http, List<WatchedToken> tokens,
+      Map<Token, String> tokensOff, LogRange logRange) {
     this.chain = chain;
     this.url = url;
     this.web3j = web3j;
     this.http = http;
-    this.token = token;
-    this.decimals = decimals;
+    this.tokens = List.copyOf(tokens);
+    this.tokensOff = Map.copyOf(tokensOff);
+    this.tokens.forEach(t -> byContract.put(t.contract().toLowerCase(Locale.ROOT), t));
     this.logRange = logRange;
   }
 
   /**
-   * A connector for the endpoint pool: connects, refuses an endpoint on another chain id, and reads
-   * the token's decimals. The log range is shared by the chain's endpoints, so what one provider
-   * taught is kept across reconnects.
+   * A connector for the endpoint pool: connects, refuses an endpoint on another chain id, and checks
+   * each configured token (code at its address, its {@code decimals()} as configured); a token that
+   * fails is turned off (logged, and reported by {@link #tokensOff}), the others are read. The log
+   * range is shared by the chain's endpoints, so what one provider taught is kept across reconnects.
    */
   public static EndpointPool.Connector<EvmChainClient> connector(WatcherSettings settings) {
-    EvmAddress token = EvmAddress.parse(settings.usdtContract());
+    Map<ChainSpec.TokenSpec, EvmAddress> contracts = new java.util.LinkedHashMap<>();
+    settings.tokens().forEach(t -> contracts.put(t, EvmAddress.parse(t.contract())));
     LogRange logRange = new LogRange(settings.maxLogRange());
-    return url -> connect(settings, url, token, logRange);
+    Map<Token, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
+    return url -> connect(settings, url, contracts, logRange, reported);
   }
 
-  private static EvmChainClient connect(WatcherSettings settings, String url, EvmAddress token, LogRange logRange)
+  private static EvmChainClient connect(WatcherSettings settings, String url,
+      Map<ChainSpec.TokenSpec, EvmAddress> contracts, LogRange logRange, Map<Token, String> reported)
       throws IOException {
     long timeout = settings.rpcTimeout().toMillis();
     OkHttpClient http = new OkHttpClient.Builder()
@@ -87,15 +104,42 @@ public final class EvmChainClient implements ChainClient {
       if (chainId.longValueExact() != settings.chainId()) {
         throw new IllegalStateException("reports chain id " + chainId + ", expected " + settings.chainId());
       }
-      String result = check(web3j.ethCall(
-          org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null, token.lowerCase(),
-              DECIMALS_SELECTOR),
-          DefaultBlockParameterName.LATEST).send()).getValue();
-      if (result == null || result.length() < 3) {
-        throw new IllegalStateException("token " + token.value() + " has no decimals() here");
+      List<WatchedToken> tokens = new ArrayList<>();
+      Map<Token, String> off = new java.util.TreeMap<>();
+      for (Map.Entry<ChainSpec.TokenSpec, EvmAddress> e : contracts.entrySet()) {
+        ChainSpec.TokenSpec spec = e.getKey();
+        EvmAddress contract = e.getValue();
+        String problem = null;
+        String code = check(web3j.ethGetCode(contract.lowerCase(), DefaultBlockParameterName.LATEST).send()).getCode();
+        if (code == null || code.equals("0x") || code.isEmpty()) {
+          problem = "no contract code at " + contract.value() + " on chain id " + chainId;
+        } else {
+          String result = check(web3j.ethCall(
+              org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(null, contract.lowerCase(),
+                  DECIMALS_SELECTOR),
+              DefaultBlockParameterName.LATEST).send()).getValue();
+          if (result == null || result.length() < 3) {
+            problem = contract.value() + " answers no decimals()";
+          } else {
+            int decimals = new BigInteger(result.substring(2), 16).intValueExact();
+            if (spec.decimals().isPresent() && spec.decimals().getAsInt() != decimals) {
+              problem = contract.value() + " has " + decimals + " decimals, configured " + spec.decimals().getAsInt();
+            } else {
+              tokens.add(new WatchedToken(spec.token(), contract.value(), decimals));
+            }
+          }
+        }
+        if (problem != null) {
+          off.put(spec.token(), problem);
+          if (!problem.equals(reported.put(spec.token(), problem))) {
+            log.warn("{} {} is turned off: {}; the chain's other tokens are watched", settings.chain(), spec.token(),
+                problem);
+          }
+        } else {
+          reported.remove(spec.token());
+        }
       }
-      int decimals = new BigInteger(result.substring(2), 16).intValueExact();
-      return new EvmChainClient(settings.chain(), url, web3j, http, token.lowerCase(), decimals, logRange);
+      return new EvmChainClient(settings.chain(), url, web3j, http, tokens, off, logRange);
     } catch (IOException | RuntimeException e) {
       web3j.shutdown();
       throw e;
@@ -103,8 +147,13 @@ public final class EvmChainClient implements ChainClient {
   }
 
   @Override
-  public int decimals() {
-    return decimals;
+  public List<WatchedToken> tokens() {
+    return tokens;
+  }
+
+  @Override
+  public Map<Token, String> tokensOff() {
+    return tokensOff;
   }
 
   @Override
@@ -177,9 +226,10 @@ public final class EvmChainClient implements ChainClient {
   @Override
   public List<Transfer> transfers(List<BlockRef> blocks, Set<String> watched) throws IOException {
     List<Transfer> transfers = new ArrayList<>();
-    if (blocks.isEmpty() || watched.isEmpty()) {
+    if (blocks.isEmpty() || watched.isEmpty() || tokens.isEmpty()) {
       return transfers;
     }
+    List<String> addresses = List.copyOf(byContract.keySet());
     Map<Long, BlockRef> byNumber = ChainClient.byNumber(blocks);
     long from = blocks.get(0).number();
     long to = blocks.get(blocks.size() - 1).number();
@@ -187,7 +237,7 @@ public final class EvmChainClient implements ChainClient {
     while (start <= to) {
       long end = Math.min(to, start + logRange.size() - 1);
       EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(start)),
-          DefaultBlockParameter.valueOf(BigInteger.valueOf(end)), token);
+          DefaultBlockParameter.valueOf(BigInteger.valueOf(end)), addresses);
       filter.addSingleTopic(TRANSFER_TOPIC);
       EthLog response = web3j.ethGetLogs(filter).send();
       if (response.hasError()) {
@@ -233,8 +283,9 @@ public final class EvmChainClient implements ChainClient {
   }
 
   private Optional<Transfer> toTransfer(Log log, Map<Long, BlockRef> blocks, Set<String> watched) {
+    WatchedToken token = byContract.get(lower(log.getAddress()));
     if (log.isRemoved() || log.getTopics().size() != 3 || !TRANSFER_TOPIC.equals(lower(log.getTopics().get(0)))
-        || !token.equals(lower(log.getAddress()))) {
+        || token == null) {
       return Optional.empty();
     }
     EvmAddress to = EvmAddress.fromBytes(hex(log.getTopics().get(2)));
@@ -249,7 +300,7 @@ public final class EvmChainClient implements ChainClient {
     BigInteger units = new BigInteger(1, hex(log.getData()));
     return Optional.of(new Transfer(chain, lower(log.getTransactionHash()), log.getLogIndex().intValueExact(),
         EvmAddress.fromBytes(hex(log.getTopics().get(1))).value(), to.value(),
-        Amounts.fromBaseUnits(units, decimals), number, lower(log.getBlockHash()), block.time()));
+        Amounts.fromBaseUnits(units, token.decimals()), number, lower(log.getBlockHash()), block.time(), token.token()));
   }
 
   private static BlockRef ref(EthBlock.Block block) {

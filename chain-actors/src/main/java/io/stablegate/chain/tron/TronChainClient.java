@@ -5,7 +5,9 @@ import io.stablegate.chain.BlockRef;
 import io.stablegate.chain.ChainClient;
 import io.stablegate.chain.EndpointPool;
 import io.stablegate.chain.TransactionLogs;
+import io.stablegate.chain.WatchedToken;
 import io.stablegate.chain.WatcherSettings;
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.chain.TronAddress;
 import io.stablegate.engine.money.Amounts;
@@ -41,16 +43,23 @@ public final class TronChainClient implements ChainClient {
   private final long timeoutMillis;
   private final byte[] token20;
   private final int decimals;
+  private final List<WatchedToken> tokens;
 
-  private TronChainClient(String endpoint, ApiWrapper wrapper, long timeoutMillis, byte[] token20, int decimals) {
+  private TronChainClient(String endpoint, ApiWrapper wrapper, long timeoutMillis, byte[] token20, int decimals,
+      String contract) {
     this.endpoint = endpoint;
     this.wrapper = wrapper;
     this.timeoutMillis = timeoutMillis;
     this.token20 = token20;
     this.decimals = decimals;
+    this.tokens = List.of(new WatchedToken(Token.USDT, contract, decimals));
   }
 
+  /** Tron reads USDT only (Circle ended USDC on Tron); USDT must be configured. */
   public static EndpointPool.Connector<TronChainClient> connector(WatcherSettings settings) {
+    if (settings.usdtContract() == null) {
+      throw new IllegalArgumentException("TRON: the watcher reads USDT and its contract is set to none");
+    }
     TronAddress token = TronAddress.parse(settings.usdtContract());
     return endpoint -> connect(settings, endpoint, token);
   }
@@ -75,7 +84,7 @@ public final class TronChainClient implements ChainClient {
       }
       int decimals = new BigInteger(1, call.getConstantResult(0).toByteArray()).intValueExact();
       byte[] token20 = Arrays.copyOfRange(token.toBytes21(), 1, 21);
-      return new TronChainClient(endpoint, wrapper, timeout, token20, decimals);
+      return new TronChainClient(endpoint, wrapper, timeout, token20, decimals, token.value());
     } catch (RuntimeException e) {
       wrapper.close();
       throw e;
@@ -91,8 +100,8 @@ public final class TronChainClient implements ChainClient {
   }
 
   @Override
-  public int decimals() {
-    return decimals;
+  public List<WatchedToken> tokens() {
+    return tokens;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.stablegate.engine.claims;
 
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +21,15 @@ public record ChainTransaction(Chain chain, String txHash, long blockNumber, Ins
     tokenTransfers = List.copyOf(tokenTransfers);
   }
 
-  /** One transfer of the token; {@code from} and {@code to} canonical, {@code amount} exact. */
-  public record TokenTransfer(int logIndex, String from, String to, BigDecimal amount) {}
+  /**
+   * One transfer of a watched token; {@code from} and {@code to} canonical, {@code amount} exact,
+   * {@code token} the stablecoin whose contract emitted it.
+   */
+  public record TokenTransfer(int logIndex, String from, String to, BigDecimal amount, Token token) {
+
+    /** A USDT transfer. */
+    public TokenTransfer(int logIndex, String from, String to, BigDecimal amount) {
+      this(logIndex, from, to, amount, Token.USDT);
+    }
+  }
 }

@@ -100,12 +100,14 @@ public final class PayerClaims {
       }
       ChainTransaction tx = found.get();
       List<TokenTransfer> toAddress = tx.succeeded()
-          ? tx.tokenTransfers().stream().filter(t -> t.to().equals(invoice.address())).toList()
+          ? tx.tokenTransfers().stream()
+              .filter(t -> t.to().equals(invoice.address()) && t.token() == invoice.token()).toList()
           : List.of();
       if (toAddress.isEmpty()) {
         return refused(Reason.NO_TRANSFER_TO_ADDRESS, tx.succeeded()
-            ? "Transaction " + txHash + " holds no USDT transfer to this invoice's address " + invoice.address() + "."
-            : "Transaction " + txHash + " failed on chain and moved no USDT.");
+            ? "Transaction " + txHash + " holds no " + invoice.token() + " transfer to this invoice's address "
+                + invoice.address() + "."
+            : "Transaction " + txHash + " failed on chain and moved no " + invoice.token() + ".");
       }
       if (tx.blockTime().isBefore(invoice.createdAt().minus(settings.minedBeforeMargin()))) {
         return refused(Reason.MINED_BEFORE_INVOICE, "Transaction " + txHash + " was mined at " + tx.blockTime()
@@ -118,7 +120,7 @@ public final class PayerClaims {
   /** Each transfer to the address, one after another: the ledger records the claim or says what it pays. */
   private CompletionStage<Verdict> askLedger(Invoice invoice, ChainTransaction tx, List<TokenTransfer> transfers) {
     EntityRef<WalletLedgerCommand> ledger = sharding.entityRefFor(WalletLedger.key(invoice.livemode()),
-        WalletLedger.entityId(invoice.chain(), invoice.address()));
+        WalletLedger.entityId(invoice.chain(), invoice.token(), invoice.address()));
     List<ClaimOutcome> outcomes = new ArrayList<>();
     CompletionStage<List<ClaimOutcome>> asked = CompletableFuture.completedFuture(outcomes);
     for (TokenTransfer t : transfers) {
@@ -143,7 +145,7 @@ public final class PayerClaims {
       }
       TokenTransfer first = transfers.get(0);
       return new Verdict.Refused(Reason.PAYS_ANOTHER_INVOICE, "The transfer of " + Amounts.format(first.amount())
-          + " USDT in transaction " + tx.txHash() + " already pays another invoice, so it cannot pay this one.");
+          + " " + invoice.token() + " in transaction " + tx.txHash() + " already pays another invoice, so it cannot pay this one.");
     });
   }
 

@@ -94,6 +94,11 @@ public record Invoice(
     return draft.terms().chain();
   }
 
+  /** The stablecoin the invoice is in. */
+  public io.stablegate.engine.money.Token token() {
+    return terms().token();
+  }
+
   public String address() {
     return draft.terms().address();
   }

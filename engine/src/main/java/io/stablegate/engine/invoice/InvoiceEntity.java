@@ -222,9 +222,9 @@ public final class InvoiceEntity
       case TOLERANCE -> Tolerance.inWindow(t.amount(), state.due(), state.underpaymentTolerancePercent());
       case ATTACHED -> false;
     };
-    if (t.chain() != state.chain() || !t.to().equals(state.address()) || !pays) {
+    if (t.chain() != state.chain() || t.asset() != state.terms().token() || !t.to().equals(state.address()) || !pays) {
       return Effect().reply(cmd.replyTo(), StatusReply.error(
-          "transfer " + t.key() + " does not pay invoice " + invoiceId + " (chain, address or amount differ)"));
+          "transfer " + t.key() + " does not pay invoice " + invoiceId + " (chain, token, address or amount differ)"));
     }
     return persistAndReply(new PaymentDetected(invoiceId, t, cmd.confirmations(), UUID.randomUUID(), now(),
         state.lastHash(), source == PaymentSource.MATCHED ? null : source), cmd);
@@ -242,6 +242,10 @@ public final class InvoiceEntity
     if (t.chain() != state.chain() || !t.to().equals(state.address())) {
       return Effect().reply(cmd.replyTo(), StatusReply.error(
           "transfer " + t.key() + " went to " + t.chain() + " " + t.to() + ", not to invoice " + invoiceId + "'s address"));
+    }
+    if (t.asset() != state.terms().token()) {
+      return Effect().reply(cmd.replyTo(), StatusReply.error(
+          "transfer " + t.key() + " is " + t.asset() + ", invoice " + invoiceId + " is in " + state.terms().token()));
     }
     if (cmd.attachedBy() == null || !state.merchantId().equals(cmd.attachedBy().merchantId())) {
       return Effect().reply(cmd.replyTo(), StatusReply.error("an attach must name this invoice's merchant"));

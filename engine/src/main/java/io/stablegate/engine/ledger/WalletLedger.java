@@ -32,6 +32,7 @@ import io.stablegate.engine.ledger.WalletLedgerState.RoutedTransfer;
 import io.stablegate.engine.ledger.WalletLedgerState.Slot;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -124,11 +125,27 @@ public final class WalletLedger
   }
 
   /**
-   * The entity id of the ledger of {@code address} (canonical form) on {@code chain}. Not {@code |}:
+   * The entity id of the USDT ledger of {@code address} (canonical form) on {@code chain}. Not {@code |}:
    * Pekko reserves it as the separator of persistence ids and refuses an entity id containing it.
    */
   public static String entityId(Chain chain, String address) {
     return chain.name() + ":" + address;
+  }
+
+  /**
+   * The entity id of the ledger of {@code token} on the wallet: payAmounts are unique per chain, token
+   * and wallet. USDT keeps the id it had before tokens ({@code CHAIN:address}), so existing journals
+   * are its ledgers; another token's is {@code CHAIN:TOKEN:address}.
+   */
+  public static String entityId(Chain chain, Token token, String address) {
+    return token == Token.USDT ? entityId(chain, address) : chain.name() + ":" + token.name() + ":" + address;
+  }
+
+  /** The token of a ledger's entity id. */
+  public static Token tokenOf(String entityId) {
+    int first = entityId.indexOf(':');
+    int last = entityId.lastIndexOf(':');
+    return first == last ? Token.USDT : Token.valueOf(entityId.substring(first + 1, last));
   }
 
   public static Behavior<WalletLedgerCommand> create(String entityId, LedgerSettings settings, Clock clock) {
@@ -148,7 +165,7 @@ public final class WalletLedger
 
   /** The wallet address of a ledger's entity id. */
   public static String addressOf(String entityId) {
-    return entityId.substring(entityId.indexOf(':') + 1);
+    return entityId.substring(entityId.lastIndexOf(':') + 1);
   }
 
   private final String entityId;

@@ -61,7 +61,7 @@ public final class InvoiceService {
    */
   public CompletionStage<Invoice> create(NewInvoice request) {
     InvoiceTerms terms = request.terms();
-    return ledger(terms.livemode(), terms.chain(), terms.address())
+    return ledger(terms.livemode(), terms.chain(), terms.token(), terms.address())
         .<PayAmount>askWithStatus(
             reply -> new WalletLedgerCommand.Allocate(request.invoiceId(), terms.amount(), terms.expiresAt(),
                 request.underpaymentTolerancePercent(), reply),
@@ -89,7 +89,8 @@ public final class InvoiceService {
             return CompletableFuture.<Void>completedFuture(null);
           }
           log.info("Invoice {} was not created; its payAmount is free again", request.invoiceId());
-          return ledger(request.terms().livemode(), request.terms().chain(), request.terms().address())
+          return ledger(request.terms().livemode(), request.terms().chain(), request.terms().token(),
+              request.terms().address())
               .<org.apache.pekko.Done>askWithStatus(
                   reply -> new WalletLedgerCommand.Release(request.invoiceId(), ReleaseReason.NOT_CREATED, reply),
                   settings.askTimeout())
@@ -129,7 +130,7 @@ public final class InvoiceService {
    * harmless: the slot then frees itself when its hold ends.
    */
   public CompletionStage<Void> release(Invoice invoice, ReleaseReason reason) {
-    return ledger(invoice.livemode(), invoice.chain(), invoice.address())
+    return ledger(invoice.livemode(), invoice.chain(), invoice.token(), invoice.address())
         .<org.apache.pekko.Done>askWithStatus(
             reply -> new WalletLedgerCommand.Release(invoice.id(), reason, reply), settings.askTimeout())
         .handle((done, error) -> {
@@ -155,7 +156,7 @@ public final class InvoiceService {
   }
 
   /** The wallet's ledger for live invoices, or for test invoices (test mode). */
-  private EntityRef<WalletLedgerCommand> ledger(boolean livemode, Chain chain, String address) {
-    return sharding.entityRefFor(WalletLedger.key(livemode), WalletLedger.entityId(chain, address));
+  private EntityRef<WalletLedgerCommand> ledger(boolean livemode, Chain chain, Token token, String address) {
+    return sharding.entityRefFor(WalletLedger.key(livemode), WalletLedger.entityId(chain, token, address));
   }
 }

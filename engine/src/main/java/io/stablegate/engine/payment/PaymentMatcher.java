@@ -101,7 +101,7 @@ public final class PaymentMatcher {
     Map<String, List<Integer>> byWallet = new LinkedHashMap<>();
     for (int i = 0; i < transfers.size(); i++) {
       Transfer t = transfers.get(i);
-      byWallet.computeIfAbsent(WalletLedger.entityId(t.chain(), t.to()), k -> new ArrayList<>()).add(i);
+      byWallet.computeIfAbsent(WalletLedger.entityId(t.chain(), t.asset(), t.to()), k -> new ArrayList<>()).add(i);
     }
     return Source.from(byWallet.entrySet())
         .mapAsyncUnordered(batching.parallelism(), wallet -> routeWallet(wallet.getKey(), wallet.getValue(), transfers))
@@ -216,6 +216,6 @@ public final class PaymentMatcher {
   }
 
   private EntityRef<WalletLedgerCommand> ledger(Transfer transfer) {
-    return sharding.entityRefFor(ledgerType, WalletLedger.entityId(transfer.chain(), transfer.to()));
+    return sharding.entityRefFor(ledgerType, WalletLedger.entityId(transfer.chain(), transfer.asset(), transfer.to()));
   }
 }

@@ -100,6 +100,6 @@ public final class PaymentSimulator {
     String txHash = (tron ? "" : "0x") + HexFormat.of().formatHex(hash);
     String from = tron ? TronAddress.fromBytes(payer).value() : EvmAddress.fromBytes(payer).value();
     return new Transfer(invoice.chain(), txHash, 0, from, invoice.address(), amount, 0,
-        (tron ? "" : "0x") + "0".repeat(64), clock.instant());
+        (tron ? "" : "0x") + "0".repeat(64), clock.instant(), invoice.token());
   }
 }

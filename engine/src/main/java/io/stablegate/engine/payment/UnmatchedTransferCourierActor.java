@@ -1,7 +1,6 @@
 package io.stablegate.engine.payment;
 
 import io.stablegate.engine.chain.Transfer;
-import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.invoice.WebhookRetrySettings;
 import io.stablegate.engine.ledger.LedgerWebhook;
 import io.stablegate.engine.ledger.UnmatchedTransferCourier;
@@ -187,7 +186,7 @@ public final class UnmatchedTransferCourierActor {
     Transfer t = webhook.transfer();
     Map<String, Object> transfer = new LinkedHashMap<>();
     transfer.put("chain", t.chain().name());
-    transfer.put("token", InvoiceView.TOKEN);
+    transfer.put("token", t.asset().name());
     transfer.put("txHash", t.txHash());
     transfer.put("logIndex", t.logIndex());
     transfer.put("from", t.from());

@@ -9,7 +9,6 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceCommand;
 import io.stablegate.engine.invoice.InvoiceEntity;
 import io.stablegate.engine.invoice.InvoiceStatus;
-import io.stablegate.engine.invoice.InvoiceView;
 import io.stablegate.engine.ledger.AttachCompletion;
 import io.stablegate.engine.ledger.ReleaseReason;
 import io.stablegate.engine.ledger.Resolution;
@@ -18,9 +17,12 @@ import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.PayAmount;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -71,11 +73,39 @@ public final class UnmatchedTransferService implements AttachCompletion {
     this.settings = EngineSettings.fromConfig(system.settings().config());
   }
 
-  /** The unmatched transfer {@code key} on the merchant's wallet {@code address}. */
+  /**
+   * The unmatched transfer {@code key} on the merchant's wallet {@code address}: asked of the wallet's
+   * ledger of each token of the chain in turn (USDT first), since the key does not say the token.
+   */
   public CompletionStage<UnmatchedTransfer> get(String address, TransferKey key) {
-    return ledger(key.chain(), address)
+    return find(address, key).thenApply(Found::transfer);
+  }
+
+  /** An unmatched transfer and the token ledger that holds it. */
+  private record Found(Token token, UnmatchedTransfer transfer) {}
+
+  private CompletionStage<Found> find(String address, TransferKey key) {
+    List<Token> tokens = new ArrayList<>(List.of(Token.USDT));
+    settings.tokens(key.chain()).stream().filter(t -> t != Token.USDT).sorted().forEach(tokens::add);
+    return find(address, key, tokens, 0);
+  }
+
+  private CompletionStage<Found> find(String address, TransferKey key, List<Token> tokens, int i) {
+    Token token = tokens.get(i);
+    return ledger(key.chain(), token, address)
         .<Resolution>askWithStatus(reply -> new WalletLedgerCommand.GetUnmatched(key, reply), settings.askTimeout())
-        .thenApply(r -> accepted(r));
+        .thenApply(r -> new Found(token, accepted(r)))
+        .handle((found, error) -> {
+          if (error == null) {
+            return CompletableFuture.completedFuture(found);
+          }
+          if (i + 1 < tokens.size() && unwrap(error) instanceof ResolutionRefused refused
+              && refused.kind() == ResolutionRefused.Kind.NOT_FOUND) {
+            return find(address, key, tokens, i + 1);
+          }
+          return CompletableFuture.<Found>failedFuture(error);
+        })
+        .thenCompose(stage -> stage);
   }
 
   /**
@@ -84,8 +114,8 @@ public final class UnmatchedTransferService implements AttachCompletion {
    */
   public CompletionStage<Invoice> attach(Attribution by, String address, TransferKey key, UUID invoiceId) {
     UUID requestId = UUID.randomUUID();
-    return get(address, key)
-        .thenCompose(transfer -> invoice(invoiceId).<Invoice>askWithStatus(InvoiceCommand.Get::new,
+    return find(address, key)
+        .thenCompose(found -> invoice(invoiceId).<Invoice>askWithStatus(InvoiceCommand.Get::new,
                 settings.askTimeout())
             .handle((inv, error) -> {
               if (error != null) {
@@ -94,10 +124,10 @@ public final class UnmatchedTransferService implements AttachCompletion {
                 }
                 throw error instanceof CompletionException c ? c : new CompletionException(error);
               }
-              checkFits(by, inv, transfer.transfer(), address);
+              checkFits(by, inv, found.transfer().transfer(), address);
               return inv;
             }))
-        .thenCompose(inv -> ledger(key.chain(), address).<Resolution>askWithStatus(
+        .thenCompose(inv -> ledger(key.chain(), inv.token(), address).<Resolution>askWithStatus(
             reply -> new WalletLedgerCommand.Attach(key, invoiceId, requestId, by, reply), settings.askTimeout()))
         .thenApply(UnmatchedTransferService::accepted)
         .thenCompose(attached -> credit(address, attached));
@@ -106,10 +136,10 @@ public final class UnmatchedTransferService implements AttachCompletion {
   /** Dismisses the open unmatched transfer with {@code note}; completes with it, or fails with {@link ResolutionRefused}. */
   public CompletionStage<UnmatchedTransfer> dismiss(Attribution by, String address, TransferKey key, String note) {
     UUID requestId = UUID.randomUUID();
-    return ledger(key.chain(), address)
+    return find(address, key).thenCompose(found -> ledger(key.chain(), found.token(), address)
         .<Resolution>askWithStatus(reply -> new WalletLedgerCommand.Dismiss(key, note, requestId, by, reply),
             settings.askTimeout())
-        .thenApply(UnmatchedTransferService::accepted);
+        .thenApply(UnmatchedTransferService::accepted));
   }
 
   @Override
@@ -122,7 +152,7 @@ public final class UnmatchedTransferService implements AttachCompletion {
   private CompletionStage<Invoice> credit(String address, UnmatchedTransfer attached) {
     Transfer transfer = attached.transfer();
     return creditInvoice(attached.invoiceId(), transfer, attached.resolvedBy(), address, 1)
-        .thenCompose(inv -> ledger(transfer.chain(), address)
+        .thenCompose(inv -> ledger(transfer.chain(), transfer.asset(), address)
             .<Done>askWithStatus(reply -> new WalletLedgerCommand.MarkCredited(transfer.key(), inv.id(), reply),
                 settings.askTimeout())
             .thenCompose(done -> inv.status() == InvoiceStatus.PAID
@@ -140,7 +170,7 @@ public final class UnmatchedTransferService implements AttachCompletion {
           }
           CreditRule rule = CreditRule.of(inv, transfer.amount());
           CompletionStage<BigDecimal> payAmount = rule.needsPayAmount(inv)
-              ? ledger(inv.chain(), address).<PayAmount>askWithStatus(
+              ? ledger(inv.chain(), inv.token(), address).<PayAmount>askWithStatus(
                   reply -> new WalletLedgerCommand.AllocateRemainder(invoiceId, rule.remainder(), inv.expiresAt(), reply),
                   settings.askTimeout()).thenApply(PayAmount::value)
               : CompletableFuture.completedFuture(null);
@@ -162,7 +192,7 @@ public final class UnmatchedTransferService implements AttachCompletion {
   }
 
   private CompletionStage<Void> release(Invoice invoice) {
-    return ledger(invoice.chain(), invoice.address())
+    return ledger(invoice.chain(), invoice.token(), invoice.address())
         .<Done>askWithStatus(reply -> new WalletLedgerCommand.Release(invoice.id(), ReleaseReason.PAID, reply),
             settings.askTimeout())
         .handle((done, error) -> {
@@ -183,19 +213,14 @@ public final class UnmatchedTransferService implements AttachCompletion {
       throw new ResolutionRefused(ResolutionRefused.Kind.UNPROCESSABLE, "chain",
           "the invoice is on " + invoice.chain() + ", the transfer on " + transfer.chain());
     }
-    if (!InvoiceView.TOKEN.equals(tokenOf(transfer))) {
+    if (invoice.token() != transfer.asset()) {
       throw new ResolutionRefused(ResolutionRefused.Kind.UNPROCESSABLE, "token",
-          "the invoice is in " + InvoiceView.TOKEN + ", the transfer in " + tokenOf(transfer));
+          "the invoice is in " + invoice.token() + ", the transfer is " + transfer.asset());
     }
     if (!invoice.address().equals(address) || !transfer.to().equals(address)) {
       throw new ResolutionRefused(ResolutionRefused.Kind.UNPROCESSABLE, "address",
           "the invoice is payable to " + invoice.address() + ", the transfer went to " + transfer.to());
     }
-  }
-
-  /** Every watched transfer is of the chain's USDT contract: the only token a ledger sees. */
-  private static String tokenOf(Transfer transfer) {
-    return InvoiceView.TOKEN;
   }
 
   private static UnmatchedTransfer accepted(Resolution r) {
@@ -218,8 +243,8 @@ public final class UnmatchedTransferService implements AttachCompletion {
     return sharding.entityRefFor(InvoiceEntity.ENTITY_KEY, invoiceId.toString());
   }
 
-  private EntityRef<WalletLedgerCommand> ledger(Chain chain, String address) {
-    return sharding.entityRefFor(ledgerType, WalletLedger.entityId(chain, address));
+  private EntityRef<WalletLedgerCommand> ledger(Chain chain, Token token, String address) {
+    return sharding.entityRefFor(ledgerType, WalletLedger.entityId(chain, token, address));
   }
 
 }

@@ -1,6 +1,8 @@
 package io.stablegate.http.invoices;
 
 import io.stablegate.engine.Failures;
+import io.stablegate.engine.chain.ChainStatus;
+import io.stablegate.engine.chain.ChainStatusBoard;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.invoice.InvoiceView;
@@ -51,10 +53,22 @@ public final class InvoiceCreation {
   private final Duration retention;
   private final Clock clock;
   private final RateSource rates;
+  private final ChainStatusBoard chains;
 
   public InvoiceCreation(InvoiceService invoices, WalletRepository wallets, PaymentSettingsRepository paymentSettings,
       IdempotencyRepository idempotency, Blocking blocking, String publicUrl, Duration retention, Clock clock,
       RateSource rates) {
+    this(invoices, wallets, paymentSettings, idempotency, blocking, publicUrl, retention, clock, rates, null);
+  }
+
+  /**
+   * With the chains' latest statuses ({@code chains}, null: none): a token its chain's watcher turned
+   * off (no contract code at the configured address, decimals other than configured) is refused.
+   */
+  public InvoiceCreation(InvoiceService invoices, WalletRepository wallets, PaymentSettingsRepository paymentSettings,
+      IdempotencyRepository idempotency, Blocking blocking, String publicUrl, Duration retention, Clock clock,
+      RateSource rates, ChainStatusBoard chains) {
+    this.chains = chains;
     this.rates = rates;
     this.invoices = invoices;
     this.wallets = wallets;
@@ -74,6 +88,11 @@ public final class InvoiceCreation {
     String fingerprint = livemode ? request.fingerprint() : testFingerprint(request.fingerprint());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Instant expiresAt = now.plus(Duration.ofMinutes(request.expiresInMinutes()));
+    try {
+      checkToken(request); // before the wallet: a token the chain does not serve is wrong whatever the wallets
+    } catch (ApiProblem problem) {
+      return java.util.concurrent.CompletableFuture.failedFuture(problem);
+    }
     return blocking.run(() -> wallets.find(merchantId, request.chain()).orElseThrow(() ->
             ApiProblem.field("chain", "no wallet is set for " + request.chain() + "; PUT /api/v1/wallets/"
                 + request.chain() + " first")))
@@ -122,11 +141,21 @@ public final class InvoiceCreation {
    * with the rate source's latest fresh rate, from memory; without one the answer is 503 with
    * Retry-After (the next refresh). An amount request needs no rate.
    */
-  private Terms terms(ValidRequest request) {
+  private void checkToken(ValidRequest request) {
     if (!invoices.tokens(request.chain()).contains(request.token())) {
       throw ApiProblem.field("token", request.token() + " is not served on " + request.chain() + "; it serves "
           + invoices.tokens(request.chain()).stream().map(Enum::name).sorted().toList());
     }
+    ChainStatus status = chains == null ? null : chains.current().get(request.chain());
+    String state = status == null ? null : status.tokens().get(request.token().name());
+    if (state != null && state.startsWith("off")) {
+      throw ApiProblem.field("token", request.token() + " is turned off on " + request.chain() + " ("
+          + state.substring(Math.min(state.length(), 5)) + ")");
+    }
+  }
+
+  private Terms terms(ValidRequest request) {
+    checkToken(request);
     Price price = request.price();
     if (price == null) {
       return new Terms(request.amount(), null);

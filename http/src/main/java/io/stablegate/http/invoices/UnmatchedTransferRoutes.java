@@ -174,7 +174,7 @@ public final class UnmatchedTransferRoutes extends AllDirectives {
   static TransferView view(UnmatchedTransfer u) {
     var t = u.transfer();
     return new TransferView(t.chain().name(), t.txHash(), t.logIndex(), t.from(), t.to(), Amounts.format(t.amount()),
-        t.blockNumber(), u.recordedAt(), InvoiceView.TOKEN, u.state().wireName(), u.candidates(),
+        t.blockNumber(), u.recordedAt(), t.asset().name(), u.state().wireName(), u.candidates(),
         u.claims().stream().map(c -> new Claim(c.invoiceId(), c.at())).toList(), u.invoiceId(), u.resolvedAt(),
         u.note());
   }

@@ -4,6 +4,7 @@ import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.Payment;
 import io.stablegate.engine.money.Amounts;
+import io.stablegate.engine.money.Token;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.text.NumberFormat;
@@ -82,6 +83,7 @@ public final class CheckoutPage {
     values.put("statusClass", state.toLowerCase(Locale.ROOT).replace('_', '-'));
     values.put("paidLate", Boolean.toString(invoice.paidLate()));
     values.put("network", token.networkName());
+    values.put("token", invoice.token().name());
     values.put("payAmount", payAmount);
     values.put("address", invoice.address());
     values.put("expiresAt", invoice.expiresAt().toString());
@@ -91,7 +93,7 @@ public final class CheckoutPage {
 
     // The page's strings in the payer's language: as text ("t."), or with their values as markup ("r.").
     // Amounts are never formatted for the language: the payer copies their exact digits into a wallet.
-    Map<String, String> text = strings.of(language);
+    Map<String, String> text = inToken(strings.of(language), invoice.token());
     Map<String, String> plain = Map.of("amount", payAmount, "network", token.networkName(), "uri", uri,
         "done", integers.format(Math.min(confirmations, required)), "required", integers.format(required));
     Map<String, String> markup = Map.of(
@@ -170,5 +172,18 @@ public final class CheckoutPage {
   /** The PNG's side in pixels, so the page reserves its space before the image arrives. */
   private int qrSizePixels(String uri) {
     return QrCode.sideModules(uri) * qrPixelsPerModule;
+  }
+
+  /**
+   * The strings name the token as "USDT" in every language; an invoice in another token names its own
+   * (token names are not translated).
+   */
+  static Map<String, String> inToken(Map<String, String> text, Token token) {
+    if (token == Token.USDT) {
+      return text;
+    }
+    Map<String, String> named = new HashMap<>();
+    text.forEach((key, value) -> named.put(key, value.replaceAll("\\bUSDT\\b", token.name())));
+    return named;
   }
 }

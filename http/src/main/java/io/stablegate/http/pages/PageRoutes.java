@@ -5,6 +5,7 @@ import io.stablegate.engine.Failures;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.payment.InvoiceService;
 import io.stablegate.http.ApiProblem;
 import io.stablegate.http.Blocking;
@@ -50,7 +51,7 @@ public final class PageRoutes extends AllDirectives {
   private final InvoiceService invoices;
   private final ProfileRepository profiles;
   private final Blocking blocking;
-  private final Map<Chain, PaymentToken> tokens;
+  private final Map<Chain, Map<Token, PaymentToken>> tokens;
   private final StaticAssets assets;
   private final CheckoutPage checkout;
   private final int qrPixelsPerModule;
@@ -100,6 +101,21 @@ public final class PageRoutes extends AllDirectives {
     return CheckoutLanguage.fromAcceptLanguage(acceptLanguage);
   }
 
+  /**
+   * The invoice's token on its chain. An invoice whose token's contract was since set to {@code none}
+   * keeps its token; it is named by the chain's USDT entry for its network (its QR code then has no
+   * contract to name: the page shows the address and amount as text).
+   */
+  private PaymentToken token(Invoice invoice) {
+    Map<Token, PaymentToken> onChain = tokens.get(invoice.chain());
+    PaymentToken token = onChain.get(invoice.token());
+    if (token != null) {
+      return token;
+    }
+    long chainId = onChain.values().stream().findFirst().map(PaymentToken::chainId).orElse(0L);
+    return new PaymentToken(invoice.chain(), invoice.token(), chainId, "", 6);
+  }
+
   private Route asset(String name) {
     return assets.get(name)
         .map(a -> complete(HttpResponse.create().withEntity(a.contentType(), a.bytes()).addHeader(CACHE_FOREVER)))
@@ -109,7 +125,7 @@ public final class PageRoutes extends AllDirectives {
   private Route checkoutPage(UUID id, CheckoutLanguage language) {
     return onSuccess(find(id).thenCompose(this::withMerchantName), found -> switch (found) {
       case Found.Yes yes -> complete(HttpResponse.create().withStatus(200).withEntity(ContentTypes.TEXT_HTML_UTF8,
-          checkout.render(yes.invoice(), tokens.get(yes.invoice().chain()), yes.merchantName(), language)
+          checkout.render(yes.invoice(), token(yes.invoice()), yes.merchantName(), language)
               .getBytes(StandardCharsets.UTF_8))
           .addHeaders(List.of(PRIVATE_NO_STORE, RawHeader.create("Vary", "Accept-Language"))));
       case Found.No no -> html(404, notFoundPage, REVALIDATE);
@@ -126,7 +142,7 @@ public final class PageRoutes extends AllDirectives {
     return onSuccess(find(id), found -> switch (found) {
       case Found.Yes yes -> {
         Invoice invoice = yes.invoice();
-        String uri = PaymentUri.of(tokens.get(invoice.chain()), invoice.address(), invoice.payAmount());
+        String uri = PaymentUri.of(token(invoice), invoice.address(), invoice.payAmount());
         boolean named = amount.filter(a -> a.equals(Amounts.format(invoice.payAmount()))).isPresent();
         yield complete(HttpResponse.create()
             .withEntity(ContentTypes.create(MediaTypes.IMAGE_PNG), QrCode.png(uri, qrPixelsPerModule))

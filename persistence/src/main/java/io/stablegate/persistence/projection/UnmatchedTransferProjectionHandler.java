@@ -43,8 +43,8 @@ final class UnmatchedTransferProjectionHandler
         Transfer t = recorded.transfer();
         try (PreparedStatement ps = connection.prepareStatement("""
             INSERT INTO unmatched_transfers (chain, tx_hash, log_index, from_address, to_address, amount,
-                                             block_number, seen_at, candidates)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+                                             block_number, seen_at, candidates, token)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
             ON CONFLICT (chain, tx_hash, log_index) DO NOTHING""")) {
           ps.setString(1, t.chain().name());
           ps.setString(2, t.txHash());
@@ -55,6 +55,7 @@ final class UnmatchedTransferProjectionHandler
           ps.setLong(7, t.blockNumber());
           ps.setTimestamp(8, Timestamp.from(recorded.at()));
           ps.setString(9, ReadModelJson.write(recorded.candidates() == null ? List.of() : recorded.candidates()));
+          ps.setString(10, t.asset().name());
           ps.executeUpdate();
         }
         if (recorded.webhookEventId() != null) {
