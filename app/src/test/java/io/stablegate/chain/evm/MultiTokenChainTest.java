@@ -124,9 +124,11 @@ class MultiTokenChainTest {
     chain.mine(CONFIRMATIONS - 1);
     Awaitility.await().atMost(EngineHarness.PATIENCE)
         .until(() -> engine.invoice(inUsdt.id()).status() == InvoiceStatus.PAID);
-    assertThat(engine.status(POLYGON).orElseThrow().tokens())
-        .containsEntry("USDT", "watching")
-        .hasEntrySatisfying("USDC", state -> assertThat(state).startsWith("off: no contract code at"));
+    // the watcher publishes its state after the scan that paid the invoice: wait for it
+    Awaitility.await().atMost(EngineHarness.PATIENCE).untilAsserted(() -> assertThat(engine.status(POLYGON))
+        .hasValueSatisfying(status -> assertThat(status.tokens())
+            .containsEntry("USDT", "watching")
+            .hasEntrySatisfying("USDC", state -> assertThat(state).startsWith("off: no contract code at"))));
   }
 
   @Test
