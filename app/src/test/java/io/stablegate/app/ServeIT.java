@@ -33,7 +33,7 @@ class ServeIT {
       var health = node.get("/api/v1/health");
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).contains("\"status\":\"ok\"")
-          .contains("\"rates\":{\"source\":\"fixed\"").contains("\"currencies\":2");
+          .contains("\"rates\":{\"source\":\"fixed\"").contains("\"currencies\":{\"USDT\":2,\"USDC\":2}");
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
           .until(() -> node.management("/ready").statusCode() == 200);
       assertThat(node.management("/alive").statusCode()).isEqualTo(200);

@@ -84,7 +84,10 @@ public final class HealthRoutes extends AllDirectives {
     r.put("source", status.source());
     r.put("lastRefreshAt", status.lastRefreshAt());
     r.put("ageSeconds", status.ageSeconds());
-    r.put("currencies", status.currencies().size());
+    // per token, how many currencies it has a fresh rate in
+    Map<String, Object> currencies = new LinkedHashMap<>();
+    status.currencies().forEach((token, fresh) -> currencies.put(token.name(), fresh.size()));
+    r.put("currencies", currencies);
     r.put("lastError", status.lastError());
     r.put("lastErrorAt", status.lastErrorAt());
     r.put("failures", status.failures());

@@ -108,7 +108,7 @@ class PricedInvoiceAuditTest {
     RateSource rates = new RateSource(FixedRates.parse(fixed), Duration.ofSeconds(30), Duration.ofMinutes(5),
         new BigDecimal("0.2"), Clock.systemUTC());
     rates.refreshNow();
-    return rates.quote(currency).orElseThrow();
+    return rates.quote(Token.USDT, currency).orElseThrow();
   }
 
   private static Invoice create(TestNode node, BigDecimal amount, PriceLock lock) throws Exception {

@@ -72,7 +72,7 @@ class PricedInvoiceApiTest {
 
   @Test
   void aPriceIsConvertedAtTheCurrentRateRoundedUpAndLockedInTheCreationEvent() {
-    coinbase.answer(Map.of("EUR", "0.92", "CNY", "7.1"));
+    coinbase.answer(Map.of("EUR", "0.92", "CNY", "7.1"), Map.of("EUR", "0.93", "CNY", "7.1"));
     Answer created = awaitCreated(TEN_EURO);
     JsonNode invoice = created.json();
 
@@ -97,6 +97,12 @@ class PricedInvoiceApiTest {
     assertThat(data.get("price").get("currency").asText()).isEqualTo("EUR");
     assertThat(data.get("rateSource").asText()).isEqualTo("coinbase");
     assertThat(Instant.parse(data.get("rateAt").asText())).isEqualTo(rateAt);
+
+    JsonNode usdc = awaitCreated(Map.of("price", Map.of("amount", "10", "currency", "EUR"), "chain", "ETHEREUM",
+        "token", "USDC")).json();
+    assertThat(usdc.get("rate").asText()).as("a USDC invoice is priced at USDC's rate").isEqualTo("0.93");
+    assertThat(usdc.get("amount").asText()).as("10 / 0.93 = 10.752…, rounded up").isEqualTo("10.76");
+    assertThat(usdc.get("token").asText()).isEqualTo("USDC");
 
     JsonNode yuan = awaitCreated(Map.of("price", Map.of("amount", "100", "currency", "CNY"), "chain", "ETHEREUM"))
         .json();

@@ -2,6 +2,7 @@ package io.stablegate.http.rates;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.rates.ExchangeRate;
 import io.stablegate.engine.rates.FixedRates;
 import io.stablegate.engine.rates.PriceConversion;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,14 +49,33 @@ class CoinbaseRateSourceTest {
 
     rates.refreshNow();
 
-    assertThat(rates.quote("EUR")).contains(new ExchangeRate("EUR", new BigDecimal("0.92"), "coinbase", clock.instant()));
-    assertThat(rates.quote("CNY").orElseThrow().rate()).isEqualByComparingTo("7.1034");
-    assertThat(rates.quote("BTC")).as("crypto assets are not currencies an invoice is priced in").isEmpty();
-    assertThat(rates.quote("USD")).isEmpty();
+    assertThat(rates.quote(Token.USDT, "EUR")).contains(new ExchangeRate("EUR", new BigDecimal("0.92"), "coinbase", clock.instant()));
+    assertThat(rates.quote(Token.USDT, "CNY").orElseThrow().rate()).isEqualByComparingTo("7.1034");
+    assertThat(rates.quote(Token.USDT, "BTC")).as("crypto assets are not currencies an invoice is priced in").isEmpty();
+    assertThat(rates.quote(Token.USDT, "USD")).isEmpty();
     assertThat(rates.status().lastError()).isNull();
     int asked = coinbase.requests();
-    rates.quote("EUR");
+    rates.quote(Token.USDT, "EUR");
     assertThat(coinbase.requests()).as("a quote never goes to the network").isEqualTo(asked);
+  }
+
+  @Test
+  void eachTokenHasItsOwnRates() {
+    coinbase.answer(Map.of("EUR", "0.92"), Map.of("EUR", "0.93"));
+
+    rates.refreshNow();
+
+    assertThat(rates.quote(Token.USDT, "EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
+    assertThat(rates.quote(Token.USDC, "EUR").orElseThrow().rate()).isEqualByComparingTo("0.93");
+    assertThat(rates.status().currencies()).containsEntry(Token.USDT, List.of("EUR"))
+        .containsEntry(Token.USDC, List.of("EUR"));
+
+    clock.advance(REFRESH);
+    coinbase.answer(Map.of("EUR", "0.92"), Map.of("EUR", "abc"));
+    rates.refreshNow();
+    assertThat(rates.quote(Token.USDC, "EUR").orElseThrow().rate()).as("the last good USDC rate")
+        .isEqualByComparingTo("0.93");
+    assertThat(rates.status().lastError()).contains("for USDC", "EUR \"abc\"").doesNotContain("for USDT");
   }
 
   @Test
@@ -75,11 +96,11 @@ class CoinbaseRateSourceTest {
 
     clock.advance(MAX_AGE.minusSeconds(1));
     rates.refreshNow();
-    assertThat(rates.quote("EUR")).isPresent();
+    assertThat(rates.quote(Token.USDT, "EUR")).isPresent();
     assertThat(rates.status().lastError()).contains("HTTP 503");
 
     clock.advance(Duration.ofSeconds(1));
-    assertThat(rates.quote("EUR")).as("stale").isEmpty();
+    assertThat(rates.quote(Token.USDT, "EUR")).as("stale").isEmpty();
     assertThat(rates.status().ageSeconds()).isEqualTo(MAX_AGE.toSeconds());
   }
 
@@ -92,24 +113,24 @@ class CoinbaseRateSourceTest {
     clock.advance(REFRESH);
     coinbase.answer(Map.of("EUR", "abc", "CNY", "0", "GBP", "-0.79", "JPY", "1.5e2"));
     rates.refreshNow();
-    assertThat(rates.quote("EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
-    assertThat(rates.quote("CNY").orElseThrow().rate()).isEqualByComparingTo("7.1");
-    assertThat(rates.quote("GBP").orElseThrow().rate()).isEqualByComparingTo("0.79");
-    assertThat(rates.quote("JPY").orElseThrow().rate()).isEqualByComparingTo("150.2");
+    assertThat(rates.quote(Token.USDT, "EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
+    assertThat(rates.quote(Token.USDT, "CNY").orElseThrow().rate()).isEqualByComparingTo("7.1");
+    assertThat(rates.quote(Token.USDT, "GBP").orElseThrow().rate()).isEqualByComparingTo("0.79");
+    assertThat(rates.quote(Token.USDT, "JPY").orElseThrow().rate()).isEqualByComparingTo("150.2");
     assertThat(rates.status().lastError()).contains("EUR \"abc\"", "CNY \"0\"", "GBP \"-0.79\"", "JPY \"1.5e2\"");
     assertThat(rates.failures()).isEqualTo(failures + 1);
 
     clock.advance(REFRESH);
     coinbase.answerRaw(200, "{\"data\":{\"currency\":\"BTC\",\"rates\":{\"EUR\":\"80000\"}}}");
     rates.refreshNow();
-    assertThat(rates.quote("EUR").orElseThrow().rate()).as("an answer about another asset").isEqualByComparingTo("0.92");
+    assertThat(rates.quote(Token.USDT, "EUR").orElseThrow().rate()).as("an answer about another asset").isEqualByComparingTo("0.92");
     coinbase.answerRaw(200, "<html>not json</html>");
     rates.refreshNow();
-    assertThat(rates.quote("EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
+    assertThat(rates.quote(Token.USDT, "EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
     assertThat(rates.status().lastError()).contains("not JSON");
 
     clock.advance(MAX_AGE.minus(REFRESH.multipliedBy(2)));
-    assertThat(rates.quote("EUR")).as("the last good rate, now too old").isEmpty();
+    assertThat(rates.quote(Token.USDT, "EUR")).as("the last good rate, now too old").isEmpty();
   }
 
   @Test
@@ -120,17 +141,17 @@ class CoinbaseRateSourceTest {
     clock.advance(REFRESH);
     coinbase.answer(Map.of("EUR", "1.2"));
     rates.refreshNow();
-    assertThat(rates.quote("EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
+    assertThat(rates.quote(Token.USDT, "EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
     assertThat(rates.status().lastError()).contains("EUR 1.2 moved more than 20 % from 0.92");
 
     coinbase.answer(Map.of("EUR", "1.1"));
     rates.refreshNow();
-    assertThat(rates.quote("EUR").orElseThrow().rate()).as("19.6 % is within the bound").isEqualByComparingTo("1.1");
+    assertThat(rates.quote(Token.USDT, "EUR").orElseThrow().rate()).as("19.6 % is within the bound").isEqualByComparingTo("1.1");
 
     clock.advance(MAX_AGE);
     coinbase.answer(Map.of("EUR", "2.0"));
     rates.refreshNow();
-    assertThat(rates.quote("EUR").orElseThrow().rate())
+    assertThat(rates.quote(Token.USDT, "EUR").orElseThrow().rate())
         .as("with no fresh rate to compare to, a plausible one is believed again").isEqualByComparingTo("2.0");
   }
 
@@ -142,13 +163,13 @@ class CoinbaseRateSourceTest {
 
     clock.advance(MAX_AGE);
     rates.refreshNow();
-    assertThat(rates.quote("EUR")).isEmpty();
+    assertThat(rates.quote(Token.USDT, "EUR")).isEmpty();
     assertThat(rates.status().lastError()).startsWith("the coinbase rate provider failed");
     long failures = rates.failures();
 
     coinbase.answer(Map.of("EUR", "0.93"));
     rates.refreshNow();
-    assertThat(rates.quote("EUR").orElseThrow().rate()).isEqualByComparingTo("0.93");
+    assertThat(rates.quote(Token.USDT, "EUR").orElseThrow().rate()).isEqualByComparingTo("0.93");
     assertThat(rates.failures()).isEqualTo(failures);
     assertThat(rates.status().ageSeconds()).isZero();
   }
@@ -161,8 +182,8 @@ class CoinbaseRateSourceTest {
     clock.advance(MAX_AGE.multipliedBy(2));
     fixed.refreshNow();
 
-    assertThat(fixed.quote("CNY")).contains(new ExchangeRate("CNY", new BigDecimal("7.1"), "fixed", clock.instant()));
-    assertThat(fixed.quote("EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
+    assertThat(fixed.quote(Token.USDT, "CNY")).contains(new ExchangeRate("CNY", new BigDecimal("7.1"), "fixed", clock.instant()));
+    assertThat(fixed.quote(Token.USDT, "EUR").orElseThrow().rate()).isEqualByComparingTo("0.92");
     assertThat(fixed.status().lastError()).isNull();
   }
 

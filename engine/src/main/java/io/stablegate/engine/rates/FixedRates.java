@@ -1,12 +1,14 @@
 package io.stablegate.engine.rates;
 
+import io.stablegate.engine.money.Token;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The {@code fixed} provider: rates from configuration ({@code STABLEGATE_RATES_FIXED}, as
- * {@code EUR=0.92,CNY=7.1}). Each refresh serves them again, so they never age out; their values
- * are checked like any provider's.
+ * {@code EUR=0.92,CNY=7.1}), the same for every token (one USDT and one USDC are taken to be worth
+ * the same). Each refresh serves them again, so they never age out; their values are checked like any
+ * provider's.
  */
 public final class FixedRates implements RateProvider {
   public static final String NAME = "fixed";
@@ -39,7 +41,7 @@ public final class FixedRates implements RateProvider {
   }
 
   @Override
-  public Map<String, String> fetch() {
+  public Map<String, String> fetch(Token token) {
     return rates;
   }
 }

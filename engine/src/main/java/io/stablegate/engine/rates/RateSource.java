@@ -5,7 +5,9 @@ import java.math.MathContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.stablegate.engine.money.Token;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,12 +22,13 @@ import org.slf4j.LoggerFactory;
 import scala.concurrent.ExecutionContext;
 
 /**
- * The node's exchange rates. A background refresh asks the {@link RateProvider} every
- * {@code refresh}; {@link #quote} answers from memory, so pricing an invoice never waits on the
+ * The node's exchange rates, per token ({@link Token}: one USDC need not be worth one USDT). A background
+ * refresh asks the {@link RateProvider} for each token every {@code refresh}; {@link #quote} answers from
+ * memory, so pricing an invoice never waits on the
  * network. What the provider says is believed only if it is a positive plain decimal that moved at
- * most {@code maxChange} (a fraction) from the last good rate of that currency while that one is
- * still fresh; otherwise the last good rate stays until it is older than {@code maxAge}, after which
- * {@link #quote} has nothing for that currency (and a later plausible answer is believed again).
+ * most {@code maxChange} (a fraction) from the last good rate of that token and currency while that
+ * one is still fresh; otherwise the last good rate stays until it is older than {@code maxAge}, after which
+ * {@link #quote} has nothing for that token and currency (and a later plausible answer is believed again).
  *
  * <p>One refresh runs at a time (fixed delay); readers see an immutable snapshot.
  */
@@ -34,9 +37,12 @@ public final class RateSource {
   private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,18})?");
   private static final int MAX_ERROR_LENGTH = 500;
 
-  /** What the health answer shows. {@code ageSeconds} is null until a refresh believed something. */
+  /**
+   * What the health answer shows. {@code ageSeconds} is null until a refresh believed something;
+   * {@code currencies}: per token, the currencies it has a fresh rate in.
+   */
   public record Status(String source, Instant lastRefreshAt, Long ageSeconds, String lastError, Instant lastErrorAt,
-      long failures, List<String> currencies) {}
+      long failures, Map<Token, List<String>> currencies) {}
 
   private final RateProvider provider;
   private final Duration refresh;
@@ -44,7 +50,7 @@ public final class RateSource {
   private final BigDecimal maxChange;
   private final Clock clock;
   private final AtomicLong failures = new AtomicLong();
-  private volatile Map<String, ExchangeRate> rates = Map.of();
+  private volatile Map<Token, Map<String, ExchangeRate>> rates = Map.of();
   private volatile Instant lastRefreshAt;
   private volatile String lastError;
   private volatile Instant lastErrorAt;
@@ -80,17 +86,20 @@ public final class RateSource {
     return refresh;
   }
 
-  /** The last good rate of {@code currency} if it is fresh (younger than max age). */
-  public Optional<ExchangeRate> quote(String currency) {
-    ExchangeRate rate = rates.get(currency);
+  /** The last good rate of {@code currency} per one {@code token} if it is fresh (younger than max age). */
+  public Optional<ExchangeRate> quote(Token token, String currency) {
+    ExchangeRate rate = rates.getOrDefault(token, Map.of()).get(currency);
     return rate != null && isFresh(rate, clock.instant()) ? Optional.of(rate) : Optional.empty();
   }
 
   public Status status() {
     Instant now = clock.instant();
     Instant last = lastRefreshAt;
-    List<String> fresh = rates.values().stream().filter(r -> isFresh(r, now)).map(ExchangeRate::currency).sorted()
-        .toList();
+    Map<Token, List<String>> fresh = new EnumMap<>(Token.class);
+    for (Token token : Token.values()) {
+      fresh.put(token, rates.getOrDefault(token, Map.of()).values().stream().filter(r -> isFresh(r, now))
+          .map(ExchangeRate::currency).sorted().toList());
+    }
     return new Status(provider.name(), last, last == null ? null : Duration.between(last, now).toSeconds(),
         lastError, lastErrorAt, failures.get(), fresh);
   }
@@ -106,41 +115,59 @@ public final class RateSource {
     return failures.get();
   }
 
-  /** One refresh: asks the provider and keeps what is believable. Never throws. */
+  /**
+   * One refresh: asks the provider for each token and keeps what is believable. A refresh with any
+   * failure counts once and reports every one. Never throws.
+   */
   public void refreshNow() {
-    Map<String, String> answer;
-    try {
-      answer = provider.fetch();
-    } catch (Exception | LinkageError e) {
-      fail("the " + provider.name() + " rate provider failed: " + describe(e));
-      return;
-    }
-    Instant now = clock.instant();
-    Map<String, ExchangeRate> next = new TreeMap<>(rates);
-    List<String> refused = new ArrayList<>();
-    for (Map.Entry<String, String> entry : answer.entrySet()) {
-      String currency = entry.getKey();
-      Optional<BigDecimal> value = parse(entry.getValue());
-      if (value.isEmpty()) {
-        refused.add(currency + " \"" + abbreviate(String.valueOf(entry.getValue())) + "\" is not a positive decimal");
+    Map<Token, Map<String, ExchangeRate>> next = new EnumMap<>(Token.class);
+    List<String> errors = new ArrayList<>();
+    boolean believedAny = false;
+    for (Token token : Token.values()) {
+      Map<String, ExchangeRate> previous = rates.getOrDefault(token, Map.of());
+      Map<String, ExchangeRate> kept = new TreeMap<>(previous);
+      next.put(token, kept);
+      Map<String, String> answer;
+      try {
+        answer = provider.fetch(token);
+      } catch (Exception | LinkageError e) {
+        errors.add("the " + provider.name() + " rate provider failed for " + token + ": " + describe(e));
         continue;
       }
-      ExchangeRate previous = rates.get(currency);
-      if (previous != null && isFresh(previous, now) && movedTooFar(previous.rate(), value.get())) {
-        refused.add(currency + " " + value.get().toPlainString() + " moved more than " + percent(maxChange)
-            + " from " + previous.rate().toPlainString());
+      if (answer.isEmpty()) {
+        errors.add("the " + provider.name() + " rate provider answered no " + token + " rates");
         continue;
       }
-      next.put(currency, new ExchangeRate(currency, value.get(), provider.name(), now));
+      Instant now = clock.instant();
+      List<String> refused = new ArrayList<>();
+      for (Map.Entry<String, String> entry : answer.entrySet()) {
+        String currency = entry.getKey();
+        Optional<BigDecimal> value = parse(entry.getValue());
+        if (value.isEmpty()) {
+          refused.add(currency + " \"" + abbreviate(String.valueOf(entry.getValue())) + "\" is not a positive decimal");
+          continue;
+        }
+        ExchangeRate last = previous.get(currency);
+        if (last != null && isFresh(last, now) && movedTooFar(last.rate(), value.get())) {
+          refused.add(currency + " " + value.get().toPlainString() + " moved more than " + percent(maxChange)
+              + " from " + last.rate().toPlainString());
+          continue;
+        }
+        kept.put(currency, new ExchangeRate(currency, value.get(), provider.name(), now));
+      }
+      believedAny |= refused.size() < answer.size();
+      if (!refused.isEmpty()) {
+        errors.add("not believed from " + provider.name() + " for " + token + ": " + String.join("; ", refused));
+      }
     }
-    rates = Map.copyOf(next);
-    if (refused.size() < answer.size()) {
-      lastRefreshAt = now;
+    Map<Token, Map<String, ExchangeRate>> frozen = new EnumMap<>(Token.class);
+    next.forEach((token, kept) -> frozen.put(token, Map.copyOf(kept)));
+    rates = frozen;
+    if (believedAny) {
+      lastRefreshAt = clock.instant();
     }
-    if (answer.isEmpty()) {
-      fail("the " + provider.name() + " rate provider answered no rates");
-    } else if (!refused.isEmpty()) {
-      fail("not believed from " + provider.name() + ": " + String.join("; ", refused));
+    if (!errors.isEmpty()) {
+      fail(String.join("; ", errors));
     }
   }
 

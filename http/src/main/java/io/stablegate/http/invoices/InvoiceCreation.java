@@ -160,9 +160,10 @@ public final class InvoiceCreation {
     if (price == null) {
       return new Terms(request.amount(), null);
     }
-    ExchangeRate rate = rates.quote(price.currency()).orElseThrow(() -> new ApiProblem(
-        Problem.of(503, "Exchange rate unavailable", "No fresh " + price.currency() + " rate from "
-            + rates.sourceName() + " (younger than " + rates.maxAge().toSeconds() + " s); retry later, or give amount."),
+    ExchangeRate rate = rates.quote(request.token(), price.currency()).orElseThrow(() -> new ApiProblem(
+        Problem.of(503, "Exchange rate unavailable", "No fresh " + price.currency() + " rate of " + request.token()
+            + " from " + rates.sourceName() + " (younger than " + rates.maxAge().toSeconds()
+            + " s); retry later, or give amount."),
         Optional.of(rates.refreshInterval())));
     BigDecimal amount = InvoiceRequests.checkConverted(price, rate.rate());
     return new Terms(amount, new PriceLock(price, rate.rate(), rate.source(), rate.at()));
