@@ -1,6 +1,7 @@
 package io.stablegate.app.audit;
 
 import io.stablegate.engine.chain.TransferKey;
+import io.stablegate.engine.money.Token;
 import java.math.BigDecimal;
 
 /**
@@ -10,6 +11,7 @@ import java.math.BigDecimal;
  *
  * @param to the invoice's address, which the transfer paid
  * @param blockHash the hash of the block the watcher read the transfer in
+ * @param token the invoice's token, which the transfer must be of
  */
 record Credit(TransferKey transfer, String persistenceId, long seqNr, long ordering, String to, BigDecimal amount,
-    long blockNumber, String blockHash) {}
+    long blockNumber, String blockHash, Token token) {}

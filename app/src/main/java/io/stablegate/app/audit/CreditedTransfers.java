@@ -2,6 +2,7 @@ package io.stablegate.app.audit;
 
 import io.stablegate.engine.chain.TransferKey;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
@@ -56,6 +57,7 @@ final class CreditedTransfers implements AutoCloseable {
             amount         NUMERIC NOT NULL,
             block_number   BIGINT NOT NULL,
             block_hash     TEXT NOT NULL,
+            token          TEXT NOT NULL,
             PRIMARY KEY (chain, tx_hash, log_index)
           ) ON COMMIT PRESERVE ROWS""");
     }
@@ -98,16 +100,17 @@ final class CreditedTransfers implements AutoCloseable {
     try (PreparedStatement ps = connection.prepareStatement("""
         WITH batch AS (
           SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::text[],
-            ?::numeric[], ?::bigint[], ?::text[])
+            ?::numeric[], ?::bigint[], ?::text[], ?::text[])
             AS b(chain, tx_hash, log_index, persistence_id, seq_nr, ordering, recipient, amount, block_number,
-              block_hash)),
+              block_hash, token)),
         stored AS (
           SELECT t.* FROM audit_credited_transfers t JOIN batch b USING (chain, tx_hash, log_index)),
         upsert AS (
           INSERT INTO audit_credited_transfers SELECT * FROM batch
           ON CONFLICT (chain, tx_hash, log_index) DO UPDATE SET persistence_id = excluded.persistence_id,
             seq_nr = excluded.seq_nr, ordering = excluded.ordering, recipient = excluded.recipient,
-            amount = excluded.amount, block_number = excluded.block_number, block_hash = excluded.block_hash
+            amount = excluded.amount, block_number = excluded.block_number, block_hash = excluded.block_hash,
+            token = excluded.token
           WHERE excluded.ordering < audit_credited_transfers.ordering)
         SELECT * FROM stored""")) {
       ps.setArray(1, array("text", batch.stream().map(c -> c.transfer().chain().name()).toArray()));
@@ -120,6 +123,7 @@ final class CreditedTransfers implements AutoCloseable {
       ps.setArray(8, array("numeric", batch.stream().map(Credit::amount).toArray()));
       ps.setArray(9, array("int8", batch.stream().map(Credit::blockNumber).toArray()));
       ps.setArray(10, array("text", batch.stream().map(Credit::blockHash).toArray()));
+      ps.setArray(11, array("text", batch.stream().map(c -> c.token().name()).toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Credit stored = read(rs);
@@ -156,7 +160,7 @@ final class CreditedTransfers implements AutoCloseable {
     return new Credit(new TransferKey(Chain.valueOf(rs.getString("chain")), rs.getString("tx_hash"),
         rs.getInt("log_index")), rs.getString("persistence_id"), rs.getLong("seq_nr"), rs.getLong("ordering"),
         rs.getString("recipient"), rs.getBigDecimal("amount"), rs.getLong("block_number"),
-        rs.getString("block_hash"));
+        rs.getString("block_hash"), Token.valueOf(rs.getString("token")));
   }
 
   /**

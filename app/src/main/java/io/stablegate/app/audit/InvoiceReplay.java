@@ -144,7 +144,7 @@ final class InvoiceReplay {
       lastCredit = transfer.amount();
       dueAtLastCredit = ((Invoice) before).due();
       credits.add(new Credit(transfer.key(), persistenceId, seqNr, ordering, transfer.to(), transfer.amount(),
-          transfer.blockNumber(), transfer.blockHash()));
+          transfer.blockNumber(), transfer.blockHash(), after.token()));
     }
     if (event instanceof PaymentDetected detected) {
       detections.put(detected.transfer().key(), detected.transfer());
@@ -156,7 +156,7 @@ final class InvoiceReplay {
       lastCredit = transfer.amount();
       dueAtLastCredit = ((Invoice) before).due();
       credits.add(new Credit(key, persistenceId, seqNr, ordering, transfer.to(), transfer.amount(),
-          transfer.blockNumber(), transfer.blockHash()));
+          transfer.blockNumber(), transfer.blockHash(), after.token()));
     }
     return this;
   }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code audit verify --onchain}: re-reads every final transfer the journal credited from its chain,
  * through the same endpoints and clients the node's watchers use, and checks that it is still there
  * as recorded: the transaction is in a block of the node's chain, succeeded, and its log at the
- * recorded index is a {@code Transfer} of the configured token to the invoice's address of exactly
- * the recorded amount, in the recorded block.
+ * recorded index is a {@code Transfer} of the invoice's token (its configured contract) to the invoice's
+ * address of exactly the recorded amount, in the recorded block.
  *
  * <p>Credits are read from {@link CreditedTransfers}' table in order and checked on {@code
  * parallelism} threads (at most that many lookups in flight; memory does not grow with the journal).
@@ -186,6 +186,10 @@ final class OnChainVerifier {
       if (token.isEmpty()) {
         return Optional.of(recorded + ": the log was emitted by " + t.contract() + ", not by a token of the chain "
             + tokens.stream().map(w -> w.token() + " " + w.contract()).toList());
+      }
+      if (token.get().token() != credit.token()) {
+        return Optional.of(recorded + ": on chain it moves " + token.get().token() + " (" + t.contract()
+            + "), but the invoice is in " + credit.token());
       }
       int decimals = token.get().decimals();
       if (!t.to().equals(credit.to())) {

@@ -23,6 +23,7 @@ import io.stablegate.engine.invoice.InvoiceStatus;
 import io.stablegate.engine.invoice.InvoiceTerms;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.money.Chain;
+import io.stablegate.engine.money.Token;
 import io.stablegate.engine.payment.InvoiceService.NewInvoice;
 import io.stablegate.engine.payment.PaymentMatcher;
 import io.stablegate.persistence.db.DbCoordinates;
@@ -148,7 +149,7 @@ class AuditOnChainTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aDeadEndpointEndsWithItsOwnExitCode() throws Exception {
     String dead = "http://127.0.0.1:" + Anvil.freePort();
     AuditCommandTest.Outcome outcome = audit(journal, chains(dead), "verify", "--onchain");
@@ -158,7 +159,7 @@ class AuditOnChainTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aDisabledChainIsNotCheckedAndSaysSo() {
     Config disabled = ConfigFactory.parseMap(Map.of("stablegate.chains.ethereum.enabled", false))
         .withFallback(chains(anvil.url()));
@@ -169,7 +170,7 @@ class AuditOnChainTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aPaymentTheChainReorganisedAwayIsNamed() throws Exception {
     // The payment's block and everything after it leave the chain; the new branch is longer.
     evm.revert(beforePayment);
@@ -184,6 +185,20 @@ class AuditOnChainTest {
     assertThat(outcome.exitCode()).as(outcome.out()).isEqualTo(AuditCommand.VIOLATION);
     assertThat(outcome.out()).contains("VIOLATION at " + persistenceId + " sequence number " + confirmed + ": "
         + "final transfer").contains("is not on chain");
+  }
+
+  @Test
+  @Order(4)
+  void aUsdcInvoiceCreditedWithAUsdtTransferIsNamed() throws Exception {
+    DbCoordinates copy = copyOfJournal();
+    // Really sent: 8 USDT. The forged invoice is in USDC and says that transfer paid it.
+    Transfer real = sent(evm.transfer(token, wallet, Amounts.toBaseUnits(new BigDecimal("8"), DECIMALS)));
+    String forged = forgePaidInvoice(copy, real, Token.USDC);
+    AuditCommandTest.Outcome outcome = audit(copy, chains(anvil.url()), "verify", "--onchain");
+    assertThat(outcome.exitCode()).as(outcome.out()).isEqualTo(AuditCommand.VIOLATION);
+    assertThat(outcome.out())
+        .contains("VIOLATION at " + forged + " sequence number 3: final transfer")
+        .containsIgnoringCase("on chain it moves USDT (" + token + "), but the invoice is in USDC");
   }
 
   @Test
@@ -268,11 +283,16 @@ class AuditOnChainTest {
    * them: consistent in itself, so only the chain can tell. Its PaymentConfirmed is event 3.
    */
   private static String forgePaidInvoice(DbCoordinates db, Transfer transfer) throws Exception {
+    return forgePaidInvoice(db, transfer, Token.USDT);
+  }
+
+  private static String forgePaidInvoice(DbCoordinates db, Transfer transfer, Token token) throws Exception {
     UUID id = UUID.randomUUID();
     Instant at = Instant.now();
     List<InvoiceEvent> events = List.of(
         new InvoiceCreated(id, merchant, transfer.chain(), transfer.to(), transfer.amount(), transfer.amount(),
-            "forged", "forged", "{}", at.plusSeconds(1800), 12, at, null),
+            "forged", "forged", "{}", at.plusSeconds(1800), 12, null, null, null, null,
+            token == Token.USDT ? null : token, at, null, null, null, null),
         new PaymentDetected(id, transfer, 1, UUID.randomUUID(), at, null),
         new PaymentConfirmed(id, transfer.txHash(), transfer.logIndex(), 12, at, null),
         new InvoicePaid(id, transfer.amount(), false, UUID.randomUUID(), at, null));

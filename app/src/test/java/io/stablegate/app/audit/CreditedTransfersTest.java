@@ -57,7 +57,7 @@ class CreditedTransfersTest {
 
   private static Credit credit(String persistenceId, long ordering) {
     return new Credit(KEY, persistenceId, 4, ordering, "0x" + "11".repeat(20), new BigDecimal("10.5"), 100,
-        "0x" + "cd".repeat(32));
+        "0x" + "cd".repeat(32), io.stablegate.engine.money.Token.USDT);
   }
 
   private static List<List<Credit>> permutations(List<Credit> items) {
