@@ -115,7 +115,9 @@ class ClusterIT {
         "STABLEGATE_BSC_ENABLED", "false",
         "STABLEGATE_WEBHOOK_RETRY_SCHEDULE", "1s,2s,2s,2s,5s,5s,5s,5s,5s,5s",
         "STABLEGATE_ASK_TIMEOUT", "20s",
-        "STABLEGATE_JAVA_OPTS", "-Xmx512m"));
+        // C1 only, as the test JVMs (pom.xml): four short-lived nodes beside the other tests on two cores; the
+        // cluster's timings (failure detection, stable-after, removal margin) are timers, not compiled code
+        "STABLEGATE_JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1"));
 
     // three nodes; the first to join is the oldest and runs the singletons, the Ethereum watcher among them
     NodeProcess first = start(0, clusterPorts[0], env).awaitHealthy(Duration.ofSeconds(180));
