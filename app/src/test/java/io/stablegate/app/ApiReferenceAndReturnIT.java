@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stablegate.app.testing.Browser;
 import io.stablegate.app.testing.LoopbackNode;
+import io.stablegate.app.testing.PageTestbed;
 import io.stablegate.engine.chain.Transfer;
 import io.stablegate.engine.invoice.Invoice;
 import io.stablegate.engine.money.Chain;
@@ -15,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,29 +38,26 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 class ApiReferenceAndReturnIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   @TempDir static Path temp;
 
+  private static PageTestbed bed;
   private static LoopbackNode node;
   private static String base;
   private static Browser browser;
 
   @BeforeAll
   static void startNodeAndBrowser() throws Exception {
-    node = LoopbackNode.start(temp.resolve("data"));
-    base = node.base();
-    Files.createDirectories(SCREENSHOTS);
-    browser = Browser.start(temp.resolve("chromium-profile"), SCREENSHOTS);
+    bed = PageTestbed.start(temp);
+    node = bed.node();
+    base = bed.base();
+    browser = bed.browser();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (node != null) {
-      node.close();
+    if (bed != null) {
+      bed.close();
     }
   }
 

@@ -3,9 +3,8 @@ package io.stablegate.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.LoopbackNode;
+import io.stablegate.app.testing.PageTestbed;
 import io.stablegate.app.testing.QrCodes;
-import io.stablegate.chain.evm.Anvil;
 import io.stablegate.chain.evm.EvmChain;
 import io.stablegate.persistence.testing.Invoices;
 import java.io.ByteArrayInputStream;
@@ -44,15 +43,14 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  */
 class DashboardCheckoutIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  private static final Path SCREENSHOTS = PageTestbed.SCREENSHOTS;
   private static final String PASSWORD = "correct horse battery staple 42";
   private static final int CONFIRMATIONS = 6;
-  private static final long ANVIL_CHAIN_ID = 31337;
+  private static final long ANVIL_CHAIN_ID = PageTestbed.ANVIL_CHAIN_ID;
 
   @TempDir static Path temp;
 
-  private static LoopbackNode node;
-  private static Anvil anvil;
+  private static PageTestbed bed;
   private static EvmChain chain;
   private static String token;
   private static String base;
@@ -60,29 +58,17 @@ class DashboardCheckoutIT {
 
   @BeforeAll
   static void startNodeAndBrowser() throws Exception {
-    anvil = Anvil.start();
-    chain = new EvmChain(anvil.url());
-    token = chain.deployToken(6);
-    node = LoopbackNode.start(temp.resolve("data"),
-        LoopbackNode.ethereum(anvil.url(), ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head()));
-    base = node.base();
-    Files.createDirectories(SCREENSHOTS);
-    browser = Browser.start(temp.resolve("chromium-profile"), SCREENSHOTS);
+    bed = PageTestbed.withEthereum(temp, CONFIRMATIONS);
+    base = bed.base();
+    browser = bed.browser();
+    chain = bed.chain();
+    token = bed.token();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (node != null) {
-      node.close();
-    }
-    if (chain != null) {
-      chain.close();
-    }
-    if (anvil != null) {
-      anvil.close();
+    if (bed != null) {
+      bed.close();
     }
   }
 

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.LoopbackNode;
+import io.stablegate.app.testing.PageTestbed;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,32 +33,27 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 class DashboardReauthenticationIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final String PASSWORD = "correct horse battery staple 42";
   private static final Duration WINDOW = Duration.ofSeconds(4);
 
   @TempDir static Path temp;
 
-  private static LoopbackNode node;
+  private static PageTestbed bed;
   private static String base;
   private static Browser browser;
 
   @BeforeAll
   static void startNodeAndBrowser() throws Exception {
-    node = LoopbackNode.start(temp.resolve("data"),
+    bed = PageTestbed.start(temp,
         ConfigFactory.parseString("stablegate.http.session.confirmation-window = 4s"));
-    base = node.base();
-    Files.createDirectories(SCREENSHOTS);
-    browser = Browser.start(temp.resolve("chromium-profile"), SCREENSHOTS);
+    base = bed.base();
+    browser = bed.browser();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (node != null) {
-      node.close();
+    if (bed != null) {
+      bed.close();
     }
   }
 

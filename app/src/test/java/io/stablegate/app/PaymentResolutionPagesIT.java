@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.LoopbackNode;
+import io.stablegate.app.testing.PageTestbed;
 import io.stablegate.app.testing.Merchant;
 import io.stablegate.app.testing.QrCodes;
-import io.stablegate.chain.evm.Anvil;
 import io.stablegate.chain.evm.EvmChain;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -38,14 +36,12 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * dismissed with a note and listed under its state. Screenshots land in {@code target/screenshots/}.
  */
 class PaymentResolutionPagesIT {
-  private static final Path SCREENSHOTS = Path.of("target", "screenshots");
   private static final int CONFIRMATIONS = 3;
-  private static final long ANVIL_CHAIN_ID = 31337;
+  private static final long ANVIL_CHAIN_ID = PageTestbed.ANVIL_CHAIN_ID;
 
   @TempDir static Path temp;
 
-  private static LoopbackNode node;
-  private static Anvil anvil;
+  private static PageTestbed bed;
   private static EvmChain chain;
   private static String token;
   private static String base;
@@ -53,29 +49,17 @@ class PaymentResolutionPagesIT {
 
   @BeforeAll
   static void startNodeAndBrowser() throws Exception {
-    anvil = Anvil.start();
-    chain = new EvmChain(anvil.url());
-    token = chain.deployToken(6);
-    node = LoopbackNode.start(temp.resolve("data"),
-        LoopbackNode.ethereum(anvil.url(), ANVIL_CHAIN_ID, token, CONFIRMATIONS, chain.head()));
-    base = node.base();
-    Files.createDirectories(SCREENSHOTS);
-    browser = Browser.start(temp.resolve("chromium-profile"), SCREENSHOTS);
+    bed = PageTestbed.withEthereum(temp, CONFIRMATIONS);
+    base = bed.base();
+    browser = bed.browser();
+    chain = bed.chain();
+    token = bed.token();
   }
 
   @AfterAll
   static void stop() {
-    if (browser != null) {
-      browser.close();
-    }
-    if (node != null) {
-      node.close();
-    }
-    if (chain != null) {
-      chain.close();
-    }
-    if (anvil != null) {
-      anvil.close();
+    if (bed != null) {
+      bed.close();
     }
   }
 
