@@ -7,10 +7,10 @@ import io.stablegate.engine.ledger.UnmatchedTransferCourier;
 import io.stablegate.engine.ledger.UnmatchedTransferCourier.Message;
 import io.stablegate.engine.ledger.WalletLedger;
 import io.stablegate.engine.ledger.WalletLedgerCommand;
+import io.stablegate.engine.payment.Couriers.DeliveryFailedException;
 import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.webhook.AttemptResult;
 import io.stablegate.engine.webhook.AttemptResult.Verdict;
-import io.stablegate.engine.webhook.WebhookDeliverySettings;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookEndpoint;
 import io.stablegate.engine.webhook.WebhookPayload;
@@ -19,18 +19,17 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * The {@link UnmatchedTransferCourier} of a node: delivers one {@code transfer.unmatched} event of a
@@ -55,13 +54,6 @@ public final class UnmatchedTransferCourierActor {
 
   private record LedgerUnavailable(Throwable error) implements Message {}
 
-  /** A failed attempt or an unreachable ledger: what supervision restarts the actor for. */
-  static final class DeliveryFailedException extends RuntimeException {
-    DeliveryFailedException(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   /** The couriers of a node that sends with {@code dispatch}: hand this to {@code WalletLedger.init}. */
   public static UnmatchedTransferCourier courier(WebhookDispatch dispatch, WebhookRetrySettings retries) {
     return new UnmatchedTransferCourier() {
@@ -84,16 +76,10 @@ public final class UnmatchedTransferCourierActor {
 
   private static Behavior<Message> create(ActorRef<WalletLedgerCommand> ledger, String ledgerId, UUID eventId,
       WebhookDispatch dispatch) {
-    WebhookDeliverySettings s = dispatch.settings();
-    Behavior<Message> delivering = Behaviors.supervise(Behaviors.<Message>setup(
+    return Couriers.supervised(Behaviors.<Message>setup(
         ctx -> Behaviors.<Message>withTimers(
-            timers -> new UnmatchedTransferCourierActor(ctx, timers, ledger, ledgerId, eventId, dispatch).load())))
-        .onFailure(DeliveryFailedException.class, backoff(s).withLogLevel(Level.DEBUG));
-    return Behaviors.supervise(delivering).onFailure(Exception.class, backoff(s));
-  }
-
-  private static org.apache.pekko.actor.typed.BackoffSupervisorStrategy backoff(WebhookDeliverySettings s) {
-    return SupervisorStrategy.restartWithBackoff(s.restartBackoffMin(), s.restartBackoffMax(), s.restartRandomFactor());
+            timers -> new UnmatchedTransferCourierActor(ctx, timers, ledger, ledgerId, eventId, dispatch).load())),
+        dispatch.settings());
   }
 
   private final ActorContext<Message> context;
@@ -154,19 +140,11 @@ public final class UnmatchedTransferCourierActor {
                 new AttemptResult(now, null, "no merchant has this wallet", 0, Verdict.RETRY));
           }
           return dispatch.endpoints().find(merchant.get()).thenCompose(found -> {
-            if (found.isEmpty()) {
-              return CompletableFuture.completedFuture(
-                  new AttemptResult(now, null, "no webhook URL configured", 0, Verdict.RETRY));
+            Optional<AttemptResult> notSendable = Couriers.notSendable(found, now);
+            if (notSendable.isPresent()) {
+              return CompletableFuture.completedFuture(notSendable.get());
             }
             WebhookEndpoint endpoint = found.get();
-            if (endpoint.disabled()) {
-              return CompletableFuture.completedFuture(
-                  new AttemptResult(now, null, "webhook endpoint disabled (it answered 410 Gone)", 0, Verdict.RETRY));
-            }
-            if (endpoint.secrets().isEmpty()) {
-              return CompletableFuture.completedFuture(
-                  new AttemptResult(now, null, "no webhook secret", 0, Verdict.RETRY));
-            }
             byte[] body = payload(webhook).toBytes();
             CompletionStage<AttemptResult> sent =
                 dispatch.sender().send(merchant.get(), endpoint.url(), eventId.toString(), body, endpoint.secrets());

@@ -8,9 +8,9 @@ import io.stablegate.engine.invoice.WebhookCourier;
 import io.stablegate.engine.invoice.WebhookCourier.Message;
 import io.stablegate.engine.invoice.WebhookCourier.Reload;
 import io.stablegate.engine.invoice.WebhookDelivery;
+import io.stablegate.engine.payment.Couriers.DeliveryFailedException;
 import io.stablegate.engine.webhook.AttemptResult;
 import io.stablegate.engine.webhook.AttemptResult.Verdict;
-import io.stablegate.engine.webhook.WebhookDeliverySettings;
 import io.stablegate.engine.webhook.WebhookDispatch;
 import io.stablegate.engine.webhook.WebhookEndpoint;
 import io.stablegate.engine.webhook.WebhookPayload;
@@ -24,13 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * The {@link WebhookCourier} of a node: delivers one webhook event of one invoice over the
@@ -57,13 +55,6 @@ public final class WebhookDeliveryActor {
 
   private record InvoiceUnavailable(Throwable error) implements Message {}
 
-  /** A failed attempt or an unreachable invoice: what supervision restarts the actor for. */
-  static final class DeliveryFailedException extends RuntimeException {
-    DeliveryFailedException(String message) {
-      super(message, null, false, false);
-    }
-  }
-
   /** The couriers of a node that sends with {@code dispatch}: hand this to {@code InvoiceEntity.init}. */
   public static WebhookCourier courier(WebhookDispatch dispatch) {
     return (invoice, invoiceId, merchantId, eventId, endpointId) ->
@@ -72,19 +63,11 @@ public final class WebhookDeliveryActor {
 
   private static Behavior<Message> create(ActorRef<InvoiceCommand> invoice, UUID invoiceId,
       UUID merchantId, UUID eventId, UUID endpointId, WebhookDispatch dispatch) {
-    WebhookDeliverySettings s = dispatch.settings();
-    Behavior<Message> delivering = Behaviors.supervise(Behaviors.<Message>setup(
+    return Couriers.supervised(Behaviors.<Message>setup(
         ctx -> Behaviors.<Message>withTimers(
             timers -> new WebhookDeliveryActor(ctx, timers, invoice, invoiceId, merchantId, eventId, endpointId, dispatch)
-                .load())))
-        .onFailure(DeliveryFailedException.class, backoff(s).withLogLevel(Level.DEBUG)); // logged above, at INFO
-    // Anything else is a bug: logged as an error, and retried with the same backoff so that the
-    // delivery does not sit without an actor until the sweeper comes by.
-    return Behaviors.supervise(delivering).onFailure(Exception.class, backoff(s));
-  }
-
-  private static org.apache.pekko.actor.typed.BackoffSupervisorStrategy backoff(WebhookDeliverySettings s) {
-    return SupervisorStrategy.restartWithBackoff(s.restartBackoffMin(), s.restartBackoffMax(), s.restartRandomFactor());
+                .load())),
+        dispatch.settings());
   }
 
   private final ActorContext<Message> context;
@@ -194,18 +177,11 @@ public final class WebhookDeliveryActor {
         return CompletableFuture.completedFuture(
             new AttemptResult(now, null, "webhook endpoint " + endpointId + " was deleted", 0, Verdict.GONE));
       }
-      if (found.isEmpty()) {
-        return CompletableFuture.completedFuture(
-            new AttemptResult(now, null, "no webhook URL configured", 0, Verdict.RETRY));
+      Optional<AttemptResult> notSendable = Couriers.notSendable(found, now);
+      if (notSendable.isPresent()) {
+        return CompletableFuture.completedFuture(notSendable.get());
       }
       WebhookEndpoint endpoint = found.get();
-      if (endpoint.disabled()) {
-        return CompletableFuture.completedFuture(
-            new AttemptResult(now, null, "webhook endpoint disabled (it answered 410 Gone)", 0, Verdict.RETRY));
-      }
-      if (endpoint.secrets().isEmpty()) {
-        return CompletableFuture.completedFuture(new AttemptResult(now, null, "no webhook secret", 0, Verdict.RETRY));
-      }
       byte[] body = payload(invoice, delivery, dispatch.publicUrl()).toBytes();
       return dispatch.sender().send(merchantId, endpoint.url(), eventId.toString(), body, endpoint.secrets());
     });
