@@ -5,17 +5,23 @@ import {ApiError, del, get, post, put, query, whenReauthenticationRequired, when
 import {copyText, h, replace, time} from './dom.js';
 import {overviewView} from './overview.js';
 
-const CHAINS = [
-  {id: 'TRON', name: 'Tron (TRC-20)', placeholder: 'T…', pattern: /^T[1-9A-HJ-NP-Za-km-z]{33}$/,
-    hint: 'A Tron address: T followed by 33 base58 characters.'},
-  {id: 'ETHEREUM', name: 'Ethereum (ERC-20)', placeholder: '0x…', pattern: /^0x[0-9a-fA-F]{40}$/,
-    hint: 'An Ethereum address: 0x followed by 40 hexadecimal characters.'},
-  {id: 'BSC', name: 'BNB Smart Chain (BEP-20)', placeholder: '0x…', pattern: /^0x[0-9a-fA-F]{40}$/,
-    hint: 'A BSC address: 0x followed by 40 hexadecimal characters.'},
-  ...[['POLYGON', 'Polygon PoS'], ['ARBITRUM', 'Arbitrum One'], ['BASE', 'Base'], ['OPTIMISM', 'OP Mainnet'],
-    ['AVALANCHE', 'Avalanche C-Chain']].map(([id, label]) => ({id, name: `${label} (ERC-20)`, placeholder: '0x…',
-    pattern: /^0x[0-9a-fA-F]{40}$/, hint: `A ${label} address: 0x followed by 40 hexadecimal characters.`})),
-];
+/** How a wallet address looks on each kind of chain (the server checks it again, checksums included). */
+const ADDRESS_FORMATS = {
+  tron: {placeholder: 'T…', pattern: /^T[1-9A-HJ-NP-Za-km-z]{33}$/, rule: 'T followed by 33 base58 characters'},
+  evm: {placeholder: '0x…', pattern: /^0x[0-9a-fA-F]{40}$/, rule: '0x followed by 40 hexadecimal characters'},
+};
+/** Every chain the node knows, in its order: read from GET /api/v1/health before the first signed-in view. */
+let CHAINS = null;
+
+async function loadChains() {
+  const health = await get('/api/v1/health');
+  return Object.entries(health.chains).map(([id, chain]) => {
+    const format = ADDRESS_FORMATS[chain.kind];
+    return {id, name: `${chain.label} (${chain.tokenStandard})`, placeholder: format.placeholder,
+      pattern: format.pattern,
+      hint: `${/^[AEIOU]/.test(chain.label) ? 'An' : 'A'} ${chain.label} address: ${format.rule}.`};
+  });
+}
 const STATUSES = ['PENDING', 'CONFIRMING', 'PARTIALLY_PAID', 'PAID', 'EXPIRED', 'CANCELLED'];
 const OPEN = new Set(['PENDING', 'CONFIRMING', 'PARTIALLY_PAID']);
 const PAGE_SIZE = 20;
@@ -83,6 +89,16 @@ async function route() {
     } catch (e) {
       if (!(e instanceof ApiError) || e.status !== 401) session.notice = e.message;
       location.hash = '#/login';
+      return;
+    }
+  }
+  if (!publicPage && !CHAINS) {
+    try {
+      CHAINS = await loadChains();
+    } catch (e) {
+      replace(main,
+        h('p', {class: 'notice notice-error', role: 'alert'}, `The node's chains could not be read: ${e.message}`),
+        h('button', {type: 'button', onclick: () => route()}, 'Try again'));
       return;
     }
   }

@@ -2,7 +2,10 @@ package io.stablegate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stablegate.app.testing.Browser;
+import io.stablegate.app.testing.Merchant;
 import io.stablegate.app.testing.PageTestbed;
 import io.stablegate.app.testing.QrCodes;
 import io.stablegate.chain.evm.EvmChain;
@@ -17,6 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -106,6 +112,15 @@ class DashboardCheckoutIT {
     // ---- settings: a wallet, validated as it is typed and by the server
     browser.visible("form[data-chain=ETHEREUM] input");
     assertThat(browser.driver().getCurrentUrl()).endsWith("#/settings");
+    // one wallet form per chain the node knows, in its order, named as the node names it (GET /api/v1/health)
+    JsonNode known = new ObjectMapper().readTree(
+        Merchant.send(base, "GET", "/api/v1/health", null, Map.of()).body()).get("chains");
+    List<String> knownChains = new ArrayList<>();
+    known.fieldNames().forEachRemaining(knownChains::add);
+    assertThat(browser.findAll("form[data-chain]").stream().map(form -> form.getAttribute("data-chain")))
+        .containsExactlyElementsOf(knownChains);
+    assertThat(browser.find("label[for=wallet-avalanche]").getText()).contains("Avalanche C-Chain (ERC-20)");
+    assertThat(browser.find("label[for=wallet-tron]").getText()).contains("Tron (TRC-20)");
     browser.type("form[data-chain=ETHEREUM] input", "0x1234");
     assertThat(browser.visible("#wallet-ethereum-error").getText()).contains("40 hexadecimal");
     String wallet = Invoices.randomEvmWallet();

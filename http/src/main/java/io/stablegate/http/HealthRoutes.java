@@ -47,6 +47,10 @@ public final class HealthRoutes extends AllDirectives {
       for (Chain chain : Chain.values()) {
         ChainStatus status = current.get(chain);
         Map<String, Object> c = new LinkedHashMap<>();
+        // what the chain is, for lists shown to people (the dashboard builds its chain choices from these)
+        c.put("label", chain.label());
+        c.put("tokenStandard", chain.tokenStandard());
+        c.put("kind", chain.kind().name().toLowerCase(java.util.Locale.ROOT));
         boolean on = enabled.get(chain);
         c.put("enabled", on);
         if (status == null) {

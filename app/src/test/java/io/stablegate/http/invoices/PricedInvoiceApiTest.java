@@ -155,6 +155,12 @@ class PricedInvoiceApiTest {
     assertThat(chains.get("POLYGON").get("state").asText()).isEqualTo("disabled");
     assertThat(chains.get("POLYGON").get("tokens").get("USDC").asText()).isEqualTo("disabled");
     assertThat(chains.get("BASE").get("tokens").has("USDT")).as("USDT is off on Base by default").isFalse();
+    // what each chain is, for the dashboard's lists
+    assertThat(chains.get("AVALANCHE").get("label").asText()).isEqualTo("Avalanche C-Chain");
+    assertThat(chains.get("AVALANCHE").get("tokenStandard").asText()).isEqualTo("ERC-20");
+    assertThat(chains.get("AVALANCHE").get("kind").asText()).isEqualTo("evm");
+    assertThat(chains.get("TRON").get("kind").asText()).isEqualTo("tron");
+    assertThat(chains.get("BSC").get("tokenStandard").asText()).isEqualTo("BEP-20");
 
     coinbase.answer(Map.of("EUR", "0.95"));
     JsonNode recovered = awaitCreated(TEN_EURO).json();
