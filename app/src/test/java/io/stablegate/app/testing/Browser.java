@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -104,8 +105,23 @@ public final class Browser implements AutoCloseable {
     input.sendKeys(text);
   }
 
+  /**
+   * Clicks the element once it is clickable. An element that a view replaced between being located and being
+   * clicked (a list that refreshes itself) is located again.
+   */
   public void click(String css) {
-    await(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+    await(driver -> {
+      WebElement element = ExpectedConditions.elementToBeClickable(By.cssSelector(css)).apply(driver);
+      if (element == null) {
+        return null;
+      }
+      try {
+        element.click();
+        return true;
+      } catch (StaleElementReferenceException replaced) {
+        return null;
+      }
+    });
   }
 
   public Object script(String js, Object... args) {
