@@ -16,16 +16,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -39,27 +36,11 @@ class ApiReferenceAndReturnIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path temp;
-
-  private static PageTestbed bed;
-  private static LoopbackNode node;
-  private static String base;
-  private static Browser browser;
-
-  @BeforeAll
-  static void startNodeAndBrowser() throws Exception {
-    bed = PageTestbed.start(temp);
-    node = bed.node();
-    base = bed.base();
-    browser = bed.browser();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
-  }
+  @RegisterExtension
+  static final PageTestbed bed = PageTestbed.start();
+  private static final String base = bed.base();
+  private static final Browser browser = bed.browser();
+  private static final LoopbackNode node = bed.node();
 
   @Test
   void theApiReferenceRendersEveryOperationWithoutConsoleErrors() throws Exception {

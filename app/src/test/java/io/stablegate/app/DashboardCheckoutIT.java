@@ -25,10 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -54,29 +52,12 @@ class DashboardCheckoutIT {
   private static final int CONFIRMATIONS = 6;
   private static final long ANVIL_CHAIN_ID = PageTestbed.ANVIL_CHAIN_ID;
 
-  @TempDir static Path temp;
-
-  private static PageTestbed bed;
-  private static EvmChain chain;
-  private static String token;
-  private static String base;
-  private static Browser browser;
-
-  @BeforeAll
-  static void startNodeAndBrowser() throws Exception {
-    bed = PageTestbed.withEthereum(temp, CONFIRMATIONS);
-    base = bed.base();
-    browser = bed.browser();
-    chain = bed.chain();
-    token = bed.token();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
-  }
+  @RegisterExtension
+  static final PageTestbed bed = PageTestbed.withEthereum(CONFIRMATIONS);
+  private static final String base = bed.base();
+  private static final Browser browser = bed.browser();
+  private static final EvmChain chain = bed.chain();
+  private static final String token = bed.token();
 
   @Test
   void merchantAndPayerJourney() throws Exception {

@@ -11,15 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -36,26 +33,11 @@ class DashboardReauthenticationIT {
   private static final String PASSWORD = "correct horse battery staple 42";
   private static final Duration WINDOW = Duration.ofSeconds(4);
 
-  @TempDir static Path temp;
-
-  private static PageTestbed bed;
-  private static String base;
-  private static Browser browser;
-
-  @BeforeAll
-  static void startNodeAndBrowser() throws Exception {
-    bed = PageTestbed.start(temp,
-        ConfigFactory.parseString("stablegate.http.session.confirmation-window = 4s"));
-    base = bed.base();
-    browser = bed.browser();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
-  }
+  @RegisterExtension
+  static final PageTestbed bed = PageTestbed.start(
+      ConfigFactory.parseString("stablegate.http.session.confirmation-window = 4s"));
+  private static final String base = bed.base();
+  private static final Browser browser = bed.browser();
 
   @Test
   void aStaleSessionIsAskedForThePasswordAndTheChangeIsRepeated() throws Exception {

@@ -10,16 +10,13 @@ import io.stablegate.app.testing.QrCodes;
 import io.stablegate.chain.evm.EvmChain;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -39,29 +36,12 @@ class PaymentResolutionPagesIT {
   private static final int CONFIRMATIONS = 3;
   private static final long ANVIL_CHAIN_ID = PageTestbed.ANVIL_CHAIN_ID;
 
-  @TempDir static Path temp;
-
-  private static PageTestbed bed;
-  private static EvmChain chain;
-  private static String token;
-  private static String base;
-  private static Browser browser;
-
-  @BeforeAll
-  static void startNodeAndBrowser() throws Exception {
-    bed = PageTestbed.withEthereum(temp, CONFIRMATIONS);
-    base = bed.base();
-    browser = bed.browser();
-    chain = bed.chain();
-    token = bed.token();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) {
-      bed.close();
-    }
-  }
+  @RegisterExtension
+  static final PageTestbed bed = PageTestbed.withEthereum(CONFIRMATIONS);
+  private static final String base = bed.base();
+  private static final Browser browser = bed.browser();
+  private static final EvmChain chain = bed.chain();
+  private static final String token = bed.token();
 
   @Test
   void aClaimedUnderpaymentIsAttachedThePayerSendsTheRestAndAnotherTransferIsDismissed() throws Exception {
