@@ -212,17 +212,29 @@ public final class WalletLedger
 
   @Override
   public SnapshotAdapter<WalletLedgerState> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(WalletLedgerState state) {
-        return state.toSnapshot();
-      }
+    return new LedgerSnapshotAdapter(settings.routedTransferRetention());
+  }
 
-      @Override
-      public WalletLedgerState fromJournal(Object from) {
-        return WalletLedgerState.fromSnapshot((WalletLedgerState.Snapshot) from, settings.routedTransferRetention());
-      }
-    };
+  /**
+   * Stores a {@link WalletLedgerState.PackedSnapshot}; reads it, or a {@link WalletLedgerState.Snapshot}
+   * stored before packed snapshots.
+   */
+  static final class LedgerSnapshotAdapter implements SnapshotAdapter<WalletLedgerState> {
+    private final Duration routedRetention;
+
+    LedgerSnapshotAdapter(Duration routedRetention) {
+      this.routedRetention = routedRetention;
+    }
+
+    @Override
+    public Object toJournal(WalletLedgerState state) {
+      return state.toPackedSnapshot();
+    }
+
+    @Override
+    public WalletLedgerState fromJournal(Object from) {
+      return WalletLedgerState.fromStored(from, routedRetention);
+    }
   }
 
   /** Only unmatched transfers (and their webhook deliveries) of live ledgers feed read tables. */

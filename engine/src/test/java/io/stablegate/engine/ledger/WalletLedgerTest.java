@@ -571,12 +571,64 @@ class WalletLedgerTest {
     assertThat(ledger.kit().snapshotTestKit()).isPresent();
     assertThat(ledger.kit().snapshotTestKit().get().persistedInStorage(ledger.persistenceId()))
         .isNotEmpty()
-        .allSatisfy(stored -> assertThat(stored.second()).isInstanceOf(WalletLedgerState.Snapshot.class));
+        .allSatisfy(stored -> assertThat(stored.second()).isInstanceOf(WalletLedgerState.PackedSnapshot.class));
     WalletLedgerState.Snapshot before = ledger.kit().getState().toSnapshot();
     WalletLedgerState.Snapshot after = ledger.kit().restart().state().toSnapshot();
     assertThat(after.slots()).containsExactlyInAnyOrderElementsOf(before.slots());
     assertThat(after.routed()).containsExactlyInAnyOrderElementsOf(before.routed());
     assertSameAnswers(ledger, history);
+  }
+
+  @Test
+  void aSnapshotStoredBeforePackedSnapshotsStillRecovers() {
+    Ledger ledger = ledger();
+    History history = history(ledger);
+    WalletLedgerState.Snapshot before = ledger.kit().getState().toSnapshot();
+    // What a node before packed snapshots stored after the history's ten events, written and read as CBOR.
+    Object stored = testKit.serializationTestKit().verifySerialization(before, false);
+    assertThat(stored).isInstanceOf(WalletLedgerState.Snapshot.class);
+    var snapshots = ledger.kit().snapshotTestKit().orElseThrow();
+    snapshots.clearByPersistenceId(ledger.persistenceId());
+    snapshots.persistForRecovery(ledger.persistenceId(), List.of(
+        org.apache.pekko.japi.Pair.create(new org.apache.pekko.persistence.testkit.SnapshotMeta(10, 0), stored)));
+    WalletLedgerState.Snapshot after = ledger.kit().restart().state().toSnapshot();
+    assertThat(after.slots()).containsExactlyInAnyOrderElementsOf(before.slots());
+    assertThat(after.routed()).containsExactlyInAnyOrderElementsOf(before.routed());
+    assertThat(after.unmatched()).containsExactlyElementsOf(before.unmatched());
+    assertSameAnswers(ledger, history);
+  }
+
+  @Test
+  void thePackedSnapshotRoundTripsThroughCbor() {
+    Ledger ledger = ledger();
+    history(ledger);
+    WalletLedgerState state = ledger.kit().getState();
+    Object stored = testKit.serializationTestKit().verifySerialization(state.toPackedSnapshot(), false);
+    WalletLedgerState.Snapshot back = WalletLedgerState.fromStored(stored, Duration.ofDays(30)).toSnapshot();
+    assertThat(back.slots()).hasSize(3).containsExactlyInAnyOrderElementsOf(state.toSnapshot().slots());
+    assertThat(back.routed()).containsExactlyElementsOf(state.toSnapshot().routed());
+    assertThat(back.unmatched()).containsExactlyElementsOf(state.toSnapshot().unmatched());
+  }
+
+  /**
+   * A wallet with many open invoices writes all their slots in every snapshot and reads them all on
+   * every recovery: stored as CBOR objects they took about 150 bytes each.
+   */
+  @Test
+  void aStoredSnapshotTakesUnderFiftyBytesPerSlot() {
+    WalletLedgerState state = new WalletLedgerState(Duration.ofDays(30));
+    for (int i = 0; i < 10_000; i++) {
+      state.apply(new PayAmountAllocated(UUID.randomUUID(), new BigDecimal((10 + i) + ".25"),
+          new BigDecimal((10 + i) + ".25"), EXPIRES.plus(WINDOW).plusMillis(i), T0.plusMillis(i), null, null));
+    }
+    var serialization = org.apache.pekko.serialization.SerializationExtension.get(testKit.system());
+    Object stored = new WalletLedger.LedgerSnapshotAdapter(Duration.ofDays(30)).toJournal(state);
+    byte[] bytes = serialization.serialize(stored).get();
+    assertThat(bytes.length).isLessThan(50 * 10_000);
+    assertThat(WalletLedgerState.fromStored(serialization.deserialize(bytes,
+            serialization.findSerializerFor(stored).identifier(),
+            org.apache.pekko.serialization.Serializers.manifestFor(serialization.findSerializerFor(stored), stored))
+        .get(), Duration.ofDays(30)).slotCount()).isEqualTo(10_000);
   }
 
   @Test
