@@ -52,11 +52,11 @@ import org.apache.pekko.pattern.Patterns;
  * one each phase): invoices/s, latency p50/p99 and JVM CPU per invoice, per phase and as medians, and
  * the big wallet's rate as a share of the fresh one's. Last, the big ledger's recovery: it is
  * passivated (as sharding does to an idle entity) and the time of the first answered command is
- * taken, {@code recoveries} times, and the same for a small ledger; with the size of the big ledger's
- * latest snapshot and the events written after it.
+ * taken, {@code recoveries} times, and the same for a small ledger ({@code small} open invoices); with
+ * the size of each ledger's latest snapshot and the events written after it (what recovery reads).
  *
  * <p>Arguments (key=value): {@code open=100000 creators=64 rounds=3 seconds=10 recoveries=10
- * fillCreators=256}.
+ * fillCreators=256 small=999}.
  */
 public final class LedgerSizeBenchmark {
   private static final UUID BIG_MERCHANT = UUID.randomUUID();
@@ -77,6 +77,7 @@ public final class LedgerSizeBenchmark {
     int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
     int recoveries = Integer.parseInt(opts.getOrDefault("recoveries", "10"));
     int fillCreators = Integer.parseInt(opts.getOrDefault("fillCreators", "256"));
+    int small = Integer.parseInt(opts.getOrDefault("small", "999"));
     Path dir = Files.createTempDirectory(Path.of("target"), "ledger-size-pg");
     try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dir, 0, true)) {
       DbCoordinates db = server.database("ledgersize");
@@ -84,7 +85,7 @@ public final class LedgerSizeBenchmark {
           pekko.loglevel = WARNING
           pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout = 60s
           """))) {
-        new LedgerSizeBenchmark(node).run(open, creators, rounds, seconds, recoveries, fillCreators);
+        new LedgerSizeBenchmark(node).run(open, creators, rounds, seconds, recoveries, fillCreators, small);
       }
     }
     System.exit(0);
@@ -96,7 +97,7 @@ public final class LedgerSizeBenchmark {
     this.node = node;
   }
 
-  private void run(int open, int creators, int rounds, int seconds, int recoveries, int fillCreators)
+  private void run(int open, int creators, int rounds, int seconds, int recoveries, int fillCreators, int small)
       throws Exception {
     String bigWallet = Invoices.randomEvmWallet();
     Instant expiresAt = Instant.now().plus(Duration.ofDays(1));
@@ -146,11 +147,12 @@ public final class LedgerSizeBenchmark {
         100 * bigRate / freshRate, bigCpu / freshCpu);
 
     String freshWallet = Invoices.randomEvmWallet();
-    create(SMALL_MERCHANT, freshWallet, new AtomicLong(), expiresAt, 8, Long.MAX_VALUE, 100, false);
+    Phase smallFill = create(SMALL_MERCHANT, freshWallet, new AtomicLong(), expiresAt, 8, Long.MAX_VALUE, small, false);
     String smallLedger = ledgerId(freshWallet);
     System.out.println();
-    printSnapshot(bigLedger, bigOpen);
-    recoveries(smallLedger, "small ledger (100 open slots)", recoveries);
+    printSnapshot("big", bigLedger, bigOpen);
+    printSnapshot("small", smallLedger, smallFill.created);
+    recoveries(smallLedger, String.format("small ledger (%,d open slots)", smallFill.created), recoveries);
     recoveries(bigLedger, String.format("big ledger (%,d open slots)", bigOpen), recoveries);
     System.out.printf("load %s%n", load());
   }
@@ -234,7 +236,7 @@ public final class LedgerSizeBenchmark {
   }
 
   /** Size of the ledger's latest snapshot and the events written after it. */
-  private void printSnapshot(String ledgerId, long allocations) throws Exception {
+  private void printSnapshot(String label, String ledgerId, long allocations) throws Exception {
     String persistenceId = WalletLedger.ENTITY_KEY.name() + "|" + ledgerId;
     try (var c = node.database().dataSource().getConnection();
          var st = c.prepareStatement("SELECT sequence_number, octet_length(snapshot_payload) FROM snapshot "
@@ -253,12 +255,12 @@ public final class LedgerSizeBenchmark {
       try (var rs = st.executeQuery(); var all = count.executeQuery()) {
         all.next();
         if (rs.next()) {
-          System.out.printf("big ledger: %,d events (%,d open slots); latest snapshot at event %,d: %,d bytes "
+          System.out.printf(label + " ledger: %,d events (%,d open slots); latest snapshot at event %,d: %,d bytes "
                   + "(%.0f bytes per open slot); %,d events after it; snapshots kept: %d, %,d bytes%n", lastSeq,
               allocations, rs.getLong(1), rs.getLong(2), rs.getLong(2) / (double) allocations, lastSeq - rs.getLong(1),
               all.getLong(1), all.getLong(2));
         } else {
-          System.out.printf("big ledger: %,d events, no snapshot%n", lastSeq);
+          System.out.printf(label + " ledger: %,d events, no snapshot%n", lastSeq);
         }
       }
     }
