@@ -631,6 +631,16 @@ class WalletLedgerTest {
         .get(), Duration.ofDays(30)).slotCount()).isEqualTo(10_000);
   }
 
+  /**
+   * A snapshot holds every open slot, so a wallet with 100,000 open invoices paid for one every 100
+   * events with most of its creation rate; the shipped interval keeps that under 100 slots per event.
+   */
+  @Test
+  void theShippedSnapshotIntervalKeepsABigWalletsSnapshotsRare() {
+    LedgerSettings shipped = LedgerSettings.fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
+    assertThat(100_000 / shipped.snapshotEvery()).isLessThanOrEqualTo(100);
+  }
+
   @Test
   void theSnapshotRoundTripsThroughCbor() {
     Ledger ledger = ledger();
