@@ -92,9 +92,38 @@ public final class LedgerSizeBenchmark {
   }
 
   private final TestNode node;
+  private final long postmasterPid;
 
-  private LedgerSizeBenchmark(TestNode node) {
+  private LedgerSizeBenchmark(TestNode node) throws Exception {
     this.node = node;
+    try (var c = node.database().dataSource().getConnection(); var st = c.createStatement();
+         var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      this.postmasterPid = ProcessHandle.of(rs.getLong(1)).flatMap(ProcessHandle::parent).orElseThrow().pid();
+    }
+  }
+
+  /**
+   * CPU of the PostgreSQL server in nanoseconds: its live processes plus what its exited backends left
+   * in the postmaster's children counters ({@code /proc}, Linux).
+   */
+  private long postgresCpuNanos() {
+    long ticks = ticks(postmasterPid, true);
+    for (ProcessHandle child : ProcessHandle.of(postmasterPid).map(p -> p.children().toList()).orElse(List.of())) {
+      ticks += ticks(child.pid(), false);
+    }
+    return ticks * 10_000_000L; // USER_HZ 100
+  }
+
+  private static long ticks(long pid, boolean withChildren) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+      long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      return withChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+    } catch (Exception e) {
+      return 0; // the process has exited
+    }
   }
 
   private void run(int open, int creators, int rounds, int seconds, int recoveries, int fillCreators, int small)
@@ -107,9 +136,9 @@ public final class LedgerSizeBenchmark {
     long cpu0 = cpuNanos();
     Phase fill = create(BIG_MERCHANT, bigWallet, bigNext, expiresAt, fillCreators, Long.MAX_VALUE, open, true);
     double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
-    System.out.printf("fill: %,d open invoices on one wallet in %.0f s (%.0f/s, %.2f ms CPU per invoice), "
-            + "%d errors; load %s%n", fill.created, fillSeconds, fill.created / fillSeconds,
-        (cpuNanos() - cpu0) / 1e6 / Math.max(1, fill.created), fill.errors, load());
+    System.out.printf("fill: %,d open invoices on one wallet in %.0f s (%.0f/s, CPU per invoice: JVM %.2f ms, "
+            + "PostgreSQL %.2f ms), %d errors; load %s%n", fill.created, fillSeconds, fill.created / fillSeconds,
+        (cpuNanos() - cpu0) / 1e6 / Math.max(1, fill.created), fill.pgCpuMsPerInvoice(), fill.errors, load());
     String bigLedger = ledgerId(bigWallet);
     long bigOpen = fill.created;
 
@@ -118,8 +147,8 @@ public final class LedgerSizeBenchmark {
         System.nanoTime() + Duration.ofSeconds(Math.min(5, seconds)).toNanos(), Long.MAX_VALUE, false);
 
     System.out.println();
-    System.out.println("| round | wallet | open slots before | invoices/s | p50 | p99 | JVM CPU per invoice | errors | load |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    System.out.println("| round | wallet | open slots before | invoices/s | p50 | p99 | CPU per invoice: JVM | PostgreSQL | errors | load |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|");
     List<Phase> big = new ArrayList<>();
     List<Phase> fresh = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
@@ -133,18 +162,21 @@ public final class LedgerSizeBenchmark {
                 Long.MAX_VALUE, false);
         (bigTurn ? big : fresh).add(phase);
         bigOpen += bigTurn ? phase.created : 0;
-        System.out.printf("| %d | %s | %,d | %.0f | %.1f ms | %.1f ms | %.2f ms | %d | %s |%n", round,
+        System.out.printf("| %d | %s | %,d | %.0f | %.1f ms | %.1f ms | %.2f ms | %.2f ms | %d | %s |%n", round,
             bigTurn ? "big" : "fresh", before, phase.rate(), phase.p(0.50), phase.p(0.99), phase.cpuMsPerInvoice(),
-            phase.errors, load());
+            phase.pgCpuMsPerInvoice(), phase.errors, load());
       }
     }
     double bigRate = median(big.stream().mapToDouble(Phase::rate).toArray());
     double freshRate = median(fresh.stream().mapToDouble(Phase::rate).toArray());
     double bigCpu = median(big.stream().mapToDouble(Phase::cpuMsPerInvoice).toArray());
     double freshCpu = median(fresh.stream().mapToDouble(Phase::cpuMsPerInvoice).toArray());
-    System.out.printf("%nmedians: big wallet %.0f invoices/s (%.2f ms CPU per invoice), fresh wallet %.0f/s "
-            + "(%.2f ms): big/fresh rate %.0f %%, CPU per invoice %.2f×%n", bigRate, bigCpu, freshRate, freshCpu,
-        100 * bigRate / freshRate, bigCpu / freshCpu);
+    double bigPg = median(big.stream().mapToDouble(Phase::pgCpuMsPerInvoice).toArray());
+    double freshPg = median(fresh.stream().mapToDouble(Phase::pgCpuMsPerInvoice).toArray());
+    System.out.printf("%nmedians: big wallet %.0f invoices/s (CPU per invoice: JVM %.2f ms, PostgreSQL %.2f ms), "
+            + "fresh wallet %.0f/s (%.2f ms, %.2f ms): big/fresh rate %.0f %%, JVM CPU per invoice %.2f×, "
+            + "PostgreSQL %.2f×%n", bigRate, bigCpu, bigPg, freshRate, freshCpu, freshPg, 100 * bigRate / freshRate,
+        bigCpu / freshCpu, bigPg / freshPg);
 
     String freshWallet = Invoices.randomEvmWallet();
     Phase smallFill = create(SMALL_MERCHANT, freshWallet, new AtomicLong(), expiresAt, 8, Long.MAX_VALUE, small, false);
@@ -162,13 +194,17 @@ public final class LedgerSizeBenchmark {
   }
 
   /** The creation of one phase: invoices, errors, latencies, JVM CPU. */
-  private record Phase(long created, long errors, long nanos, long cpuNanos, long[] latencies) {
+  private record Phase(long created, long errors, long nanos, long cpuNanos, long pgCpuNanos, long[] latencies) {
     double rate() {
       return created / (nanos / 1e9);
     }
 
     double cpuMsPerInvoice() {
       return cpuNanos / 1e6 / Math.max(1, created);
+    }
+
+    double pgCpuMsPerInvoice() {
+      return pgCpuNanos / 1e6 / Math.max(1, created);
     }
 
     double p(double q) {
@@ -189,6 +225,7 @@ public final class LedgerSizeBenchmark {
     List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
     long cpuStart = cpuNanos();
+    long pgStart = postgresCpuNanos();
     long startIndex = next.get();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int c = 0; c < creators; c++) {
@@ -198,9 +235,10 @@ public final class LedgerSizeBenchmark {
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get();
     long nanos = System.nanoTime() - start;
     long cpu = cpuNanos() - cpuStart;
+    long pgCpu = postgresCpuNanos() - pgStart;
     long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
     Arrays.sort(sorted);
-    return new Phase(created.get(), errors.get(), nanos, cpu, sorted);
+    return new Phase(created.get(), errors.get(), nanos, cpu, pgCpu, sorted);
   }
 
   private CompletableFuture<Void> loop(UUID merchant, String wallet, AtomicLong next, long end, Instant expiresAt,
