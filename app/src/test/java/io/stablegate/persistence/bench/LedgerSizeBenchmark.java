@@ -310,8 +310,12 @@ public final class LedgerSizeBenchmark {
    */
   private void recoveries(String ledgerId, String label, int samples) throws Exception {
     long[] times = new long[samples];
+    long[] cpu = new long[samples];
+    long[] pgCpu = new long[samples];
     for (int i = 0; i < samples; i++) {
       passivate(ledgerId);
+      long cpu0 = cpuNanos();
+      long pg0 = postgresCpuNanos();
       long t0 = System.nanoTime();
       AskPattern.<WalletLedgerCommand, org.apache.pekko.pattern.StatusReply<Resolution>>ask(
               ClusterSharding.get(node.system()).entityRefFor(WalletLedger.ENTITY_KEY, ledgerId),
@@ -319,13 +323,18 @@ public final class LedgerSizeBenchmark {
               Duration.ofSeconds(60), node.system().scheduler())
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
       times[i] = System.nanoTime() - t0;
+      cpu[i] = cpuNanos() - cpu0;
+      pgCpu[i] = postgresCpuNanos() - pg0;
     }
     long[] sorted = times.clone();
     Arrays.sort(sorted);
+    Arrays.sort(cpu);
+    Arrays.sort(pgCpu);
     System.out.printf("recovery of the %s, first command after passivation, %d samples: p50 %.1f ms, p99 %.1f ms, "
-            + "max %.1f ms (in order: %s)%n", label, samples, pct(sorted, 0.50), pct(sorted, 0.99),
-        sorted[sorted.length - 1] / 1e6,
-        Arrays.stream(times).mapToObj(t -> String.format("%.0f", t / 1e6)).toList());
+            + "max %.1f ms (in order: %s); CPU per recovery (whole process, p50): JVM %.1f ms, PostgreSQL %.0f ms%n",
+        label, samples, pct(sorted, 0.50), pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6,
+        Arrays.stream(times).mapToObj(t -> String.format("%.0f", t / 1e6)).toList(), pct(cpu, 0.50),
+        pct(pgCpu, 0.50));
   }
 
   /** Has the entity's shard passivate it, and waits until the shard no longer holds it. */
