@@ -633,12 +633,40 @@ class WalletLedgerTest {
 
   /**
    * A snapshot holds every open slot, so a wallet with 100,000 open invoices paid for one every 100
-   * events with most of its creation rate; the shipped interval keeps that under 100 slots per event.
+   * events with most of its creation rate: a big wallet snapshots every 1 % of its slots, small ones
+   * every {@code snapshot-every} events, and none waits more than ten times that.
    */
   @Test
-  void theShippedSnapshotIntervalKeepsABigWalletsSnapshotsRare() {
+  void theSnapshotIntervalGrowsWithTheWalletUpToTenTimesSnapshotEvery() {
     LedgerSettings shipped = LedgerSettings.fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
-    assertThat(100_000 / shipped.snapshotEvery()).isLessThanOrEqualTo(100);
+    assertThat(shipped.snapshotEvery()).isEqualTo(100);
+    assertThat(WalletLedger.snapshotInterval(shipped, 0)).isEqualTo(100);
+    assertThat(WalletLedger.snapshotInterval(shipped, 10_000)).isEqualTo(100);
+    assertThat(WalletLedger.snapshotInterval(shipped, 50_000)).isEqualTo(500);
+    assertThat(WalletLedger.snapshotInterval(shipped, 100_000)).isEqualTo(1_000);
+    assertThat(WalletLedger.snapshotInterval(shipped, 1_000_000)).isEqualTo(1_000);
+  }
+
+  @Test
+  void aBigLedgerSnapshotsLessOftenAndKeepsFewSnapshots() {
+    // snapshot-every 1: a snapshot after every event while the ledger holds up to 100 slots, then every
+    // 1 % of its slots, at most every 10 events.
+    Ledger ledger = ledger(new LedgerSettings(WINDOW, 5, Duration.ofDays(30), Duration.ofMinutes(2), 1, 4));
+    for (int i = 0; i < 300; i++) {
+      allocated(ledger, new BigDecimal(10 + i));
+    }
+    List<Long> stored = ledger.kit().snapshotTestKit().orElseThrow().persistedInStorage(ledger.persistenceId())
+        .stream().map(p -> p.first().sequenceNr()).sorted().toList();
+    // between 200 and 300 slots, a snapshot every 2 events; the count snapshots every 10 events delete
+    // all but the latest 20 events' snapshots
+    assertThat(stored).hasSizeLessThanOrEqualTo(11).contains(300L);
+    for (int i = 1; i < stored.size(); i++) {
+      assertThat(stored.get(i) - stored.get(i - 1)).as("snapshots at %s", stored).isGreaterThanOrEqualTo(2);
+    }
+    WalletLedgerState.Snapshot before = ledger.kit().getState().toSnapshot();
+    WalletLedgerState.Snapshot after = ledger.kit().restart().state().toSnapshot();
+    assertThat(after.slots()).containsExactlyInAnyOrderElementsOf(before.slots());
+    assertThat(allocated(ledger, new BigDecimal(10))).isEqualTo(pay("10.0001"));
   }
 
   @Test
