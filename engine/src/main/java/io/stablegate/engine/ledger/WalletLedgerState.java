@@ -29,7 +29,7 @@ import java.util.UUID;
 /**
  * The slots, recent routings, unmatched transfers and webhook events of one wallet. Deliberately mutable: a busy wallet holds thousands
  * of slots, and copying them on every event would make allocation quadratic. It is changed only by
- * {@link #apply} (the event handler), and {@link #toSnapshot()} hands the snapshot store an
+ * {@link #apply} (the event handler), and {@link #toPackedSnapshot()} hands the snapshot store an
  * immutable copy, so nothing else ever sees it change.
  */
 public final class WalletLedgerState {

@@ -42,7 +42,8 @@ class WalletLedgerTest {
   /**
    * Commands and events are checked to round-trip through CBOR. The state is not: it is the
    * deliberately mutable working set, never serialized; what is stored is its immutable
-   * {@link WalletLedgerState.Snapshot}, which the snapshot tests below recover through CBOR.
+   * {@link WalletLedgerState.PackedSnapshot} (before: {@link WalletLedgerState.Snapshot}), which the
+   * snapshot tests below recover through CBOR.
    */
   private static final EventSourcedBehaviorTestKit.SerializationSettings SERIALIZATION =
       EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true).withVerifyState(false);
