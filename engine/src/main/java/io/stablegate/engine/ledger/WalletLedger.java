@@ -183,6 +183,8 @@ public final class WalletLedger
    */
   private final Map<UUID, PendingAllocation> pending = new LinkedHashMap<>();
   private boolean flushScheduled;
+  /** The sequence number of this incarnation's latest snapshot (after recovery: of the last event replayed). */
+  private long lastSnapshotAt;
 
   /** An allocation waiting for the next write, and who waits for its payAmount. */
   private record PendingAllocation(PayAmountAllocated event, List<ActorRef<StatusReply<PayAmount>>> callers) {}
@@ -205,24 +207,71 @@ public final class WalletLedger
     return new WalletLedgerState(settings.routedTransferRetention());
   }
 
+  /**
+   * Snapshots every {@link #MAX_SNAPSHOT_INTERVAL_FACTOR} × {@code snapshot-every} events, which also
+   * deletes the snapshots older than the two latest of those; {@link #shouldSnapshot} adds the ones in
+   * between.
+   */
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    return RetentionCriteria.snapshotEvery(maxSnapshotInterval(settings), 2);
+  }
+
+  /**
+   * A snapshot holds every open slot, so its cost grows with the wallet while the replay it saves does
+   * not: a ledger snapshots once the events since its last snapshot reach {@link #snapshotInterval}
+   * (every {@code snapshot-every} events for a wallet of up to 100 × that many open slots, then 1 % of its
+   * open slots), so that a snapshot costs at most about 100 slots per event up to 100,000 open slots,
+   * and recovery replays at most 10 × {@code snapshot-every} events.
+   */
+  @Override
+  public boolean shouldSnapshot(WalletLedgerState state, WalletLedgerEvent event, long sequenceNr) {
+    long sinceCountSnapshot = sequenceNr % maxSnapshotInterval(settings);
+    long since = Math.min(sinceCountSnapshot, sequenceNr - lastSnapshotAt);
+    if (since >= snapshotInterval(settings, state.slotCount())) {
+      lastSnapshotAt = sequenceNr;
+      return true;
+    }
+    return false;
+  }
+
+  /** The most events between two snapshots, as a multiple of {@code snapshot-every}. */
+  static final int MAX_SNAPSHOT_INTERVAL_FACTOR = 10;
+
+  static int maxSnapshotInterval(LedgerSettings settings) {
+    return MAX_SNAPSHOT_INTERVAL_FACTOR * settings.snapshotEvery();
+  }
+
+  /** Events between two snapshots of a ledger holding {@code slots} slots. */
+  static long snapshotInterval(LedgerSettings settings, int slots) {
+    return Math.min(maxSnapshotInterval(settings), Math.max(settings.snapshotEvery(), slots / 100));
   }
 
   @Override
   public SnapshotAdapter<WalletLedgerState> snapshotAdapter() {
-    return new SnapshotAdapter<>() {
-      @Override
-      public Object toJournal(WalletLedgerState state) {
-        return state.toSnapshot();
-      }
+    return new LedgerSnapshotAdapter(settings.routedTransferRetention());
+  }
 
-      @Override
-      public WalletLedgerState fromJournal(Object from) {
-        return WalletLedgerState.fromSnapshot((WalletLedgerState.Snapshot) from, settings.routedTransferRetention());
-      }
-    };
+  /**
+   * Stores a {@link WalletLedgerState.PackedSnapshot}; reads it, or a {@link WalletLedgerState.Snapshot}
+   * stored before packed snapshots.
+   */
+  static final class LedgerSnapshotAdapter implements SnapshotAdapter<WalletLedgerState> {
+    private final Duration routedRetention;
+
+    LedgerSnapshotAdapter(Duration routedRetention) {
+      this.routedRetention = routedRetention;
+    }
+
+    @Override
+    public Object toJournal(WalletLedgerState state) {
+      return state.toPackedSnapshot();
+    }
+
+    @Override
+    public WalletLedgerState fromJournal(Object from) {
+      return WalletLedgerState.fromStored(from, routedRetention);
+    }
   }
 
   /** Only unmatched transfers (and their webhook deliveries) of live ledgers feed read tables. */
@@ -247,7 +296,10 @@ public final class WalletLedger
   @Override
   public SignalHandler<WalletLedgerState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::resumeWork)
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          lastSnapshotAt = lastSequenceNumber(context);
+          resumeWork(state);
+        })
         .build();
   }
 

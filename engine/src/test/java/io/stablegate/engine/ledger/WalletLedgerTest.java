@@ -42,7 +42,8 @@ class WalletLedgerTest {
   /**
    * Commands and events are checked to round-trip through CBOR. The state is not: it is the
    * deliberately mutable working set, never serialized; what is stored is its immutable
-   * {@link WalletLedgerState.Snapshot}, which the snapshot tests below recover through CBOR.
+   * {@link WalletLedgerState.PackedSnapshot} (before: {@link WalletLedgerState.Snapshot}), which the
+   * snapshot tests below recover through CBOR.
    */
   private static final EventSourcedBehaviorTestKit.SerializationSettings SERIALIZATION =
       EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true).withVerifyState(false);
@@ -571,12 +572,102 @@ class WalletLedgerTest {
     assertThat(ledger.kit().snapshotTestKit()).isPresent();
     assertThat(ledger.kit().snapshotTestKit().get().persistedInStorage(ledger.persistenceId()))
         .isNotEmpty()
-        .allSatisfy(stored -> assertThat(stored.second()).isInstanceOf(WalletLedgerState.Snapshot.class));
+        .allSatisfy(stored -> assertThat(stored.second()).isInstanceOf(WalletLedgerState.PackedSnapshot.class));
     WalletLedgerState.Snapshot before = ledger.kit().getState().toSnapshot();
     WalletLedgerState.Snapshot after = ledger.kit().restart().state().toSnapshot();
     assertThat(after.slots()).containsExactlyInAnyOrderElementsOf(before.slots());
     assertThat(after.routed()).containsExactlyInAnyOrderElementsOf(before.routed());
     assertSameAnswers(ledger, history);
+  }
+
+  @Test
+  void aSnapshotStoredBeforePackedSnapshotsStillRecovers() {
+    Ledger ledger = ledger();
+    History history = history(ledger);
+    WalletLedgerState.Snapshot before = ledger.kit().getState().toSnapshot();
+    // What a node before packed snapshots stored after the history's ten events, written and read as CBOR.
+    Object stored = testKit.serializationTestKit().verifySerialization(before, false);
+    assertThat(stored).isInstanceOf(WalletLedgerState.Snapshot.class);
+    var snapshots = ledger.kit().snapshotTestKit().orElseThrow();
+    snapshots.clearByPersistenceId(ledger.persistenceId());
+    snapshots.persistForRecovery(ledger.persistenceId(), List.of(
+        org.apache.pekko.japi.Pair.create(new org.apache.pekko.persistence.testkit.SnapshotMeta(10, 0), stored)));
+    WalletLedgerState.Snapshot after = ledger.kit().restart().state().toSnapshot();
+    assertThat(after.slots()).containsExactlyInAnyOrderElementsOf(before.slots());
+    assertThat(after.routed()).containsExactlyInAnyOrderElementsOf(before.routed());
+    assertThat(after.unmatched()).containsExactlyElementsOf(before.unmatched());
+    assertSameAnswers(ledger, history);
+  }
+
+  @Test
+  void thePackedSnapshotRoundTripsThroughCbor() {
+    Ledger ledger = ledger();
+    history(ledger);
+    WalletLedgerState state = ledger.kit().getState();
+    Object stored = testKit.serializationTestKit().verifySerialization(state.toPackedSnapshot(), false);
+    WalletLedgerState.Snapshot back = WalletLedgerState.fromStored(stored, Duration.ofDays(30)).toSnapshot();
+    assertThat(back.slots()).hasSize(3).containsExactlyInAnyOrderElementsOf(state.toSnapshot().slots());
+    assertThat(back.routed()).containsExactlyElementsOf(state.toSnapshot().routed());
+    assertThat(back.unmatched()).containsExactlyElementsOf(state.toSnapshot().unmatched());
+  }
+
+  /**
+   * A wallet with many open invoices writes all their slots in every snapshot and reads them all on
+   * every recovery: stored as CBOR objects they took about 150 bytes each.
+   */
+  @Test
+  void aStoredSnapshotTakesUnderFiftyBytesPerSlot() {
+    WalletLedgerState state = new WalletLedgerState(Duration.ofDays(30));
+    for (int i = 0; i < 10_000; i++) {
+      state.apply(new PayAmountAllocated(UUID.randomUUID(), new BigDecimal((10 + i) + ".25"),
+          new BigDecimal((10 + i) + ".25"), EXPIRES.plus(WINDOW).plusMillis(i), T0.plusMillis(i), null, null));
+    }
+    var serialization = org.apache.pekko.serialization.SerializationExtension.get(testKit.system());
+    Object stored = new WalletLedger.LedgerSnapshotAdapter(Duration.ofDays(30)).toJournal(state);
+    byte[] bytes = serialization.serialize(stored).get();
+    assertThat(bytes.length).isLessThan(50 * 10_000);
+    assertThat(WalletLedgerState.fromStored(serialization.deserialize(bytes,
+            serialization.findSerializerFor(stored).identifier(),
+            org.apache.pekko.serialization.Serializers.manifestFor(serialization.findSerializerFor(stored), stored))
+        .get(), Duration.ofDays(30)).slotCount()).isEqualTo(10_000);
+  }
+
+  /**
+   * A snapshot holds every open slot, so a wallet with 100,000 open invoices paid for one every 100
+   * events with most of its creation rate: a big wallet snapshots every 1 % of its slots, small ones
+   * every {@code snapshot-every} events, and none waits more than ten times that.
+   */
+  @Test
+  void theSnapshotIntervalGrowsWithTheWalletUpToTenTimesSnapshotEvery() {
+    LedgerSettings shipped = LedgerSettings.fromConfig(com.typesafe.config.ConfigFactory.defaultReference());
+    assertThat(shipped.snapshotEvery()).isEqualTo(100);
+    assertThat(WalletLedger.snapshotInterval(shipped, 0)).isEqualTo(100);
+    assertThat(WalletLedger.snapshotInterval(shipped, 10_000)).isEqualTo(100);
+    assertThat(WalletLedger.snapshotInterval(shipped, 50_000)).isEqualTo(500);
+    assertThat(WalletLedger.snapshotInterval(shipped, 100_000)).isEqualTo(1_000);
+    assertThat(WalletLedger.snapshotInterval(shipped, 1_000_000)).isEqualTo(1_000);
+  }
+
+  @Test
+  void aBigLedgerSnapshotsLessOftenAndKeepsFewSnapshots() {
+    // snapshot-every 1: a snapshot after every event while the ledger holds up to 100 slots, then every
+    // 1 % of its slots, at most every 10 events.
+    Ledger ledger = ledger(new LedgerSettings(WINDOW, 5, Duration.ofDays(30), Duration.ofMinutes(2), 1, 4));
+    for (int i = 0; i < 300; i++) {
+      allocated(ledger, new BigDecimal(10 + i));
+    }
+    List<Long> stored = ledger.kit().snapshotTestKit().orElseThrow().persistedInStorage(ledger.persistenceId())
+        .stream().map(p -> p.first().sequenceNr()).sorted().toList();
+    // between 200 and 300 slots, a snapshot every 2 events; the count snapshots every 10 events delete
+    // all but the latest 20 events' snapshots
+    assertThat(stored).hasSizeLessThanOrEqualTo(11).contains(300L);
+    for (int i = 1; i < stored.size(); i++) {
+      assertThat(stored.get(i) - stored.get(i - 1)).as("snapshots at %s", stored).isGreaterThanOrEqualTo(2);
+    }
+    WalletLedgerState.Snapshot before = ledger.kit().getState().toSnapshot();
+    WalletLedgerState.Snapshot after = ledger.kit().restart().state().toSnapshot();
+    assertThat(after.slots()).containsExactlyInAnyOrderElementsOf(before.slots());
+    assertThat(allocated(ledger, new BigDecimal(10))).isEqualTo(pay("10.0001"));
   }
 
   @Test
