@@ -142,9 +142,11 @@ public final class AuditCommand {
             settings().getInt("fetch-size")))
         : Optional.empty();
     try (AuditDatabase database = open(options)) {
-      JournalVerifier.Report report = new JournalVerifier(database, settings().getInt("replay-parallelism"),
+      int parallelism = source == JournalVerifier.Source.TABLE ? decodeThreads()
+          : settings().getInt("replay-parallelism");
+      JournalVerifier.Report report = new JournalVerifier(database, parallelism,
           settings().getInt("credit-batch-size"), settings().getInt("fetch-size")).verify(source, onChain);
-      print(report, database, source, settings().getInt("replay-parallelism"));
+      print(report, database, source, parallelism);
       if (report.violation().isPresent()) {
         return VIOLATION;
       }
@@ -152,6 +154,12 @@ public final class AuditCommand {
           .anyMatch(c -> c.outcome() == OnChainVerifier.Outcome.UNREACHABLE);
       return unreachable ? CHAIN_UNREACHABLE : OK;
     }
+  }
+
+  /** {@code decode-threads}, 0 meaning as many as the machine has cores. */
+  private int decodeThreads() {
+    int configured = settings().getInt("decode-threads");
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
   }
 
   private void print(JournalVerifier.Report r, AuditDatabase database, JournalVerifier.Source source,

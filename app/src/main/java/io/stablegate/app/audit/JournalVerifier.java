@@ -150,7 +150,8 @@ final class JournalVerifier {
   /** One invoice's events folded into its replay, in a stream (and actor) of its own. */
   private CompletionStage<InvoiceReplay> replayOne(String id) {
     return database.readJournal().currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE)
-        .runFold(new InvoiceReplay(id), JournalVerifier::replay, database.system());
+        .runFold(new InvoiceReplay(id), JournalVerifier::replay, database.system())
+        .thenApply(InvoiceReplay::finish);
   }
 
   /**
@@ -169,7 +170,7 @@ final class JournalVerifier {
       connection.setAutoCommit(false);
       connection.setReadOnly(true);
       long others = 0;
-      int maxInFlight = parallelism * 64;
+      int maxInFlight = Math.max(256, parallelism * 64);
       ArrayDeque<Future<InvoiceReplay>> inFlight = new ArrayDeque<>();
       try (PreparedStatement ps = connection.prepareStatement("""
           SELECT persistence_id, sequence_number, ordering, event_ser_id, event_ser_manifest, event_payload
@@ -227,7 +228,7 @@ final class JournalVerifier {
       for (StoredEvent row : rows) {
         replay.accept(row.seqNr(), row.ordering(), decoder.decode(row.serializerId(), row.manifest(), row.payload()));
       }
-      return replay;
+      return replay.finish();
     };
   }
 

@@ -204,6 +204,8 @@ public final class AuditBenchmark {
     List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx" + heap,
+        // as ./stablegate starts `audit`
+        "-XX:+UseSerialGC",
         // the shipped logging config (bench/run starts in app/, the manual command in the repository)
         "-Dlogback.configurationFile=" + Stream.of(Path.of("target", "classes", "logback.xml"),
             Path.of("app", "target", "classes", "logback.xml")).filter(java.nio.file.Files::exists).findFirst()
