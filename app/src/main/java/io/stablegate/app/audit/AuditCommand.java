@@ -49,7 +49,7 @@ public final class AuditCommand {
                               sequence number, with how many were found (docs/audit.md). Reads
                               event_journal in one ordered pass (--direct, accepted, changes nothing).
                               --via-read-journal reads it through Pekko Persistence Query instead,
-                              one query per invoice: the same checks, about 4 times slower.
+                              one query per invoice: the same checks, about 5 times the CPU.
                               --onchain also re-reads every final transfer from its chain (the node's
                               STABLEGATE_<CHAIN>_RPC_URLS / STABLEGATE_TRON_GRPC_ENDPOINTS) and checks it
                               is there as recorded; disabled chains are reported NOT CHECKED.
