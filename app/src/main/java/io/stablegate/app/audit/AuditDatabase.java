@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -37,7 +38,7 @@ public final class AuditDatabase implements AutoCloseable {
   private final DbCoordinates coordinates;
   private final Optional<EmbeddedPostgresServer> embedded;
   private final ActorSystem<Void> system;
-  private final JdbcReadJournal readJournal;
+  private JdbcReadJournal readJournal;
 
   private AuditDatabase(DbCoordinates coordinates, Optional<EmbeddedPostgresServer> embedded, Config config) {
     this.coordinates = coordinates;
@@ -54,8 +55,6 @@ public final class AuditDatabase implements AutoCloseable {
         .withFallback(config)
         .resolve();
     this.system = ActorSystem.create(Behaviors.empty(), "stablegate-audit", systemConfig);
-    this.readJournal = PersistenceQuery.get(system.classicSystem())
-        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
   }
 
   /**
@@ -114,13 +113,35 @@ public final class AuditDatabase implements AutoCloseable {
     return system;
   }
 
-  public JdbcReadJournal readJournal() {
+  /** The read journal (and its connection pool), made on first use: only {@code verify --via-read-journal} uses it. */
+  public synchronized JdbcReadJournal readJournal() {
+    if (readJournal == null) {
+      readJournal = PersistenceQuery.get(system.classicSystem())
+          .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    }
     return readJournal;
   }
 
   /** A plain connection of its own (settings changes, export, the credited-transfers table). */
   public Connection connect() throws SQLException {
     return DriverManager.getConnection(coordinates.url(), coordinates.user(), coordinates.password());
+  }
+
+  /**
+   * A connection for a long read through a cursor: its statements are prepared on the server at
+   * once ({@code prepareThreshold=-1}), so that rows arrive in PostgreSQL's binary format (a {@code
+   * bytea} payload as its bytes, not as hex text to decode). A {@code prepareThreshold} in the URL wins.
+   */
+  public Connection connectForCursor() throws SQLException {
+    Properties properties = new Properties();
+    if (coordinates.user() != null) {
+      properties.setProperty("user", coordinates.user());
+    }
+    if (coordinates.password() != null) {
+      properties.setProperty("password", coordinates.password());
+    }
+    properties.setProperty("prepareThreshold", "-1");
+    return DriverManager.getConnection(coordinates.url(), properties);
   }
 
   @Override

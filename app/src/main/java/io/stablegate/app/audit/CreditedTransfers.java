@@ -15,6 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -24,7 +28,9 @@ import java.util.function.Consumer;
  * the journal. The set lives instead in a temporary table of the audited database (PostgreSQL keeps
  * it per session, writes it to disk beyond {@code temp_buffers}, and drops it when the session ends;
  * nothing is written to the audited tables). Credits are sent in batches of {@code batchSize}, so
- * memory holds one batch and a replay costs one round trip per batch, not per transfer.
+ * memory holds one batch and a replay costs one round trip per batch, not per transfer. A full
+ * batch is sent by a thread of its own while the next one fills (one batch in flight at a time, in
+ * order), so the replay does not wait for the database.
  *
  * <p>When one transfer is credited more than once, every credit but the earliest in the journal's
  * global order is a violation: those are the ones that should not have been written. The table
@@ -36,8 +42,15 @@ final class CreditedTransfers implements AutoCloseable {
   private final Connection connection;
   private final int batchSize;
   private final Consumer<Violation> violations;
-  private final Map<TransferKey, Credit> pending = new HashMap<>();
+  private Map<TransferKey, Credit> pending = new HashMap<>();
   private long credited;
+  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    Thread thread = new Thread(r, "audit-credits");
+    thread.setDaemon(true);
+    return thread;
+  });
+  /** The batch being stored, if any. */
+  private Future<?> inFlight;
 
   CreditedTransfers(Connection connection, int batchSize, Consumer<Violation> violations) throws SQLException {
     this.connection = connection;
@@ -76,7 +89,37 @@ final class CreditedTransfers implements AutoCloseable {
       }
     }
     if (pending.size() >= batchSize) {
-      flush();
+      send();
+    }
+  }
+
+  /** Hands the pending batch to the sender once the previous batch is stored. */
+  private void send() throws SQLException {
+    awaitInFlight();
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Credit> batch = new ArrayList<>(pending.values());
+    pending = new HashMap<>();
+    inFlight = sender.submit(() -> {
+      store(batch);
+      return null;
+    });
+  }
+
+  private void awaitInFlight() throws SQLException {
+    if (inFlight == null) {
+      return;
+    }
+    try {
+      inFlight.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while storing credited transfers", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause());
+    } finally {
+      inFlight = null;
     }
   }
 
@@ -84,17 +127,18 @@ final class CreditedTransfers implements AutoCloseable {
     return credited;
   }
 
-  /**
-   * Sends the pending batch. The statement reads the credits already stored for the batch's
-   * transfers and upserts the batch (keeping the earlier credit) in one round trip; both see the
-   * table as it was before the statement.
-   */
+  /** Stores every credit added so far; the table is complete when this returns. */
   void flush() throws SQLException {
-    if (pending.isEmpty()) {
-      return;
-    }
-    List<Credit> batch = new ArrayList<>(pending.values());
-    pending.clear();
+    send();
+    awaitInFlight();
+  }
+
+  /**
+   * Stores a batch. The statement reads the credits already stored for the batch's transfers and
+   * upserts the batch (keeping the earlier credit) in one round trip; both see the table as it was
+   * before the statement.
+   */
+  private void store(List<Credit> batch) throws SQLException {
     Map<TransferKey, Credit> byKey = new HashMap<>();
     batch.forEach(c -> byKey.put(c.transfer(), c));
     try (PreparedStatement ps = connection.prepareStatement("""
@@ -206,6 +250,11 @@ final class CreditedTransfers implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
+    try {
+      awaitInFlight();
+    } finally {
+      sender.shutdownNow();
+    }
     connection.setAutoCommit(true);
     try (Statement st = connection.createStatement()) {
       st.execute("DROP TABLE IF EXISTS audit_credited_transfers");

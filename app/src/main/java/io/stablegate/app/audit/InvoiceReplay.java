@@ -56,6 +56,7 @@ final class InvoiceReplay {
   private BigDecimal lastCredit;
   private BigDecimal dueAtLastCredit;
   private Violation violation;
+  private boolean finished;
   /** Set while the current event's prevHash did not match: the previous event's actual hash. */
   private String brokenLink;
   private String brokenLinkRecorded;
@@ -161,8 +162,12 @@ final class InvoiceReplay {
     return this;
   }
 
-  /** Checks that need the whole invoice; call after its last event. */
+  /** Checks that need the whole invoice; call after its last event (again: nothing more is done). */
   InvoiceReplay finish() {
+    if (finished) {
+      return this;
+    }
+    finished = true;
     if (violation != null) {
       return this;
     }

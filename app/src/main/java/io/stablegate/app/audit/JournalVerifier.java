@@ -24,21 +24,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Sequence;
-import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code audit verify}: replays the whole journal through Pekko Persistence Query and checks
- * the invariants of docs/audit.md, then the settings-change log's hash chain.
+ * {@code audit verify}: replays the whole journal and checks the invariants of docs/audit.md, then
+ * the settings-change log's hash chain.
  *
- * <p>Persistence ids are streamed ({@code currentPersistenceIds}); each invoice's events are streamed
- * ({@code currentEventsByPersistenceId}) and folded into an {@link InvoiceReplay}. Up to {@code
- * parallelism} invoices replay at once and finish in any order; the whole journal is always read, and
- * the violation reported is the smallest {@code (persistence id, sequence number)} found, so a run is
- * deterministic whatever the order. Memory holds those few invoices, one batch of credited transfers
- * and the tallies below — nothing that grows with the journal.
+ * <p>By default the journal is read in one ordered pass over {@code event_journal} ({@link
+ * #replayTable}); with {@link Source#READ_JOURNAL}, through Pekko Persistence Query, one query per
+ * invoice ({@link #replayThroughQuery}). Either way each invoice's events are folded into an {@link
+ * InvoiceReplay}, several invoices at once, and tallied; the whole journal is always read, and the
+ * violation reported is the smallest {@code (persistence id, sequence number)} found, so a run is
+ * deterministic whatever the order. Memory holds a bounded number of invoices, one batch of credited
+ * transfers and the tallies below — nothing that grows with the journal.
  */
 final class JournalVerifier {
   private static final Logger log = LoggerFactory.getLogger(JournalVerifier.class);
@@ -51,6 +51,14 @@ final class JournalVerifier {
       return new ChainTotal(paidInvoices + (invoice.status() == InvoiceStatus.PAID ? 1 : 0),
           finalPayments + finals, amount.add(invoice.amountPaid()));
     }
+  }
+
+  /** Where the events are read from. */
+  enum Source {
+    /** One ordered pass over the journal table through a cursor (the default). */
+    TABLE,
+    /** Pekko Persistence Query: {@code currentPersistenceIds}, then {@code currentEventsByPersistenceId} per invoice. */
+    READ_JOURNAL
   }
 
   record Report(
@@ -80,17 +88,14 @@ final class JournalVerifier {
     this.fetchSize = fetchSize;
   }
 
-  /**
-   * {@code direct}: read {@code event_journal} with one ordered cursor (see {@link #replayDirect})
-   * instead of one Pekko Persistence Query per invoice. The checks are the same.
-   */
-  Report verify(boolean direct, Optional<OnChainVerifier> onChain) throws SQLException, InterruptedException {
+  /** Reads the journal from {@code source}; the checks are the same either way. */
+  Report verify(Source source, Optional<OnChainVerifier> onChain) throws SQLException, InterruptedException {
     long started = System.nanoTime();
     Findings findings = new Findings();
     try (Connection connection = database.connect();
         CreditedTransfers credits = new CreditedTransfers(connection, creditBatchSize, findings::add)) {
       Tally tally = new Tally(credits, findings);
-      long others = direct ? replayDirect(tally) : replayThroughQuery(tally);
+      long others = source == Source.TABLE ? replayTable(tally) : replayThroughQuery(tally);
       credits.flush();
       new LedgerResolutions(connection, SerializationExtension.get(database.system().classicSystem()), findings::add)
           .check();
@@ -116,7 +121,7 @@ final class JournalVerifier {
   }
 
   /**
-   * The documented way (docs/audit.md): every persistence id, then every invoice's events, through the read journal.
+   * Through Pekko's read journal ({@code --via-read-journal}): every persistence id, then every invoice's events.
    * Up to {@code parallelism} invoices are read at once, each in a stream of its own (decoding and
    * hashing run on as many threads), and tallied as each finishes, in whatever order: a slow invoice
    * holds up no other. The outcome does not depend on that order (see {@link Findings}).
@@ -145,26 +150,27 @@ final class JournalVerifier {
   /** One invoice's events folded into its replay, in a stream (and actor) of its own. */
   private CompletionStage<InvoiceReplay> replayOne(String id) {
     return database.readJournal().currentEventsByPersistenceId(id, 0L, Long.MAX_VALUE)
-        .runFold(new InvoiceReplay(id), JournalVerifier::replay, database.system());
+        .runFold(new InvoiceReplay(id), JournalVerifier::replay, database.system())
+        .thenApply(InvoiceReplay::finish);
   }
 
   /**
-   * The fast way: one query over the journal's primary key, {@code ORDER BY persistence_id,
-   * sequence_number}, read through a cursor. Each invoice's rows arrive together; they are decoded
-   * and replayed on {@code parallelism} worker threads (decoding and hashing are the CPU-heavy part)
-   * while the cursor reads on, and the results are checked in order. Memory holds at most a few
-   * hundred invoices' rows, and the whole journal costs one query instead of one per invoice. Rows
-   * are decoded by the serializers the read journal uses, and rows marked deleted are skipped as the
-   * read journal skips them.
+   * The default: one query over the journal's primary key, {@code ORDER BY persistence_id,
+   * sequence_number}, read through a cursor (one snapshot of the whole journal). Each invoice's rows
+   * arrive together; they are decoded and replayed on {@code parallelism} worker threads (decoding
+   * and hashing are the CPU-heavy part) while the cursor reads on, and the results are tallied in
+   * order. Memory holds at most a few hundred invoices' rows, and the whole journal costs one query
+   * instead of one per invoice. Rows are decoded as the read journal decodes them ({@link
+   * EventDecoder}), and rows marked deleted are skipped as the read journal skips them.
    */
-  private long replayDirect(Tally tally) throws SQLException, InterruptedException {
-    Serialization serialization = SerializationExtension.get(database.system().classicSystem());
+  private long replayTable(Tally tally) throws SQLException, InterruptedException {
+    EventDecoder decoder = new EventDecoder(database.system().classicSystem());
     ExecutorService workers = Executors.newFixedThreadPool(parallelism);
-    try (Connection connection = database.connect()) {
+    try (Connection connection = database.connectForCursor()) {
       connection.setAutoCommit(false);
       connection.setReadOnly(true);
       long others = 0;
-      int maxInFlight = parallelism * 64;
+      int maxInFlight = Math.max(256, parallelism * 64);
       ArrayDeque<Future<InvoiceReplay>> inFlight = new ArrayDeque<>();
       try (PreparedStatement ps = connection.prepareStatement("""
           SELECT persistence_id, sequence_number, ordering, event_ser_id, event_ser_manifest, event_payload
@@ -187,7 +193,7 @@ final class JournalVerifier {
             }
             if (!id.equals(currentId)) {
               if (currentId != null) {
-                inFlight.add(workers.submit(replayOf(currentId, rows, serialization)));
+                inFlight.add(workers.submit(replayOf(currentId, rows, decoder)));
                 rows = new ArrayList<>();
                 if (inFlight.size() >= maxInFlight) {
                   tally.accept(next(inFlight));
@@ -198,7 +204,7 @@ final class JournalVerifier {
             rows.add(new StoredEvent(rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getString(5), rs.getBytes(6)));
           }
           if (currentId != null) {
-            inFlight.add(workers.submit(replayOf(currentId, rows, serialization)));
+            inFlight.add(workers.submit(replayOf(currentId, rows, decoder)));
           }
           while (!inFlight.isEmpty()) {
             tally.accept(next(inFlight));
@@ -216,14 +222,13 @@ final class JournalVerifier {
   /** One stored row, not decoded yet. */
   private record StoredEvent(long seqNr, long ordering, int serializerId, String manifest, byte[] payload) {}
 
-  private static Callable<InvoiceReplay> replayOf(String id, List<StoredEvent> rows, Serialization serialization) {
+  private static Callable<InvoiceReplay> replayOf(String id, List<StoredEvent> rows, EventDecoder decoder) {
     return () -> {
       InvoiceReplay replay = new InvoiceReplay(id);
       for (StoredEvent row : rows) {
-        replay.accept(row.seqNr(), row.ordering(),
-            serialization.deserialize(row.payload(), row.serializerId(), row.manifest()).get());
+        replay.accept(row.seqNr(), row.ordering(), decoder.decode(row.serializerId(), row.manifest(), row.payload()));
       }
-      return replay;
+      return replay.finish();
     };
   }
 

@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +38,14 @@ import org.slf4j.LoggerFactory;
  * The figures of docs/performance-audit.md: writes a journal of N invoice events straight into
  * {@code event_journal} (built with the engine's event handler, so every hash links, and serialized
  * by Pekko's own serializer: exactly the rows the engine writes), then runs {@code stablegate audit
- * verify} on it in child JVMs under {@code /usr/bin/time -v} with a small heap: through Pekko
- * Persistence Query, then {@code --direct}.
+ * verify} on it in child JVMs under {@code /usr/bin/time -v} with a small heap: the default (one
+ * ordered pass over the table), then {@code --via-read-journal} (Pekko Persistence Query), each
+ * followed by the CPU its PostgreSQL backends used.
  *
  * <p>Run: {@code java -cp <test class path> io.stablegate.app.audit.AuditBenchmark [events] [heap] ["jvm options"]};
  * with {@code -Dbenchmark.data-dir=DIR} the journal is kept under DIR and reused by the next run.
+ * The third argument's {@code -Ddirect-only} runs only the default path, {@code -Dquery-only} only
+ * the read journal's.
  */
 public final class AuditBenchmark {
   private static final Logger log = LoggerFactory.getLogger(AuditBenchmark.class);
@@ -74,11 +78,11 @@ public final class AuditBenchmark {
       log.info("Serving the journal at {}", db.url());
       Thread.currentThread().join();
     }
-    if (!jvmOptions.contains("-Ddirect-only")) {
+    if (!jvmOptions.contains("-Dquery-only")) {
       runVerify(db, heap, jvmOptions, List.of());
     }
-    if (!jvmOptions.contains("-Dquery-only")) {
-      runVerify(db, heap, jvmOptions, List.of("--direct"));
+    if (!jvmOptions.contains("-Ddirect-only")) {
+      runVerify(db, heap, jvmOptions, List.of("--via-read-journal"));
     }
     System.exit(0);
   }
@@ -200,13 +204,46 @@ public final class AuditBenchmark {
     List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx" + heap,
-        "-Dlogback.configurationFile=" + Path.of("app", "target", "classes", "logback.xml").toAbsolutePath()));
+        // as ./stablegate starts `audit`
+        "-XX:+UseSerialGC",
+        // the shipped logging config (bench/run starts in app/, the manual command in the repository)
+        "-Dlogback.configurationFile=" + Stream.of(Path.of("target", "classes", "logback.xml"),
+            Path.of("app", "target", "classes", "logback.xml")).filter(java.nio.file.Files::exists).findFirst()
+            .orElse(Path.of("logback.xml")).toAbsolutePath()));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.stablegate.app.Main",
         "audit", "verify", "--db", db.url(), "--db-user", db.user(), "--db-password", db.password()));
     command.addAll(verifyOptions);
     log.info("Running {}", String.join(" ", command));
+    long postmaster = postmasterPid(db);
+    long before = childrenCpuTicks(postmaster);
     Process process = new ProcessBuilder(command).inheritIO().start();
-    log.info("audit verify exited with {}", process.waitFor());
+    int exit = process.waitFor();
+    // The audit's backends have exited (it disconnected): their CPU is in the postmaster's cutime + cstime.
+    log.info("audit verify exited with {}; PostgreSQL backends used {} CPU-s (postmaster {}'s children)", exit,
+        String.format("%.1f", (childrenCpuTicks(postmaster) - before) / 100.0), postmaster);
+  }
+
+  /** The postmaster's pid: the parent of a backend of ours (the server runs on this machine). */
+  private static long postmasterPid(DbCoordinates db) {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return ProcessHandle.of(rs.getLong(1)).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** cutime + cstime of a process (fields 16 and 17 of /proc/PID/stat), in clock ticks (100 a second). */
+  private static long childrenCpuTicks(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+    } catch (Exception e) {
+      return 0;
+    }
   }
 }

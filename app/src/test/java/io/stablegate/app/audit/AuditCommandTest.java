@@ -62,12 +62,16 @@ class AuditCommandTest {
     return new Outcome(code, out.toString(), err.toString());
   }
 
+  /** The default (one ordered pass), its old name --direct, and the read journal's way. */
   @ParameterizedTest
-  @ValueSource(booleans = {false, true})
-  void theEnginesJournalVerifiesClean(boolean direct) {
-    Outcome outcome = direct ? audit(journal.db, "verify", "--direct") : audit(journal.db, "verify");
+  @ValueSource(strings = {"", "--direct", "--via-read-journal"})
+  void theEnginesJournalVerifiesClean(String how) {
+    Outcome outcome = how.isEmpty() ? audit(journal.db, "verify") : audit(journal.db, "verify", how);
 
     assertThat(outcome.exitCode()).as(outcome.out() + outcome.err()).isZero();
+    assertThat(outcome.out()).contains(how.equals("--via-read-journal")
+        ? "read through           Pekko Persistence Query"
+        : "read through           one ordered pass over event_journal");
     assertThat(outcome.out())
         .contains("invoices replayed      6 (")
         .contains("PENDING 1, CONFIRMING 0, PAID 3, PARTIALLY_PAID 0, EXPIRED 1, CANCELLED 1")
@@ -90,7 +94,7 @@ class AuditCommandTest {
           paid.late(), paid.webhookEventId(), paid.at(), paid.prevHash()));
     }
 
-    assertViolation(audit(copy, "verify"), id, seqNr, "InvoicePaid says");
+    assertViolationBothWays(copy, id, seqNr, "InvoicePaid says");
   }
 
   @Test
@@ -105,7 +109,7 @@ class AuditCommandTest {
           created.at(), created.prevHash()));
     }
 
-    assertViolation(audit(copy, "verify"), id, 1, "event 1 was altered");
+    assertViolationBothWays(copy, id, 1, "event 1 was altered");
   }
 
   @Test
@@ -116,8 +120,7 @@ class AuditCommandTest {
       copyRows.execute("DELETE FROM event_journal WHERE persistence_id = ? AND sequence_number = 3", id);
     }
 
-    assertViolation(audit(copy, "verify"), id, 3, "event 3 missing");
-    assertViolation(audit(copy, "verify", "--direct"), id, 3, "event 3 missing");
+    assertViolationBothWays(copy, id, 3, "event 3 missing");
   }
 
   @Test
@@ -131,8 +134,8 @@ class AuditCommandTest {
       }
     }
     String first = broken.stream().sorted().findFirst().orElseThrow();
-    for (String[] args : List.of(new String[] {"verify"}, new String[] {"verify", "--direct"},
-        new String[] {"verify"})) {
+    for (String[] args : List.of(new String[] {"verify"}, new String[] {"verify", "--via-read-journal"},
+        new String[] {"verify"}, new String[] {"verify", "--direct"}, new String[] {"verify", "--via-read-journal"})) {
       Outcome outcome = audit(copy, args);
       assertViolation(outcome, first, 2, "event 2 missing");
       assertThat(outcome.out()).contains("violations             3 (the first by persistence id");
@@ -150,8 +153,7 @@ class AuditCommandTest {
       copyRows.execute("UPDATE event_journal SET sequence_number = 4 WHERE persistence_id = ? AND sequence_number = -3", id);
     }
 
-    assertViolation(audit(copy, "verify"), id, 3, "event 3 links to neither");
-    assertViolation(audit(copy, "verify", "--direct"), id, 3, "event 3 links to neither");
+    assertViolationBothWays(copy, id, 3, "event 3 links to neither");
   }
 
   @Test
@@ -175,11 +177,28 @@ class AuditCommandTest {
       forged = last + 2;
     }
 
-    for (Outcome outcome : List.of(audit(copy, "verify"), audit(copy, "verify", "--direct"))) {
+    for (Outcome outcome : List.of(audit(copy, "verify"), audit(copy, "verify", "--via-read-journal"))) {
       assertViolation(outcome, victim, forged, "credited again");
       assertThat(outcome.out())
           .contains("already credited to " + persistenceId(journal.paid) + " (event " + creditedAt + ")");
     }
+  }
+
+  /** A consistently linked event that no engine could have written: cancelling a PAID invoice. */
+  @Test
+  void anIllegalStatusChangeIsCaught() throws Exception {
+    DbCoordinates copy = journal.copy();
+    String id = persistenceId(journal.paid);
+    long forged;
+    try (JournalRows copyRows = new JournalRows(copy); Connection c = copyRows.connect()) {
+      long last = copyRows.lastSeqNr(id);
+      String head = EventHasher.hash(copyRows.read(id, last));
+      copyRows.append(c, id, last + 1, new InvoiceEvent.InvoiceCancelled(journal.paid.id(), UUID.randomUUID(),
+          Instant.now(), head));
+      forged = last + 1;
+    }
+
+    assertViolationBothWays(copy, id, forged, "InvoiceCancelled on an invoice that is PAID");
   }
 
   @Test
@@ -199,7 +218,7 @@ class AuditCommandTest {
           + "WHERE merchant_id = ? AND seq_nr = 2", journal.merchant);
     }
 
-    assertViolation(audit(copy, "verify"), "settings_changes|" + journal.merchant, 2, "the row was altered");
+    assertViolationBothWays(copy, "settings_changes|" + journal.merchant, 2, "the row was altered");
   }
 
   @Test
@@ -213,6 +232,26 @@ class AuditCommandTest {
         .contains("Now PAID")
         .contains("OK:");
     assertThat(audit(journal.db, "invoice", UUID.randomUUID().toString()).exitCode()).isEqualTo(AuditCommand.VIOLATION);
+  }
+
+  /** Scripts written when the ordered pass was an option keep working: --direct is the default's other name. */
+  @Test
+  void directIsTheDefaultsOtherName() throws Exception {
+    DbCoordinates copy = journal.copy();
+    String id = persistenceId(journal.paidLate);
+    try (JournalRows copyRows = new JournalRows(copy)) {
+      copyRows.execute("DELETE FROM event_journal WHERE persistence_id = ? AND sequence_number = 2", id);
+    }
+    Outcome byDefault = audit(copy, "verify");
+    Outcome direct = audit(copy, "verify", "--direct");
+
+    assertViolation(direct, id, 2, "event 2 missing");
+    assertThat(withoutTiming(direct.out())).isEqualTo(withoutTiming(byDefault.out()));
+    assertThat(audit(copy, "verify", "--direct", "--via-read-journal").exitCode()).isEqualTo(AuditCommand.USAGE);
+  }
+
+  private static String withoutTiming(String report) {
+    return report.replaceAll("events, [0-9.,]+ s, [0-9,]+ events/s", "events");
   }
 
   @Test
@@ -329,6 +368,12 @@ class AuditCommandTest {
       throw new AssertionError("audit did not finish");
     }
     return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** The default way and --via-read-journal both name the violation. */
+  private static void assertViolationBothWays(DbCoordinates db, String persistenceId, long seqNr, String why) {
+    assertViolation(audit(db, "verify"), persistenceId, seqNr, why);
+    assertViolation(audit(db, "verify", "--via-read-journal"), persistenceId, seqNr, why);
   }
 
   private static void assertViolation(Outcome outcome, String persistenceId, long seqNr, String why) {

@@ -423,8 +423,8 @@ class PaymentResolutionIT {
     AuditCommandTest.Outcome clean = AuditCommandTest.audit(db, "verify");
     assertThat(clean.exitCode()).as(clean.out() + clean.err()).isZero();
     assertThat(clean.out()).contains("OK:");
-    AuditCommandTest.Outcome direct = AuditCommandTest.audit(db, "verify", "--direct");
-    assertThat(direct.exitCode()).as(direct.out() + direct.err()).isZero();
+    AuditCommandTest.Outcome viaReadJournal = AuditCommandTest.audit(db, "verify", "--via-read-journal");
+    assertThat(viaReadJournal.exitCode()).as(viaReadJournal.out() + viaReadJournal.err()).isZero();
 
     // the nodes stop (a database is copied only when nobody is connected to it)
     for (ActorSystem<Void> node : nodes) {
@@ -448,10 +448,12 @@ class PaymentResolutionIT {
           new Attribution(UUID.randomUUID(), Attribution.Via.API_KEY), attached.amountDue(), attached.at(),
           attached.prevHash()));
     }
-    AuditCommandTest.Outcome tampered = AuditCommandTest.audit(copy, "verify");
-    assertThat(tampered.exitCode()).as(tampered.out() + tampered.err()).isEqualTo(AuditCommand.VIOLATION);
-    assertThat(tampered.out()).contains("VIOLATION at " + persistenceId + " sequence number " + seqNr + ": ")
-        .contains("PaymentAttached");
+    for (String how : List.of("--direct", "--via-read-journal")) {
+      AuditCommandTest.Outcome tampered = AuditCommandTest.audit(copy, "verify", how);
+      assertThat(tampered.exitCode()).as(tampered.out() + tampered.err()).isEqualTo(AuditCommand.VIOLATION);
+      assertThat(tampered.out()).contains("VIOLATION at " + persistenceId + " sequence number " + seqNr + ": ")
+          .contains("PaymentAttached");
+    }
   }
 
   // ---------------------------------------------------------------- helpers

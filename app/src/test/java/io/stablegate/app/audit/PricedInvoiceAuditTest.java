@@ -97,11 +97,12 @@ class PricedInvoiceAuditTest {
           new PriceLock(new Price(new BigDecimal("10"), "EUR"), eur.rate(), eur.source(), eur.at()));
     }
 
-    Outcome verify = audit(db, "verify");
-    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isEqualTo(AuditCommand.VIOLATION);
-    assertThat(verify.out())
-        .contains("VIOLATION at " + InvoiceReplay.PERSISTENCE_ID_PREFIX + roundedDown.id() + " sequence number 1: ")
-        .contains("InvoiceCreated asks 10.86 USDT, but its price 10 EUR at rate 0.92 is 10.87 USDT");
+    for (Outcome verify : List.of(audit(db, "verify"), audit(db, "verify", "--via-read-journal"))) {
+      assertThat(verify.exitCode()).as(verify.out() + verify.err()).isEqualTo(AuditCommand.VIOLATION);
+      assertThat(verify.out())
+          .contains("VIOLATION at " + InvoiceReplay.PERSISTENCE_ID_PREFIX + roundedDown.id() + " sequence number 1: ")
+          .contains("InvoiceCreated asks 10.86 USDT, but its price 10 EUR at rate 0.92 is 10.87 USDT");
+    }
   }
 
   private static ExchangeRate fixedRate(String fixed, String currency) {

@@ -1,17 +1,20 @@
 package io.stablegate.engine.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.stablegate.engine.money.AmountJson;
+import io.stablegate.engine.serialization.InstantText;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * The hash chain that makes a journal tamper-evident. Every audited event carries the hash of the
@@ -29,6 +32,8 @@ public final class EventHasher {
 
   private static final ObjectMapper CANONICAL = JsonMapper.builder()
       .addModule(new JavaTimeModule())
+      // Instant#toString, as the JavaTimeModule writes it, without DateTimeFormatter (faster).
+      .addModule(InstantText.writeModule())
       .addModule(AmountJson.module())
       .configure(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
       .configure(MapperFeature.SORT_CREATOR_PROPERTIES_FIRST, false)
@@ -37,25 +42,61 @@ public final class EventHasher {
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .build();
 
+  /** Per thread: a SHA-256 digest and a stream that feeds it, reused from one event to the next. */
+  private static final ThreadLocal<DigestSink> SINKS = ThreadLocal.withInitial(DigestSink::new);
+
   private EventHasher() {}
 
   /** The canonical bytes of an event, as hashed. */
   public static byte[] canonicalBytes(Object event) {
-    try {
-      return CANONICAL.writeValueAsBytes(
-          Map.of("type", event.getClass().getSimpleName(), "event", event));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode " + event.getClass().getName(), e);
-    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    write(event, bytes);
+    return bytes.toByteArray();
   }
 
   /** Lower-case hex SHA-256 of the event's canonical bytes. */
   public static String hash(Object event) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalBytes(event));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    DigestSink sink = SINKS.get();
+    sink.digest.reset();
+    write(event, sink);
+    return HexFormat.of().formatHex(sink.digest.digest());
+  }
+
+  /**
+   * {@code {"event":{…},"type":"<simple class name>"}}: the two keys in sorted order, written
+   * directly rather than as a map the mapper would sort for every event.
+   */
+  private static void write(Object event, OutputStream out) {
+    try (JsonGenerator gen = CANONICAL.createGenerator(out)) {
+      gen.writeStartObject();
+      gen.writeFieldName("event");
+      CANONICAL.writeValue(gen, event);
+      gen.writeStringField("type", event.getClass().getSimpleName());
+      gen.writeEndObject();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode " + event.getClass().getName(), e);
+    }
+  }
+
+  private static final class DigestSink extends OutputStream {
+    private final MessageDigest digest;
+
+    DigestSink() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void write(int b) {
+      digest.update((byte) b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      digest.update(b, off, len);
     }
   }
 }

@@ -143,6 +143,56 @@ class EventHasherTest {
     assertThat(EventHasher.hash(otherRate)).isNotEqualTo(EventHasher.hash(created));
   }
 
+  /**
+   * The canonical bytes are written directly (the two outer keys in order, instants without
+   * DateTimeFormatter); they must be byte for byte what the first version wrote: a map of "type"
+   * and "event" sorted by the mapper, instants by the JavaTimeModule.
+   */
+  @Test
+  void encodesEveryEventExactlyAsTheMapBasedEncodingDid() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper before = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+        .addModule(io.stablegate.engine.money.AmountJson.module())
+        .configure(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY, true)
+        .configure(com.fasterxml.jackson.databind.MapperFeature.SORT_CREATOR_PROPERTIES_FIRST, false)
+        .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+        .configure(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
+        .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        .build();
+    List<Object> events = new java.util.ArrayList<>(everyInvoiceEvent());
+    events.add(new Sample("z\u00e9\"quoted\"", "a\n", 1, Map.of("b", 2, "a", 1)));
+    events.add(new WithAmount(new BigDecimal("1E+3")));
+    UUID id = UUID.randomUUID();
+    Instant at = Instant.parse("2026-11-28T12:00:00.000120Z");
+    PaymentDetected detected = (PaymentDetected) everyInvoiceEvent().get(2);
+    events.add(new InvoiceEvent.PaymentAttached(id, detected.transfer(),
+        new io.stablegate.engine.credit.Attribution(UUID.randomUUID(), io.stablegate.engine.credit.Attribution.Via.API_KEY),
+        new BigDecimal("0.50"), at, "ef".repeat(32)));
+    events.add(new InvoiceEvent.InvoicePartiallyPaid(id, new BigDecimal("10.00"), new BigDecimal("0.5"),
+        new BigDecimal("0.5002"), UUID.randomUUID(), at, "ef".repeat(32)));
+    events.add(new InvoiceEvent.InvoiceOverpaid(id, new BigDecimal("11"), UUID.randomUUID(), at, "ef".repeat(32)));
+    events.add(new InvoiceEvent.WebhookAttempted(id, UUID.randomUUID(), 2, at, 503, "Service \"Unavailable\" \u2013 retry",
+        1234, io.stablegate.engine.invoice.WebhookDelivery.Status.PENDING, at.plusSeconds(300), at, "ef".repeat(32)));
+    events.add(new InvoiceEvent.WebhookAttempted(id, UUID.randomUUID(), 1, at, null, null, 5,
+        io.stablegate.engine.invoice.WebhookDelivery.Status.DELIVERED, null, at, "ef".repeat(32), UUID.randomUUID()));
+    events.add(new InvoiceEvent.WebhookEndpointsResolved(id, UUID.randomUUID(),
+        List.of(UUID.randomUUID(), UUID.randomUUID()), at, "ef".repeat(32)));
+    events.add(new InvoiceEvent.WebhookRedeliveryRequested(id, UUID.randomUUID(), at, "ef".repeat(32)));
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 2_000; i++) {
+      events.add(new InvoiceExpired(new UUID(random.nextLong(), random.nextLong()), UUID.randomUUID(),
+          Instant.ofEpochSecond(1_700_000_000L + random.nextInt(1_000_000_000), random.nextInt(4) == 0 ? 0
+              : random.nextInt(1_000_000_000)), "cd".repeat(32)));
+    }
+    for (Object event : events) {
+      byte[] expected = before.writeValueAsBytes(Map.of("type", event.getClass().getSimpleName(), "event", event));
+      assertThat(new String(EventHasher.canonicalBytes(event), StandardCharsets.UTF_8))
+          .isEqualTo(new String(expected, StandardCharsets.UTF_8));
+      assertThat(EventHasher.hash(event)).isEqualTo(java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(expected)));
+    }
+  }
+
   @Test
   void aCborRoundTripThroughPekkosSerializerKeepsTheHash() {
     for (InvoiceEvent event : everyInvoiceEvent()) {
