@@ -36,8 +36,12 @@ class EventDecoderTest {
 
   @BeforeAll
   static void start() {
-    system = ActorSystem.create(Behaviors.empty(), "event-decoder-test", ConfigFactory.parseString(
-        "pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+    // exit-jvm off: the node's configuration exits the JVM when its ActorSystem terminates, which would end
+    // this test JVM (and every test class after this one in it)
+    system = ActorSystem.create(Behaviors.empty(), "event-decoder-test", ConfigFactory.parseString("""
+        pekko.actor.provider = local
+        pekko.coordinated-shutdown.exit-jvm = off
+        """).withFallback(ConfigFactory.load()));
     serialization = SerializationExtension.get(system.classicSystem());
   }
 
