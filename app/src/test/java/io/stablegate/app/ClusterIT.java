@@ -124,12 +124,15 @@ class ClusterIT {
         // cluster's timings (failure detection, stable-after, removal margin) are timers, not compiled code
         "STABLEGATE_JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1"));
 
-    // three nodes; the first to join is the oldest and runs the singletons, the Ethereum watcher among them
-    NodeProcess first = start(0, clusterPorts[0], env).awaitHealthy(Duration.ofSeconds(180));
+    // three nodes started at once, as a deployment starts its pods; only the first seed node may form the
+    // cluster (the others join through it), so it is the oldest and runs the singletons, the Ethereum watcher
+    // among them
+    NodeProcess first = start(0, clusterPorts[0], env);
     NodeProcess second = start(1, clusterPorts[1], env);
     NodeProcess third = start(2, clusterPorts[2], env);
-    second.awaitHealthy(Duration.ofSeconds(180));
-    third.awaitHealthy(Duration.ofSeconds(180));
+    for (NodeProcess node : List.of(first, second, third)) {
+      node.awaitHealthy(Duration.ofSeconds(180));
+    }
     awaitMembersUp(first, 3);
 
     // a merchant with a wallet and a webhook endpoint

@@ -21,12 +21,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.Behavior;
@@ -50,7 +52,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The watcher of one chain: a cycle reads the chain from the checkpoint (off the actor's thread),
  * tells the engine what it found, and only then persists the new checkpoint. A crash between the
- * two repeats calls the engine treats as idempotent, never skips a block. One cycle runs at a time;
+ * two repeats calls the engine treats as idempotent, never skips a block. A final or a confirmation count the
+ * engine has not taken within {@code engine-wait} (an invoice whose shard is moving) does not hold the scan
+ * back: the transfer stays pending in the checkpoint and a later cycle takes the answer (or tells it again if it
+ * failed). One cycle runs at a time;
  * while behind the head, cycles follow each other at once, otherwise every poll interval.
  */
 public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, WatcherEvent, Checkpoint> {
@@ -84,6 +89,12 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
   private boolean pollAgain;
   private long head = -1;
   private String endpoint;
+  /**
+   * Finals told to the engine and not recorded in the checkpoint yet, by transfer: a cycle that stopped
+   * waiting for one (engine-wait) does not tell it again while it is still on its way, and takes its answer
+   * when it has come. Used by one cycle at a time, on the threads its futures complete on.
+   */
+  private final Map<TransferKey, CompletableFuture<TransferKey>> finalsTold = new ConcurrentHashMap<>();
   /** Set off the actor's thread by each cycle, read when publishing. */
   private volatile Map<String, String> tokens = Map.of();
   private String lastError;
@@ -266,12 +277,16 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
     return observeAll(scan.transfers(), tip).thenCompose(detected -> {
       List<PendingTransfer> all = new ArrayList<>(checkpoint.pending());
       all.addAll(detected);
+      Set<TransferKey> stillPending = new HashSet<>();
+      all.forEach(p -> stillPending.add(p.transfer().key()));
+      finalsTold.keySet().retainAll(stillPending);
       List<CompletableFuture<TransferKey>> finals = new ArrayList<>();
       List<CompletableFuture<?>> updates = new ArrayList<>();
       for (PendingTransfer p : all) {
         int confirmations = Confirmations.count(tip, p.transfer().blockNumber());
         if (scan.finalKeys().contains(p.transfer().key())) {
-          finals.add(makeFinal(p, confirmations));
+          finals.add(finalsTold.compute(p.transfer().key(), (key, told) ->
+              told == null || told.isDone() && told.join() == null ? makeFinal(p, confirmations) : told));
         } else if (p.matched() && !scan.blocks().isEmpty()) {
           updates.add(matcher.updateConfirmations(p.invoiceId(), p.transfer().key(), confirmations)
               .toCompletableFuture()
@@ -282,10 +297,15 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
               }));
         }
       }
-      List<CompletableFuture<?>> waitFor = new ArrayList<>(finals);
-      waitFor.addAll(updates);
-      return CompletableFuture.allOf(waitFor.toArray(CompletableFuture[]::new)).thenApply(v -> {
-        List<TransferKey> finalized = finals.stream().map(CompletableFuture::join).filter(k -> k != null).toList();
+      // Bounded: a final the engine has not taken within engine-wait stays pending and is told again next cycle.
+      CompletableFuture<List<TransferKey>> taken = BoundedWait.answersWithin(finals, settings.engineWait());
+      CompletableFuture<List<Object>> counted = BoundedWait.answersWithin(updates, settings.engineWait());
+      return taken.thenCombine(counted, (keys, counts) -> {
+        List<TransferKey> finalized = keys.stream().filter(k -> k != null).toList();
+        if (finalized.size() < finals.size()) {
+          log.info("{}: {} of {} final transfers not taken by the engine within {}; they stay pending",
+              settings.chain(), finals.size() - finalized.size(), finals.size(), settings.engineWait());
+        }
         WatcherEvent event = scan.blocks().isEmpty() && detected.isEmpty() && finalized.isEmpty()
             ? null
             : new BlocksScanned(scan.blocks(), detected, finalized, clock.instant());

@@ -19,6 +19,8 @@ import java.util.OptionalLong;
  * @param tokens the chain's tokens with their contracts (those set to {@code none} absent)
  * @param startBlock where a chain without checkpoint starts; empty means the head at first start
  * @param confirmations blocks on top of and including a transfer's block before it is final
+ * @param engineWait how long a cycle waits for the engine to take finals and confirmation counts before it
+ *     records its scan; what is not taken by then stays pending and is told again next cycle
  */
 public record WatcherSettings(
     Chain chain,
@@ -35,6 +37,7 @@ public record WatcherSettings(
     int hashHistory,
     Duration rpcTimeout,
     Duration walletsTimeout,
+    Duration engineWait,
     Duration minBackoff,
     Duration maxBackoff,
     int snapshotEvery) {
@@ -82,6 +85,7 @@ public record WatcherSettings(
         shared.getInt("hash-history"),
         shared.getDuration("rpc-timeout"),
         shared.getDuration("wallets-timeout"),
+        shared.getDuration("engine-wait"),
         shared.getDuration("min-backoff"),
         shared.getDuration("max-backoff"),
         shared.getInt("snapshot-every"));
