@@ -1,13 +1,8 @@
 package io.stablegate.engine.ledger;
 
-import io.stablegate.engine.ledger.WalletLedgerState.Slot;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Instant;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * The slots of a ledger snapshot packed into bytes: a busy wallet holds a hundred thousand slots, and
@@ -15,7 +10,7 @@ import java.util.function.Consumer;
  * as much to parse on every recovery. Packed, a slot takes about 32 bytes: the invoice id as two longs,
  * amounts as unscaled value and scale, instants as seconds and milli- or nanoseconds, all variable-length
  * except the id; the due amount only when it differs from the payAmount, the tolerance only when set.
- * Lossless: {@link #unpack} gives back equal slots.
+ * Lossless: {@link #unpack} gives back equal slots, straight into a {@link SlotTable}'s columns.
  *
  * <p>Layout (version 1): {@code version, count, then per slot: id (16 bytes), payAmount, allocatedAt,
  * holdUntil, flags (1: due follows, 2: tolerance follows), [due], [tolerance]}, every number a varint
@@ -30,24 +25,29 @@ final class SlotPacking {
 
   private SlotPacking() {}
 
-  static byte[] pack(Collection<Slot> slots) {
+  static byte[] pack(SlotTable slots) {
     Writer out = new Writer(64 + 40 * slots.size());
     out.varlong(VERSION);
     out.varlong(slots.size());
-    for (Slot slot : slots) {
-      out.fixed64(slot.invoiceId().getMostSignificantBits());
-      out.fixed64(slot.invoiceId().getLeastSignificantBits());
-      out.decimal(slot.payAmount());
-      out.instant(slot.allocatedAt(), 0);
-      out.instant(slot.holdUntil(), slot.allocatedAt().getEpochSecond());
-      boolean due = !slot.due().equals(slot.payAmount());
-      boolean tolerance = slot.tolerancePercent() != null;
-      out.varlong((due ? DUE : 0) | (tolerance ? TOLERANCE : 0));
-      if (due) {
-        out.decimal(slot.due());
+    for (int row = 0; row < slots.rowLimit(); row++) {
+      if (!slots.isLive(row)) {
+        continue;
       }
-      if (tolerance) {
-        out.decimal(slot.tolerancePercent());
+      out.fixed64(slots.invoiceMsb(row));
+      out.fixed64(slots.invoiceLsb(row));
+      BigDecimal payAmount = slots.payAmount(row);
+      out.decimal(payAmount);
+      long allocatedSecond = slots.allocatedSecond(row);
+      out.instant(allocatedSecond, slots.allocatedNano(row), 0);
+      out.instant(slots.holdSecond(row), slots.holdNano(row), allocatedSecond);
+      BigDecimal due = slots.dueIfNotPayAmount(row);
+      BigDecimal tolerance = slots.tolerance(row);
+      out.varlong((due != null ? DUE : 0) | (tolerance != null ? TOLERANCE : 0));
+      if (due != null) {
+        out.decimal(due);
+      }
+      if (tolerance != null) {
+        out.decimal(tolerance);
       }
     }
     return out.bytes();
@@ -60,19 +60,23 @@ final class SlotPacking {
     return (int) in.varlong();
   }
 
-  static void unpack(byte[] packed, Consumer<Slot> each) {
+  /** Appends the packed slots to {@code slots}, in their order, without making an object of each. */
+  static void unpack(byte[] packed, SlotTable slots) {
     Reader in = new Reader(packed);
     version(in);
     long count = in.varlong();
     for (long i = 0; i < count; i++) {
-      UUID invoiceId = new UUID(in.fixed64(), in.fixed64());
+      long msb = in.fixed64();
+      long lsb = in.fixed64();
       BigDecimal payAmount = in.decimal();
-      Instant allocatedAt = in.instant(0);
-      Instant holdUntil = in.instant(allocatedAt.getEpochSecond());
+      long allocatedSecond = in.zigzag();
+      int allocatedNano = in.nano();
+      long holdSecond = allocatedSecond + in.zigzag();
+      int holdNano = in.nano();
       int flags = (int) in.varlong();
-      BigDecimal due = (flags & DUE) != 0 ? in.decimal() : payAmount;
+      BigDecimal due = (flags & DUE) != 0 ? in.decimal() : null;
       BigDecimal tolerance = (flags & TOLERANCE) != 0 ? in.decimal() : null;
-      each.accept(new Slot(invoiceId, payAmount, allocatedAt, holdUntil, due, tolerance));
+      slots.append(msb, lsb, payAmount, allocatedSecond, allocatedNano, holdSecond, holdNano, due, tolerance);
     }
     if (in.position != packed.length) {
       throw new IllegalArgumentException("packed slots: " + (packed.length - in.position) + " bytes left over");
@@ -136,9 +140,8 @@ final class SlotPacking {
       }
     }
 
-    void instant(Instant t, long baseSecond) {
-      zigzag(t.getEpochSecond() - baseSecond);
-      int nano = t.getNano();
+    void instant(long second, int nano, long baseSecond) {
+      zigzag(second - baseSecond);
       varlong(nano % 1_000_000 == 0 ? (nano / 1_000_000) << 1 : (long) nano << 1 | 1);
     }
 
@@ -193,10 +196,10 @@ final class SlotPacking {
       return new BigDecimal(unscaled, scale);
     }
 
-    Instant instant(long baseSecond) {
-      long seconds = baseSecond + zigzag();
+    /** The nanosecond part of an instant, written after its second. */
+    int nano() {
       long nano = varlong();
-      return Instant.ofEpochSecond(seconds, (nano & 1) == 0 ? (nano >>> 1) * 1_000_000 : nano >>> 1);
+      return (int) ((nano & 1) == 0 ? (nano >>> 1) * 1_000_000 : nano >>> 1);
     }
   }
 }

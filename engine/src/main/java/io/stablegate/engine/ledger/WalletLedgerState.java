@@ -76,12 +76,8 @@ public final class WalletLedgerState {
   public record PackedSnapshot(byte[] slots, List<RoutedTransfer> routed, List<UnmatchedTransfer> unmatched,
       List<LedgerWebhook> webhooks, List<AwaitingClaim> awaitingClaims) implements CborSerializable {}
 
-  /**
-   * In allocation order: a snapshot reads every slot, and walking them in the order they were allocated
-   * (and laid out in memory) took a quarter of the time of a hash map's bucket order at 100,000 slots.
-   */
-  private final Map<BigDecimal, Slot> slotsByPayAmount;
-  private final Map<UUID, BigDecimal> payAmountByInvoice;
+  /** The open slots, in allocation order, found by payAmount and by invoice ({@link SlotTable}). */
+  private final SlotTable slots;
   private final LinkedHashMap<String, RoutedTransfer> routed = new LinkedHashMap<>();
   /** Unmatched transfers are kept for good (they are the merchant's to resolve), by transfer key. */
   private final LinkedHashMap<String, UnmatchedTransfer> unmatched = new LinkedHashMap<>();
@@ -99,19 +95,18 @@ public final class WalletLedgerState {
   /** Room for {@code slots} slots without rehashing (recovery from a snapshot holding that many). */
   private WalletLedgerState(Duration routedRetention, int slots) {
     this.routedRetention = routedRetention;
-    this.slotsByPayAmount = LinkedHashMap.newLinkedHashMap(slots);
-    this.payAmountByInvoice = HashMap.newHashMap(slots);
+    this.slots = new SlotTable(slots);
   }
 
   /** The slot holding {@code payAmount} at {@code time}, if one does. */
   public Optional<Slot> reservedSlot(BigDecimal payAmount, Instant time) {
-    Slot slot = slotsByPayAmount.get(Amounts.normalize(payAmount));
-    return slot != null && time.isBefore(slot.holdUntil()) ? Optional.of(slot) : Optional.empty();
+    int row = slots.rowOfAmount(payAmount);
+    return row >= 0 && slots.heldAfter(row, time) ? Optional.of(slots.slotAt(row)) : Optional.empty();
   }
 
   public Optional<Slot> slotOf(UUID invoiceId) {
-    BigDecimal key = payAmountByInvoice.get(invoiceId);
-    return key == null ? Optional.empty() : Optional.ofNullable(slotsByPayAmount.get(key));
+    int row = slots.rowOfInvoice(invoiceId);
+    return row >= 0 ? Optional.of(slots.slotAt(row)) : Optional.empty();
   }
 
   public Optional<RoutedTransfer> routed(String transferKey) {
@@ -123,11 +118,15 @@ public final class WalletLedgerState {
    * time}, and that were allocated no later than {@code time} plus {@code skew}.
    */
   public List<Slot> toleranceWindowsHolding(BigDecimal amount, Instant time, Duration skew) {
+    Instant allocatedBy = time.plus(skew);
     List<Slot> holding = new ArrayList<>();
-    for (Slot slot : slotsByPayAmount.values()) {
-      if (time.isBefore(slot.holdUntil()) && !time.isBefore(slot.allocatedAt().minus(skew))
-          && Tolerance.inWindow(amount, slot.due(), slot.tolerancePercent())) {
-        holding.add(slot);
+    for (int row = 0; row < slots.rowLimit(); row++) {
+      // a slot without tolerance has no window: only those with one are looked at closer
+      if (slots.isLive(row) && slots.hasTolerance(row) && slots.heldAfter(row, time) && slots.allocatedBy(row, allocatedBy)) {
+        Slot slot = slots.slotAt(row);
+        if (Tolerance.inWindow(amount, slot.due(), slot.tolerancePercent())) {
+          holding.add(slot);
+        }
       }
     }
     holding.sort(java.util.Comparator.comparing(Slot::allocatedAt).thenComparing(Slot::invoiceId));
@@ -157,34 +156,35 @@ public final class WalletLedgerState {
   }
 
   public int slotCount() {
-    return slotsByPayAmount.size();
+    return slots.size();
   }
 
   public WalletLedgerState apply(WalletLedgerEvent event) {
     switch (event) {
       case PayAmountAllocated e -> {
-        BigDecimal key = Amounts.normalize(e.payAmount());
-        BigDecimal previous = payAmountByInvoice.get(e.invoiceId());
-        if (previous != null) {
-          removeSlot(previous); // a remainder's payAmount replaces the invoice's earlier one
+        int previous = slots.rowOfInvoice(e.invoiceId());
+        if (previous >= 0) {
+          slots.remove(previous); // a remainder's payAmount replaces the invoice's earlier one
         }
-        removeSlot(key);
-        slotsByPayAmount.put(key, new Slot(e.invoiceId(), e.payAmount(), e.at(), e.holdUntil(), e.due(),
-            e.tolerancePercent()));
-        payAmountByInvoice.put(e.invoiceId(), key);
-        if (slotsByPayAmount.size() > pruneAtSize) {
-          pruneSlotsHeldUntil(e.at());
-          pruneAtSize = Math.max(1024, 2 * slotsByPayAmount.size());
+        int taken = slots.rowOfAmount(e.payAmount());
+        if (taken >= 0) {
+          slots.remove(taken);
+        }
+        slots.append(e.invoiceId().getMostSignificantBits(), e.invoiceId().getLeastSignificantBits(), e.payAmount(),
+            e.at().getEpochSecond(), e.at().getNano(), e.holdUntil().getEpochSecond(), e.holdUntil().getNano(),
+            e.due(), e.tolerancePercent());
+        if (slots.size() > pruneAtSize) {
+          slots.removeHeldUntil(e.at());
+          pruneAtSize = Math.max(1024, 2 * slots.size());
         }
       }
       case PayAmountReleased e -> {
-        BigDecimal key = Amounts.normalize(e.payAmount());
-        Slot slot = slotsByPayAmount.get(key);
-        if (slot != null && slot.invoiceId().equals(e.invoiceId())) {
+        int row = slots.rowOfAmount(e.payAmount());
+        if (row >= 0 && slots.invoiceId(row).equals(e.invoiceId())) {
           if (e.holdUntil() == null) {
-            removeSlot(key);
+            slots.remove(row);
           } else {
-            slotsByPayAmount.put(key, slot.heldUntil(e.holdUntil()));
+            slots.setHoldUntil(row, e.holdUntil());
           }
         }
       }
@@ -232,14 +232,20 @@ public final class WalletLedgerState {
   }
 
   public Snapshot toSnapshot() {
-    return new Snapshot(List.copyOf(slotsByPayAmount.values()), List.copyOf(routed.values()),
+    List<Slot> inOrder = new ArrayList<>(slots.size());
+    for (int row = 0; row < slots.rowLimit(); row++) {
+      if (slots.isLive(row)) {
+        inOrder.add(slots.slotAt(row));
+      }
+    }
+    return new Snapshot(List.copyOf(inOrder), List.copyOf(routed.values()),
         List.copyOf(unmatched.values()), List.copyOf(webhooks.values()),
         awaitingClaims.values().stream().flatMap(List::stream).toList());
   }
 
   /** The form stored as a snapshot. */
   public PackedSnapshot toPackedSnapshot() {
-    return new PackedSnapshot(SlotPacking.pack(slotsByPayAmount.values()), List.copyOf(routed.values()),
+    return new PackedSnapshot(SlotPacking.pack(slots), List.copyOf(routed.values()),
         List.copyOf(unmatched.values()), List.copyOf(webhooks.values()),
         awaitingClaims.values().stream().flatMap(List::stream).toList());
   }
@@ -249,7 +255,7 @@ public final class WalletLedgerState {
     return switch (stored) {
       case PackedSnapshot p -> {
         WalletLedgerState state = new WalletLedgerState(routedRetention, SlotPacking.count(p.slots()));
-        SlotPacking.unpack(p.slots(), state::putSlot);
+        SlotPacking.unpack(p.slots(), state.slots);
         yield state.withRest(p.routed(), p.unmatched(), p.webhooks(), p.awaitingClaims());
       }
       case Snapshot s -> fromSnapshot(s, routedRetention);
@@ -264,9 +270,15 @@ public final class WalletLedgerState {
   }
 
   private void putSlot(Slot slot) {
-    BigDecimal key = Amounts.normalize(slot.payAmount());
-    slotsByPayAmount.put(key, slot);
-    payAmountByInvoice.put(slot.invoiceId(), key);
+    int previous = slots.rowOfInvoice(slot.invoiceId());
+    if (previous >= 0) {
+      slots.remove(previous);
+    }
+    int taken = slots.rowOfAmount(slot.payAmount());
+    if (taken >= 0) {
+      slots.remove(taken);
+    }
+    slots.append(slot);
   }
 
   private WalletLedgerState withRest(List<RoutedTransfer> routedTransfers, List<UnmatchedTransfer> unmatchedTransfers,
@@ -285,21 +297,6 @@ public final class WalletLedgerState {
       awaitingClaims.replaceAll((k, v) -> List.copyOf(v));
     }
     return this;
-  }
-
-  private void removeSlot(BigDecimal key) {
-    Slot old = slotsByPayAmount.remove(key);
-    if (old != null) {
-      payAmountByInvoice.remove(old.invoiceId(), key);
-    }
-  }
-
-  private void pruneSlotsHeldUntil(Instant time) {
-    List<BigDecimal> over = slotsByPayAmount.entrySet().stream()
-        .filter(e -> !time.isBefore(e.getValue().holdUntil()))
-        .map(Map.Entry::getKey)
-        .toList();
-    over.forEach(this::removeSlot);
   }
 
   /** Awaiting claims are kept as long as routings: a transfer's go once its newest claim is that old. */

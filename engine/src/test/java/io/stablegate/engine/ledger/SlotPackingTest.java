@@ -16,9 +16,15 @@ class SlotPackingTest {
   private static final Instant T0 = Instant.parse("2026-11-28T12:00:00.123Z");
 
   private static List<Slot> unpacked(byte[] packed) {
-    List<Slot> slots = new ArrayList<>();
-    SlotPacking.unpack(packed, slots::add);
-    return slots;
+    SlotTable table = new SlotTable(0);
+    SlotPacking.unpack(packed, table);
+    return SlotTableTest.slotsInOrder(table);
+  }
+
+  private static byte[] pack(List<Slot> slots) {
+    SlotTable table = new SlotTable(slots.size());
+    slots.forEach(table::append);
+    return SlotPacking.pack(table);
   }
 
   @Test
@@ -37,7 +43,7 @@ class SlotPackingTest {
         // an unscaled value beyond a long
         new Slot(UUID.randomUUID(), new BigDecimal("123456789012345678901234.000000000000000001"), T0, T0,
             new BigDecimal("-99999999999999999999999999"), new BigDecimal("1E+3")));
-    byte[] packed = SlotPacking.pack(slots);
+    byte[] packed = pack(slots);
     assertThat(SlotPacking.count(packed)).isEqualTo(5);
     List<Slot> back = unpacked(packed);
     assertThat(back).containsExactlyElementsOf(slots);
@@ -46,7 +52,7 @@ class SlotPackingTest {
 
   @Test
   void noSlots() {
-    assertThat(unpacked(SlotPacking.pack(List.of()))).isEmpty();
+    assertThat(unpacked(pack(List.of()))).isEmpty();
   }
 
   @Test
@@ -56,12 +62,12 @@ class SlotPackingTest {
       slots.add(new Slot(UUID.randomUUID(), new BigDecimal((10 + i) + ".25"), T0.plusMillis(i),
           T0.plusSeconds(5400).plusMillis(i), null, null));
     }
-    assertThat(SlotPacking.pack(slots).length).isLessThan(35 * 1_000);
+    assertThat(pack(slots).length).isLessThan(35 * 1_000);
   }
 
   @Test
   void truncatedOrUnknownBytesAreRefused() {
-    byte[] packed = SlotPacking.pack(List.of(new Slot(UUID.randomUUID(), BigDecimal.TEN, T0, T0, null, null)));
+    byte[] packed = pack(List.of(new Slot(UUID.randomUUID(), BigDecimal.TEN, T0, T0, null, null)));
     assertThatThrownBy(() -> unpacked(Arrays.copyOf(packed, packed.length - 1)))
         .isInstanceOf(RuntimeException.class);
     byte[] longer = Arrays.copyOf(packed, packed.length + 1);
