@@ -1,5 +1,6 @@
 # Finding a JDK 21+ without JAVA_HOME: sourced by ./stablegate and bench/run.
-# find_java prints the newest java 21+ among JAVA_HOME, PATH and the usual install directories.
+# find_java prints the newest java 21+ among JAVA_HOME, PATH and the usual install directories (Linux
+# packages, macOS, IntelliJ's ~/.jdks, SDKMAN).
 
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
 
@@ -7,7 +8,8 @@ find_java() {
   local candidates=()
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
   command -v java >/dev/null 2>&1 && candidates+=("$(command -v java)")
-  for dir in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  for dir in /usr/lib/jvm/* /Library/Java/JavaVirtualMachines/*/Contents/Home "$HOME"/.jdks/* \
+      "$HOME"/.sdkman/candidates/java/*; do
     [ -x "$dir/bin/java" ] && candidates+=("$dir/bin/java")
   done
   local best="" best_major=0 major
