@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stablegate.app.testing.Browser;
-import io.stablegate.app.testing.PageTestbed;
 import io.stablegate.app.testing.Merchant;
-import io.stablegate.app.testing.QrCodes;
+import io.stablegate.app.testing.PageTestbed;
 import io.stablegate.chain.evm.EvmChain;
+import io.stablegate.http.pages.QrCodes;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.security.SecureRandom;
