@@ -297,7 +297,7 @@ public final class ChainWatcher extends EventSourcedBehavior<WatcherCommand, Wat
               }));
         }
       }
-      // Bounded: a final the engine has not taken within engine-wait stays pending and is told again next cycle.
+      // Bounded: a final the engine has not taken within engine-wait stays pending; a later cycle takes its answer.
       CompletableFuture<List<TransferKey>> taken = BoundedWait.answersWithin(finals, settings.engineWait());
       CompletableFuture<List<Object>> counted = BoundedWait.answersWithin(updates, settings.engineWait());
       return taken.thenCombine(counted, (keys, counts) -> {

@@ -12,17 +12,14 @@ import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferDismissed;
 import io.stablegate.engine.ledger.WalletLedgerEvent.PayAmountReleased;
 import io.stablegate.engine.ledger.WalletLedgerEvent.TransferRouted;
 import io.stablegate.engine.ledger.WalletLedgerEvent.UnmatchedTransferRecorded;
-import io.stablegate.engine.money.Amounts;
 import io.stablegate.engine.serialization.CborSerializable;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
