@@ -325,6 +325,9 @@ public final class LedgerSizeBenchmark {
       times[i] = System.nanoTime() - t0;
       cpu[i] = cpuNanos() - cpu0;
       pgCpu[i] = postgresCpuNanos() - pg0;
+      if (times[i] > 150_000_000L) {
+        System.out.printf("  slow recovery (%.0f ms); PostgreSQL busy with: %s%n", times[i] / 1e6, postgresActivity());
+      }
     }
     long[] sorted = times.clone();
     Arrays.sort(sorted);
@@ -335,6 +338,22 @@ public final class LedgerSizeBenchmark {
         label, samples, pct(sorted, 0.50), pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6,
         Arrays.stream(times).mapToObj(t -> String.format("%.0f", t / 1e6)).toList(), pct(cpu, 0.50),
         pct(pgCpu, 0.50));
+  }
+
+  /** What PostgreSQL's other backends are doing right now (autovacuum, checkpoints, queries), for slow samples. */
+  private String postgresActivity() {
+    List<String> busy = new ArrayList<>();
+    try (var c = node.database().dataSource().getConnection(); var st = c.createStatement();
+        var rs = st.executeQuery("SELECT backend_type, coalesce(wait_event, '-'), left(coalesce(query, ''), 60) "
+            + "FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+            + "AND (state = 'active' OR backend_type = 'autovacuum worker')")) {
+      while (rs.next()) {
+        busy.add(rs.getString(1) + " [" + rs.getString(2) + "] " + rs.getString(3).replaceAll("\\s+", " "));
+      }
+    } catch (Exception e) {
+      busy.add("(not read: " + e + ")");
+    }
+    return busy.toString();
   }
 
   /** Has the entity's shard passivate it, and waits until the shard no longer holds it. */
