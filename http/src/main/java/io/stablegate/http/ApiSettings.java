@@ -41,7 +41,7 @@ public record ApiSettings(
 
   public record PasswordHashingSettings(int threads, int queue) {}
 
-  public record RegistrationSettings(int perAddressPerMinute, int maxTracked) {}
+  public record RegistrationSettings(int perAddressPerMinute, Duration refusalDelay, int maxTracked) {}
 
   public static ApiSettings fromConfig(Config root) {
     Config s = root.getConfig("stablegate");
@@ -72,7 +72,8 @@ public record ApiSettings(
             l.getInt("address-free-failures"), l.getDuration("address-max-delay"),
             l.getInt("pair-free-failures"), l.getDuration("pair-max-delay")),
         new PasswordHashingSettings(h.getInt("password-hashing.threads"), h.getInt("password-hashing.queue")),
-        new RegistrationSettings(h.getInt("registration.per-address-per-minute"), r.getInt("max-tracked")),
+        new RegistrationSettings(h.getInt("registration.per-address-per-minute"),
+            h.getDuration("registration.refusal-delay"), r.getInt("max-tracked")),
         trustedProxies(h.getString("trusted-proxies")),
         h.getDuration("idempotency-retention"),
         h.getDuration("webhook-secret-grace"),

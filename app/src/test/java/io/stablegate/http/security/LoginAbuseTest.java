@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.stablegate.http.testing.ApiClient.Answer;
 import io.stablegate.http.testing.ApiTestServer;
 import io.stablegate.persistence.merchant.MerchantRepository;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,8 +137,11 @@ class LoginAbuseTest {
     assertThat(statuses.subList(0, 10)).as("at least 10 a minute").containsOnly(201);
     assertThat(statuses.subList(10, 12)).containsOnly(429);
     assertThat(last.header("Retry-After")).isPresent();
+    long sent = System.nanoTime();
     Answer duplicate = server.client().send("POST", "/api/v1/auth/register",
         Map.of("email", "r-dup@example.com", "password", PASSWORD), Map.of());
     assertThat(duplicate.status()).as("still throttled").isEqualTo(429);
+    assertThat(Duration.ofNanos(System.nanoTime() - sent)).as("a refusal is answered after the refusal delay")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
   }
 }
