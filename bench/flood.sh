@@ -15,6 +15,7 @@
 # Arguments: [seconds=30] [invoiceClients=16] [floodClients=256] [merchants=16] [warmup=60]
 # Any STABLEGATE_… variable set in the environment reaches the node (e.g.
 # STABLEGATE_PASSWORD_HASHING_THREADS=1 bench/run flood); BENCH_KEEP=1 keeps the data directory;
+# BENCH_FLOOD_FROM=one sends the whole flood from one address instead of many (bench/wrk/register.lua);
 # BENCH_JFR=1 records the node's CPU profile of each phase (target/flood/<run>/<phase>.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,7 @@ phase() { # name run-digit [flood clients] → runs invoice creation (beside a f
   local name="$1" run="$2" flood="${3:-}" j0 p0 t0 j1 p1 t1 flood_pid=""
   echo "# phase $name: $invoice_clients invoice clients for ${seconds}s${flood:+, beside $flood registration clients}; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   if [ -n "$flood" ]; then
-    ( wrk -t2 -c"$flood" -d"$((seconds + 6))s" --timeout 30s -s bench/wrk/register.lua "$base" -- "$(date +%s)" \
+    ( wrk -t2 -c"$flood" -d"$((seconds + 6))s" --timeout 30s -s bench/wrk/register.lua "$base" -- "$(date +%s)" "${BENCH_FLOOD_FROM:-spread}" \
         | grep '^RESULT' >"$run_dir/flood-$name.txt"
       times >"$run_dir/flood-times"
       cpu_of_children <"$run_dir/flood-times" >"$run_dir/flood-cpu" ) &

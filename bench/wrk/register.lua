@@ -3,9 +3,11 @@
 -- flood comes from many addresses as a real one does: three requests in four from random addresses
 -- in 10.0.0.0/8 (each seen about once: the per-address throttle cannot stop them), one in four from
 -- eight busy addresses in 203.0.113.0/24 (throttled: 429). One email in ten is one of fifty shared
--- ones (after the first, 409); the rest are new.
+-- ones (after the first, 409); the rest are new. With FROM = one, every request comes from one address,
+-- 203.0.113.1, as a single attacking host's flood does: past the first registrations it meets the
+-- registration throttle and, beyond 50 requests a second, the per-address rate limit.
 --
--- wrk -s register.lua URL -- RUN
+-- wrk -s register.lua URL -- RUN [FROM=spread|one]
 -- Prints one line: RESULT name=registrations requests=… seconds=… rate=… p50_ms=… p99_ms=… s201=…
 --   s409=… s429=… s503=… other=… no_retry_after=… (429/503 without Retry-After) timeouts=… socket_errors=…
 --   [without_retry_after_example: the first such answer]
@@ -19,6 +21,7 @@ end
 
 function init(args)
   run = args[1] or tostring(os.time())
+  from_one = args[2] == "one"
   math.randomseed(os.time() * 1000 + id * 7919)
   n = 0
   statuses = {}
@@ -34,7 +37,9 @@ function request()
     email = string.format("flood-%s-%d-%d@flood.example", run, id, n)
   end
   local address
-  if math.random() < 0.25 then
+  if from_one then
+    address = "203.0.113.1"
+  elseif math.random() < 0.25 then
     address = string.format("203.0.113.%d", math.random(1, 8))
   else
     address = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))

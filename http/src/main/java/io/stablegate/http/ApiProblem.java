@@ -12,11 +12,17 @@ import java.util.Optional;
 public final class ApiProblem extends RuntimeException {
   private final Problem problem;
   private final Optional<Duration> retryAfter;
+  private final boolean refusedForLoad;
 
   public ApiProblem(Problem problem, Optional<Duration> retryAfter) {
+    this(problem, retryAfter, false);
+  }
+
+  private ApiProblem(Problem problem, Optional<Duration> retryAfter, boolean refusedForLoad) {
     super(problem.title() + ": " + problem.detail(), null, false, false);
     this.problem = problem;
     this.retryAfter = retryAfter;
+    this.refusedForLoad = refusedForLoad;
   }
 
   public static ApiProblem of(int status, String title, String detail) {
@@ -40,9 +46,10 @@ public final class ApiProblem extends RuntimeException {
     return of(401, "Unauthorized", detail);
   }
 
+  /** 429: the client is over one of its rates (a refusal for load). */
   public static ApiProblem tooManyRequests(Duration retryAfter) {
     return new ApiProblem(Problem.of(429, "Too many requests", "Slow down; retry after the Retry-After delay."),
-        Optional.of(retryAfter));
+        Optional.of(retryAfter), true);
   }
 
   /** 403: the change needs the password confirmed within the last minutes (a stale session). */
@@ -57,11 +64,21 @@ public final class ApiProblem extends RuntimeException {
     return new ApiProblem(Problem.of(503, "Service unavailable", detail), Optional.of(Duration.ofSeconds(1)));
   }
 
+  /** 503: the node has no room for this work now (a bounded pool is full; a refusal for load). */
+  public static ApiProblem busy(String detail) {
+    return new ApiProblem(Problem.of(503, "Service unavailable", detail), Optional.of(Duration.ofSeconds(1)), true);
+  }
+
   public Problem problem() {
     return problem;
   }
 
   public Optional<Duration> retryAfter() {
     return retryAfter;
+  }
+
+  /** Whether this refuses the request for load (a rate exceeded, a full pool), not for what it asks. */
+  public boolean refusedForLoad() {
+    return refusedForLoad;
   }
 }

@@ -33,7 +33,7 @@ public record ApiSettings(
     int defaultExpiresInMinutes) {
 
   public record RateLimitSettings(int perAddressPerSecond, int perAddressBurst, int perApiKeyPerSecond,
-      int perApiKeyBurst, int maxTracked) {}
+      int perApiKeyBurst, Duration refusalDelay, int maxTracked) {}
 
   public record LoginThrottleSettings(Duration baseDelay, Duration forgetAfter, int accountFreeFailures,
       Duration accountMaxDelay, int addressFreeFailures, Duration addressMaxDelay, int pairFreeFailures,
@@ -41,7 +41,7 @@ public record ApiSettings(
 
   public record PasswordHashingSettings(int threads, int queue) {}
 
-  public record RegistrationSettings(int perAddressPerMinute, Duration refusalDelay, int maxTracked) {}
+  public record RegistrationSettings(int perAddressPerMinute, int maxTracked) {}
 
   public static ApiSettings fromConfig(Config root) {
     Config s = root.getConfig("stablegate");
@@ -66,14 +66,14 @@ public record ApiSettings(
         h.getDuration("session.clock-skew"),
         h.getInt("bcrypt-cost"),
         new RateLimitSettings(r.getInt("per-address-per-second"), r.getInt("per-address-burst"),
-            r.getInt("per-api-key-per-second"), r.getInt("per-api-key-burst"), r.getInt("max-tracked")),
+            r.getInt("per-api-key-per-second"), r.getInt("per-api-key-burst"), r.getDuration("refusal-delay"),
+            r.getInt("max-tracked")),
         new LoginThrottleSettings(l.getDuration("base-delay"), l.getDuration("forget-after"),
             l.getInt("account-free-failures"), l.getDuration("account-max-delay"),
             l.getInt("address-free-failures"), l.getDuration("address-max-delay"),
             l.getInt("pair-free-failures"), l.getDuration("pair-max-delay")),
         new PasswordHashingSettings(h.getInt("password-hashing.threads"), h.getInt("password-hashing.queue")),
-        new RegistrationSettings(h.getInt("registration.per-address-per-minute"),
-            h.getDuration("registration.refusal-delay"), r.getInt("max-tracked")),
+        new RegistrationSettings(h.getInt("registration.per-address-per-minute"), r.getInt("max-tracked")),
         trustedProxies(h.getString("trusted-proxies")),
         h.getDuration("idempotency-retention"),
         h.getDuration("webhook-secret-grace"),

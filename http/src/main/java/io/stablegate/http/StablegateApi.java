@@ -25,6 +25,7 @@ import io.stablegate.http.payments.PaymentSettingsRoutes;
 import io.stablegate.http.profile.ProfileRoutes;
 import io.stablegate.http.security.ApiKeyAuthenticator;
 import io.stablegate.http.security.ClientAddress;
+import io.stablegate.http.security.LateRefusals;
 import io.stablegate.http.security.LoginThrottle;
 import io.stablegate.http.security.MerchantAuthentication;
 import io.stablegate.http.security.NodeKeys;
@@ -70,6 +71,7 @@ public final class StablegateApi extends AllDirectives {
   private final InputGuard inputGuard = new InputGuard();
   private final ClientAddress clientAddress;
   private final RateLimits rateLimits;
+  private final LateRefusals lateRefusals;
   private final List<Route> routes = new ArrayList<>();
 
   /**
@@ -91,6 +93,7 @@ public final class StablegateApi extends AllDirectives {
     WalletRepository wallets = repositories.wallets();
     WebhookSettingsRepository webhooks = repositories.webhookSettings();
     this.rateLimits = new RateLimits(settings.rateLimits());
+    this.lateRefusals = new LateRefusals(settings.rateLimits().refusalDelay());
     this.clientAddress = new ClientAddress(settings.trustedProxies());
     this.securityHeaders = new SecurityHeaders(settings);
     RequestBodies bodies = new RequestBodies(settings);
@@ -144,12 +147,12 @@ public final class StablegateApi extends AllDirectives {
         SessionLimits.fromConfig(system.settings().config()), work, clock);
   }
 
-  /** Every route of the API behind the headers, error handling and rate limit. */
+  /** Every route of the API behind the headers, error handling (refusals for load late) and rate limit. */
   public Route route() {
     Route composed = concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
-    return securityHeaders.wrap(() -> errors.wrap(() -> clientAddress.extract(address -> {
+    return securityHeaders.wrap(() -> errors.wrap(() -> lateRefusals.wrap(() -> clientAddress.extract(address -> {
       rateLimits.forAddress(address);
       return inputGuard.check(() -> composed);
-    })));
+    }))));
   }
 }

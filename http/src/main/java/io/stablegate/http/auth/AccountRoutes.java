@@ -24,19 +24,13 @@ import io.stablegate.persistence.merchant.MerchantRepository;
 import io.stablegate.persistence.merchant.WalletRepository;
 import io.stablegate.persistence.merchant.WebhookSettingsRepository;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -102,7 +96,7 @@ public final class AccountRoutes extends AllDirectives {
    * once both hash, and one is 409.
    */
   private Route register() {
-    return refusalsAnsweredLate(() -> clientAddress.extract(address -> {
+    return clientAddress.extract(address -> {
       registrations.take(address);
       return bodies.json(Credentials.class, credentials -> {
         policy.problem(credentials.password()).ifPresent(problem -> {
@@ -129,30 +123,7 @@ public final class AccountRoutes extends AllDirectives {
             })), merchant -> complete(Responses.json(201, Map.of(
             "merchantId", merchant.id(), "email", merchant.email(), "apiKey", apiKey))));
       });
-    }));
-  }
-
-  /**
-   * A registration refused for the throttle (429) or the full password pool (503) is answered
-   * {@code refusal-delay} after it failed, by a timer, with no thread held: a flood's connections
-   * then cost the node one cheap refusal per delay each, not thousands a second taken from invoice
-   * creation. Every other answer, and every other failure, goes out at once.
-   */
-  private Route refusalsAnsweredLate(Supplier<Route> registration) {
-    Duration delay = registrations.refusalDelay();
-    if (delay.isZero()) {
-      return registration.get();
-    }
-    Executor later = CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS);
-    return handleExceptions(ExceptionHandler.newBuilder()
-        .match(ApiProblem.class, AccountRoutes::isRefusal,
-            refused -> completeWithFuture(CompletableFuture.supplyAsync(() -> Responses.problem(refused), later)))
-        .build(), registration);
-  }
-
-  private static boolean isRefusal(ApiProblem problem) {
-    int status = problem.problem().status();
-    return status == 429 || status == 503;
+    });
   }
 
   private Route login() {

@@ -54,7 +54,7 @@ public final class PasswordHashing {
   }
 
   private static ApiProblem full() {
-    return ApiProblem.unavailable("Too many password checks at once; retry shortly.");
+    return ApiProblem.busy("Too many password checks at once; retry shortly.");
   }
 
   /** Stops the pool's threads (after the work in hand). */

@@ -22,11 +22,6 @@ public final class RegistrationThrottle {
     this.settings = settings;
   }
 
-  /** How long after its arrival a refused registration is answered. */
-  public Duration refusalDelay() {
-    return settings.refusalDelay();
-  }
-
   /** Takes a registration for the address; throws 429 when there is none left. */
   public void take(String address) {
     if (perAddress.size() >= settings.maxTracked()) {

@@ -28,6 +28,7 @@ class PasswordHashingTest {
       Throwable error = Failures.cause(refused.handle((v, e) -> e).get());
       assertThat(error).isInstanceOf(ApiProblem.class);
       assertThat(((ApiProblem) error).problem().status()).isEqualTo(503);
+      assertThat(((ApiProblem) error).refusedForLoad()).as("answered after the refusal delay").isTrue();
       assertThat(((ApiProblem) error).retryAfter()).isPresent();
 
       release.countDown();
