@@ -15,9 +15,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * Refusals for load answered late. A request refused because its client is over a rate (429: the
  * per-address and per-key limits, the registration, login and claim throttles) or because a bounded
  * pool is full (503 from the password pool) is answered {@code refusal-delay} after it was refused,
- * by a timer, with no thread held. A client that honours {@code Retry-After} loses nothing; a flood
- * gets one cheap refusal per connection per delay instead of thousands a second, which would take the
- * CPU that invoice creation needs. Every other answer, and every other failure, goes out at once.
+ * by a timer, with no thread held. A client within its rates never meets the delay; a flood gets one
+ * cheap refusal per connection per delay instead of thousands a second, which would take the CPU that
+ * invoice creation needs. Every other answer, and every other failure, goes out at once.
  */
 public final class LateRefusals extends AllDirectives {
   private final Duration delay;
