@@ -123,6 +123,14 @@ class ClusterIT {
         // C1 only, as the test JVMs (pom.xml): four short-lived nodes beside the other tests on two cores; the
         // cluster's timings (failure detection, stable-after, removal margin) are timers, not compiled code
         "STABLEGATE_JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1"));
+    // the test's one client on 127.0.0.1 with one API key stands for the many clients of many merchants: the
+    // failover is polled by 600 invoice/survivor pairs at once, and a 429 (answered a second late, by design)
+    // would measure the rate limits instead of the failover; those limits have their own tests
+    env.putAll(Map.of(
+        "STABLEGATE_RATE_LIMIT_PER_ADDRESS", "100000",
+        "STABLEGATE_RATE_LIMIT_PER_ADDRESS_BURST", "100000",
+        "STABLEGATE_RATE_LIMIT_PER_API_KEY", "100000",
+        "STABLEGATE_RATE_LIMIT_PER_API_KEY_BURST", "100000"));
 
     // three nodes started at once, as a deployment starts its pods; only the first seed node may form the
     // cluster (the others join through it), so it is the oldest and runs the singletons, the Ethereum watcher
